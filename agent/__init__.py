@@ -1,0 +1,1 @@
+"""The dialog core: message types, configuration, the turn loop, NLU and conversation stores."""

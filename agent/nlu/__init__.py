@@ -1,0 +1,1 @@
+"""Understanding what a shopper said: intent training data, the intent model, the router."""

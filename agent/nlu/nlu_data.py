@@ -1,0 +1,116 @@
+"""Rasa NLU YAML (`nlu.yml`): intents with examples, inline entities, synonyms, lookups, regexes.
+
+>>> data = read_nlu_yaml("data/nlu.yml")
+>>> data.examples[0].intent, data.examples[0].text
+('greet', 'hi')
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from agent.errors import ConfigError
+
+# [red](colour), [red](colour:crimson) or [red]{"entity": "colour", "value": "crimson"}
+_INLINE_ENTITY = re.compile(r"\[(?P<text>[^\]]+)\](?:\((?P<short>[^)]+)\)|(?P<json>\{[^}]*\}))")
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    entity: str
+    value: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    text: str
+    intent: str
+    entities: tuple[Entity, ...] = ()
+
+
+@dataclass(frozen=True)
+class NluData:
+    examples: tuple[Example, ...]
+    synonyms: dict[str, str] = field(default_factory=dict)  # surface form -> canonical value
+    lookups: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    regexes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    checksum: str = ""
+
+    @property
+    def intents(self) -> list[str]:
+        return sorted({e.intent for e in self.examples})
+
+
+def read_nlu_yaml(path: str | Path) -> NluData:
+    path = Path(path)
+    if not path.exists():
+        raise ConfigError(f"NLU data file not found: {path} (set nlu.data in aisle.yml)")
+    raw = path.read_bytes()
+    try:
+        doc = yaml.safe_load(raw) or {}
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: not valid YAML: {exc}") from None
+    items = doc.get("nlu") if isinstance(doc, dict) else None
+    if not isinstance(items, list):
+        raise ConfigError(f"{path}: expected a top-level 'nlu:' list as in Rasa NLU YAML")
+    return _parse_items(items, path, hashlib.sha256(raw).hexdigest())
+
+
+def _parse_items(items: list, path: Path, checksum: str) -> NluData:
+    examples, synonyms, lookups, regexes = [], {}, {}, {}
+    for n, item in enumerate(items, 1):
+        if not isinstance(item, dict) or "examples" not in item:
+            raise ConfigError(f"{path}: item {n} has no 'examples' (got {json.dumps(item)[:80]})")
+        lines = _example_lines(item["examples"], path, n)
+        if "intent" in item:
+            examples += [parse_example(line, str(item["intent"])) for line in lines]
+        elif "synonym" in item:
+            synonyms.update({line.lower(): str(item["synonym"]) for line in lines})
+        elif "lookup" in item:
+            lookups[str(item["lookup"])] = tuple(lines)
+        elif "regex" in item:
+            regexes[str(item["regex"])] = tuple(lines)
+        else:
+            raise ConfigError(f"{path}: item {n} must be one of intent, synonym, lookup, regex")
+    if not examples:
+        raise ConfigError(f"{path}: no intent examples")
+    return NluData(tuple(examples), synonyms, lookups, regexes, checksum)
+
+
+def _example_lines(block: object, path: Path, n: int) -> list[str]:
+    if not isinstance(block, str):
+        raise ConfigError(f"{path}: item {n}: 'examples' must be a block of '- ' lines")
+    lines = [line.strip() for line in block.splitlines() if line.strip()]
+    bad = [line for line in lines if not line.startswith("- ")]
+    if bad:
+        raise ConfigError(f"{path}: item {n}: example line must start with '- ': {bad[0]!r}")
+    return [line[2:].strip() for line in lines]
+
+
+def parse_example(line: str, intent: str) -> Example:
+    """Strip inline entity markup, keeping each entity's position in the plain text."""
+    text, entities, cursor = "", [], 0
+    for match in _INLINE_ENTITY.finditer(line):
+        text += line[cursor:match.start()]
+        surface = match["text"]
+        name, value = _entity_name_value(match, surface)
+        entities.append(Entity(name, value, len(text), len(text) + len(surface)))
+        text += surface
+        cursor = match.end()
+    text += line[cursor:]
+    return Example(text, intent, tuple(entities))
+
+
+def _entity_name_value(match: re.Match, surface: str) -> tuple[str, str]:
+    if match["json"]:
+        spec = json.loads(match["json"])
+        return str(spec["entity"]), str(spec.get("value", surface))
+    name, _, value = match["short"].partition(":")
+    return name, value or surface

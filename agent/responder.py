@@ -1,0 +1,18 @@
+"""Turns what a skill did into the messages a shopper sees: only what the skill returned."""
+from __future__ import annotations
+
+from agent.types import BotMessage, QuickReply
+from skills.base import SkillResult
+
+
+def respond(result: SkillResult) -> list[BotMessage]:
+    quick = tuple(QuickReply(title, title) for title in result.quick_replies)
+    return [BotMessage(text=result.text, products=result.products, quick_replies=quick)]
+
+
+def message_payload(message: BotMessage) -> dict:
+    """What the store keeps of a bot message, enough to show the transcript again."""
+    return {
+        "products": [p.id for p in message.products],
+        "quick_replies": [q.title for q in message.quick_replies],
+    }

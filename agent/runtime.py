@@ -1,0 +1,73 @@
+"""Opening everything the agent needs, in order, and closing it again.
+
+>>> async with open_agent(load_config()) as agent:
+...     ...
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from contextlib import asynccontextmanager
+from typing import AsyncIterator
+
+from agent.config import AisleConfig
+from agent.core import Agent
+from agent.nlu.intent_model import cached_intent_model
+from agent.nlu.nlu_data import read_nlu_yaml
+from agent.nlu.router import EmbeddingRouter
+from agent.store import SQLiteStore
+from knowledge.catalog_index import CatalogIndex
+from knowledge.demo_catalog import generate_demo_catalog
+from knowledge.embedders import SentenceTransformerEmbedder
+from knowledge.query_parse import Lexicon
+from knowledge.retriever import Retriever
+from skills.registry import SkillRegistry
+from skills.search import SearchSkill
+from skills.smalltalk import OutOfScopeSkill, SmalltalkSkill
+
+log = logging.getLogger(__name__)
+
+
+def ensure_catalog(config: AisleConfig, progress: bool = True) -> None:
+    """With no catalog configured, generate the demo catalog once."""
+    if config.catalog.path or config.catalog_path.exists():
+        return
+    log.info("generating the demo catalog (%d products) in %s", config.catalog.demo_size, config.catalog_path.parent)
+    generate_demo_catalog(config.catalog_path.parent, n=config.catalog.demo_size, progress=progress)
+
+
+def open_catalog(config: AisleConfig, progress: bool = True, rebuild: bool = False) -> CatalogIndex:
+    ensure_catalog(config, progress)
+    embedder = SentenceTransformerEmbedder(config.embedder.model or None, config.embedder.batch_size,
+                                           config.embedder.device)
+    index = CatalogIndex.open(config.catalog_path, config.index_path, embedder, progress=progress, rebuild=rebuild)
+    for error in index.load_errors[:20]:
+        log.warning("catalog %s line %d: %s", config.catalog_path, error.line, error.message)
+    return index
+
+
+def build_skills(retriever: Retriever, config: AisleConfig) -> SkillRegistry:
+    skills = SkillRegistry()
+    skills.register(SearchSkill(retriever, config.search.results))
+    skills.register(SmalltalkSkill())
+    skills.register(OutOfScopeSkill())
+    return skills
+
+
+def build_agent(config: AisleConfig, store: SQLiteStore, progress: bool = True) -> Agent:
+    catalog = open_catalog(config, progress)
+    nlu = read_nlu_yaml(config.nlu.data)
+    intent_model = cached_intent_model(nlu, catalog.embedder, config.data_path / "cache")
+    router = EmbeddingRouter(catalog.embedder, intent_model, Lexicon.from_products(catalog.products),
+                             config.nlu.threshold)
+    skills = build_skills(Retriever(catalog), config)
+    return Agent(router, skills, store, catalog, media_root=config.catalog_path.parent)
+
+
+@asynccontextmanager
+async def open_agent(config: AisleConfig, progress: bool = True) -> AsyncIterator[Agent]:
+    store = SQLiteStore.open(config.store_path)
+    try:
+        yield await asyncio.to_thread(build_agent, config, store, progress)
+    finally:
+        await store.close()

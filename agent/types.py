@@ -1,0 +1,54 @@
+"""The messages that cross the boundary between channels and the agent."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Awaitable, Callable
+
+from knowledge.product import Product
+
+
+@dataclass(frozen=True, slots=True)
+class UserMessage:
+    """What a shopper said, as a channel hands it to the agent."""
+
+    sender_id: str
+    text: str
+    channel: str = "rest"
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class QuickReply:
+    title: str
+    payload: str
+
+
+@dataclass(frozen=True, slots=True)
+class BotMessage:
+    """One reply bubble. Channels render what they can and fall back to `as_text()`."""
+
+    text: str = ""
+    products: tuple[Product, ...] = ()
+    image: str = ""
+    quick_replies: tuple[QuickReply, ...] = ()
+
+    def as_text(self) -> str:
+        lines = [self.text] if self.text else []
+        for n, p in enumerate(self.products, 1):
+            lines.append(f"{n}. {p.title} ({p.currency} {p.price:.2f}) {p.url}".rstrip())
+        if self.quick_replies:
+            lines.append("Options: " + " | ".join(q.title for q in self.quick_replies))
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """What the router understood: which skill to run, with which arguments, how sure."""
+
+    intent: str
+    skill: str
+    arguments: dict[str, Any] = field(default_factory=dict)
+    confidence: float = 1.0
+
+
+OnMessage = Callable[[UserMessage], Awaitable[list[BotMessage]]]

@@ -1,0 +1,53 @@
+"""What the server and its channels share: the agent contract, typed app keys and channel hooks."""
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from aiohttp import web
+
+from agent.config import ServerConfig
+from agent.types import BotMessage, OnMessage, UserMessage
+from knowledge.product import Product
+
+
+class AgentLike(Protocol):
+    """The part of the agent the web server needs.
+
+    `media_root` is the folder that relative product image paths (`images/sku-1.png`) live in;
+    `product_count` is the catalog size `/health` reports; `transcript` returns
+    `{"role": "user"|"bot", "text", "products": [product dicts], "ts", "quick_replies"?}` items.
+    """
+
+    media_root: Path | None
+
+    @property
+    def product_count(self) -> int: ...
+
+    async def handle(self, msg: UserMessage) -> list[BotMessage]: ...
+
+    def product(self, product_id: str) -> Product | None: ...
+
+    async def transcript(self, sender_id: str, channel: str) -> list[dict[str, Any]]: ...
+
+
+Transcript = Callable[[str, str], Awaitable[list[dict[str, Any]]]]
+"""`await transcript(sender_id, channel)`: the conversation so far, oldest first."""
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelHooks:
+    """Everything a channel may use: two callbacks and the server's limits. Never the agent."""
+
+    on_message: OnMessage
+    transcript: Transcript
+    server: ServerConfig
+
+
+AGENT = web.AppKey("aisle.agent", AgentLike)
+SERVER_CONFIG = web.AppKey("aisle.server_config", ServerConfig)
+CHANNEL_NAMES = web.AppKey[tuple[str, ...]]("aisle.channel_names")
+CONVERSATION_ID = web.RequestKey("aisle.conversation_id", str)
+"""Set by a channel once it knows who is talking, so error logs can name the conversation."""

@@ -1,0 +1,146 @@
+"""The one place that turns `BotMessage`s into each wire format.
+
+Rich parts fall back here too: a Rasa client that ignores `custom` product cards still gets a
+text line per product, produced by `BotMessage.as_text()`.
+
+>>> rasa_messages("user-1", [BotMessage(text="Hi!", quick_replies=(QuickReply("Shoes", "shoes"),))])
+[{'recipient_id': 'user-1', 'text': 'Hi!', 'buttons': [{'title': 'Shoes', 'payload': 'shoes'}]}]
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import fields
+from typing import Any
+from urllib.parse import quote
+
+from agent.types import BotMessage, QuickReply
+from knowledge.product import Product
+
+MEDIA_PREFIX = "/media/"
+PRODUCT_PAGE_PREFIX = "/products/"
+_PRODUCT_FIELDS = frozenset(f.name for f in fields(Product))
+
+
+def media_url(path: str) -> str:
+    """Where a browser fetches an image: relative catalog paths live under `/media/`."""
+    if not path:
+        return ""
+    if path.startswith(("http://", "https://", "/")):
+        return path
+    return MEDIA_PREFIX + quote(path.removeprefix("./"), safe="/")
+
+
+def product_page_url(product_id: str) -> str:
+    return PRODUCT_PAGE_PREFIX + quote(product_id, safe="")
+
+
+def product_link(product: Product) -> str:
+    """The shop's own page for a product if it is a web link, else Aisle's product page."""
+    if product.url.startswith(("http://", "https://", "/")) and not product.url.startswith("//"):
+        return product.url
+    return product_page_url(product.id)
+
+
+def product_card(product: Product) -> dict[str, Any]:
+    """The card both the widget and Rasa's `custom` payload show."""
+    return {
+        "id": product.id,
+        "title": product.title,
+        "price": round(float(product.price), 2),
+        "currency": product.currency,
+        "image": media_url(product.image),
+        "url": product_link(product),
+        "colour": product.colour,
+        "brand": product.brand,
+        "category": product.category,
+        "product_type": product.product_type,
+    }
+
+
+def product_from_dict(data: Mapping[str, Any]) -> Product:
+    """Rebuild a `Product` from `Product.to_dict()` output (as stored in transcripts)."""
+    values = {k: v for k, v in data.items() if k in _PRODUCT_FIELDS}
+    values["id"] = str(values.get("id", ""))
+    values["title"] = str(values.get("title", ""))
+    values["sizes"] = tuple(values.get("sizes") or ())
+    values["attributes"] = dict(values.get("attributes") or {})
+    return Product(**values)
+
+
+def _quick_replies(replies: Iterable[QuickReply]) -> list[dict[str, str]]:
+    return [{"title": q.title, "payload": q.payload} for q in replies]
+
+
+# -- Rasa REST -------------------------------------------------------------------------------
+
+
+def rasa_messages(recipient_id: str, messages: Iterable[BotMessage]) -> list[dict[str, Any]]:
+    """Rasa's REST response list: text (with buttons), image, then product cards and their text."""
+    return [item for message in messages for item in _rasa_items(recipient_id, message)]
+
+
+def _rasa_items(recipient_id: str, message: BotMessage) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = []
+    if message.text:
+        items.append({"recipient_id": recipient_id, "text": message.text})
+    if message.image:
+        items.append({"recipient_id": recipient_id, "image": media_url(message.image)})
+    if message.products:
+        cards = [product_card(p) for p in message.products]
+        items.append({"recipient_id": recipient_id, "custom": {"type": "products", "products": cards}})
+        fallback = BotMessage(products=message.products).as_text()
+        items.append({"recipient_id": recipient_id, "text": fallback})
+    if message.quick_replies:
+        _attach_buttons(items, recipient_id, _quick_replies(message.quick_replies))
+    return items
+
+
+def _attach_buttons(items: list[dict[str, Any]], recipient_id: str, buttons: list[dict[str, str]]) -> None:
+    """Rasa hangs buttons on a text message: the last one, so they show below everything else."""
+    texts = [item for item in items if "text" in item]
+    if texts:
+        texts[-1]["buttons"] = buttons
+    else:
+        items.append({"recipient_id": recipient_id, "text": "", "buttons": buttons})
+
+
+# -- web widget ------------------------------------------------------------------------------
+
+
+def widget_message(message: BotMessage) -> dict[str, Any]:
+    """`{"text", "products": [card], "image", "quick_replies": [{"title", "payload"}]}`."""
+    return {
+        "text": message.text,
+        "products": [product_card(p) for p in message.products],
+        "image": media_url(message.image),
+        "quick_replies": _quick_replies(message.quick_replies),
+    }
+
+
+def widget_messages(messages: Iterable[BotMessage]) -> list[dict[str, Any]]:
+    return [widget_message(m) for m in messages]
+
+
+def widget_history(transcript: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Transcript items as the widget replays them: `{"role", "text", "products", "quick_replies", "ts"}`."""
+    return [
+        {
+            "role": "user" if item.get("role") == "user" else "bot",
+            "text": str(item.get("text") or ""),
+            "products": [product_card(product_from_dict(p)) for p in item.get("products") or ()],
+            "quick_replies": _stored_quick_replies(item.get("quick_replies")),
+            "ts": float(item.get("ts") or 0.0),
+        }
+        for item in transcript
+    ]
+
+
+def _stored_quick_replies(stored: object) -> list[dict[str, str]]:
+    """Quick replies as a transcript may keep them: `{"title", "payload"}` dicts; others are skipped."""
+    if not isinstance(stored, list):
+        return []
+    return [
+        {"title": r["title"], "payload": r["payload"]}
+        for r in stored
+        if isinstance(r, Mapping) and isinstance(r.get("title"), str) and isinstance(r.get("payload"), str)
+    ]

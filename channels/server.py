@@ -1,0 +1,113 @@
+"""The aiohttp application that serves every channel, and the helper that runs it.
+
+>>> app = build_app(ServerConfig(port=8080), open_agent)   # open_agent() -> async context manager
+>>> run_server(app, "127.0.0.1", 8080)
+Aisle is listening on http://127.0.0.1:8080
+"""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import AbstractAsyncContextManager
+
+from aiohttp import web
+from aiohttp.abc import AbstractAccessLogger
+
+from agent.config import ServerConfig
+from agent.types import BotMessage, OnMessage, UserMessage
+from channels import site
+from channels.context import AGENT, CHANNEL_NAMES, SERVER_CONFIG, AgentLike, ChannelHooks, Transcript
+from channels.middleware import add_security_headers, cors_middleware, error_middleware
+from channels.registry import channel_setup
+
+AgentContext = Callable[[], AbstractAsyncContextManager[AgentLike]]
+DEFAULT_CHANNELS = ("rest", "webchat")
+
+
+def build_app(
+    server: ServerConfig, agent_context: AgentContext, *, channels: Sequence[str] = DEFAULT_CHANNELS
+) -> web.Application:
+    """The whole web app: the agent opens at startup and closes at shutdown (`cleanup_ctx`)."""
+    app = web.Application(
+        client_max_size=server.max_body_bytes,
+        middlewares=[cors_middleware(server.cors_origins), error_middleware],
+    )
+    app[SERVER_CONFIG] = server
+    app[CHANNEL_NAMES] = tuple(channels)
+    app.cleanup_ctx.append(_agent_lifecycle(agent_context))
+    app.on_response_prepare.append(add_security_headers)
+    hooks = ChannelHooks(on_message=_agent_handle(app), transcript=_agent_transcript(app), server=server)
+    for name in channels:
+        channel_setup(name)(app, hooks)
+    site.setup(app)
+    app.router.add_get("/health", health)
+    return app
+
+
+def _agent_lifecycle(agent_context: AgentContext) -> Callable[[web.Application], AsyncIterator[None]]:
+    async def open_agent(app: web.Application) -> AsyncIterator[None]:
+        async with agent_context() as agent:
+            app[AGENT] = agent
+            yield
+
+    return open_agent
+
+
+def _agent_handle(app: web.Application) -> OnMessage:
+    async def on_message(message: UserMessage) -> list[BotMessage]:
+        return await app[AGENT].handle(message)
+
+    return on_message
+
+
+def _agent_transcript(app: web.Application) -> Transcript:
+    async def transcript(sender_id: str, channel: str) -> list[dict]:
+        return await app[AGENT].transcript(sender_id, channel)
+
+    return transcript
+
+
+async def health(request: web.Request) -> web.Response:
+    names: tuple[str, ...] = request.app[CHANNEL_NAMES]
+    return web.json_response({"status": "ok", "products": request.app[AGENT].product_count, "channels": list(names)})
+
+
+class PathOnlyAccessLogger(AbstractAccessLogger):
+    """Access log without query strings or bodies: those can carry session ids and tokens."""
+
+    def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
+        self.logger.info("%s %s %s %.3fs", request.method, request.path, response.status, time)
+
+
+async def serve(app: web.Application, host: str, port: int, announce: Callable[[str], None] = print) -> None:
+    """Serve `app` until SIGINT/SIGTERM; `announce` gets the URL once the socket listens."""
+    runner = web.AppRunner(app, access_log_class=PathOnlyAccessLogger)
+    await runner.setup()
+    try:
+        await web.TCPSite(runner, host, port).start()
+        bound_port = runner.addresses[0][1]
+        shown = "127.0.0.1" if host in ("", "0.0.0.0", "::") else host
+        announce(f"Aisle is listening on http://{_url_host(shown)}:{bound_port}")
+        await _until_stopped()
+    finally:
+        await runner.cleanup()
+
+
+def _url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
+
+
+async def _until_stopped() -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stop.set)
+    await stop.wait()
+
+
+def run_server(app: web.Application, host: str, port: int) -> None:
+    """Run `app` in the foreground (the CLI's `serve`); prints the URL once listening."""
+    asyncio.run(serve(app, host, port))

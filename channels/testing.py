@@ -1,0 +1,171 @@
+"""A deterministic stand-in for the agent, for channel tests and demos.
+
+It answers product queries from a small shoe-shop catalog by keyword ("red sneakers under 80"),
+keeps a transcript per conversation and draws its product images on the fly, so a channel can be
+tested end to end without models or indexes.
+
+>>> app = build_app(ServerConfig(), lambda: fake_agent_context(tmp_path / "media"))
+"""
+from __future__ import annotations
+
+import contextlib
+import re
+import time
+from collections.abc import AsyncIterator, Callable, Iterable
+from contextlib import AbstractAsyncContextManager
+from pathlib import Path
+from typing import Any
+
+from agent.types import BotMessage, QuickReply, UserMessage
+from knowledge.product import Product
+
+_SHOES = [
+    ("sku-001", "Velocity Runner", "Stride", "red", "sneakers", 59.0),
+    ("sku-002", "Court Classic Low", "Northpeak", "red", "sneakers", 74.5),
+    ("sku-003", "Trail Blaze 2", "Stride", "red", "sneakers", 79.0),
+    ("sku-004", "Canvas Everyday", "Loop & Co", "red", "sneakers", 45.0),
+    ("sku-005", "Cloudstep Knit", "Northpeak", "blue", "sneakers", 65.0),
+    ("sku-006", "Heritage Leather Boot", "Oakline", "black", "boots", 129.0),
+    ("sku-007", "Minimal White Court", "Loop & Co", "white", "sneakers", 70.0),
+    ("sku-008", "Summit Hiker", "Oakline", "red", "boots", 115.0),
+]
+_PAINT = {"red": (206, 43, 55), "blue": (46, 94, 170), "black": (40, 40, 44), "white": (236, 236, 232)}
+_COLOURS = frozenset(_PAINT)
+_KINDS = frozenset(kind.rstrip("s") for *_, kind, _ in _SHOES)
+_WORDS = re.compile(r"[a-z]+")
+_UNDER = re.compile(r"(?:under|below|less than|cheaper than)\s*\$?\s*(\d+(?:\.\d+)?)\s*(?:dollars|usd)?")
+
+
+def demo_products() -> list[Product]:
+    return [
+        Product(
+            id=sku, title=title, brand=brand, colour=colour, category="shoes", product_type=kind,
+            price=price, description=f"{title} by {brand}: a {colour} pair of {kind} for every day.",
+            sizes=("7", "8", "9", "10", "11"), image=f"images/{sku}.png", url=f"https://shop.example/p/{sku}",
+            stock=12,
+        )
+        for sku, title, brand, colour, kind, price in _SHOES
+    ]
+
+
+def draw_product_images(products: Iterable[Product], media_root: Path) -> None:
+    """Draw a simple shoe in each product's colour at `media_root / product.image` (PNG)."""
+    from PIL import Image, ImageDraw
+
+    for n, product in enumerate(products):
+        target = media_root / product.image
+        if target.exists():
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        image = Image.new("RGB", (320, 240), (244, 242, 238))
+        paint = _PAINT.get(product.colour, (120, 120, 120))
+        _draw_shoe(ImageDraw.Draw(image), paint, n, high=product.product_type == "boots")
+        image.save(target)
+
+
+def _draw_shoe(draw: Any, paint: tuple[int, int, int], variant: int, high: bool) -> None:
+    top = 50 if high else 104 - 6 * (variant % 3)
+    outline = (45, 45, 48)
+    upper = [(56, 170), (66, top + 8), (132, top), (170, 122), (250, 138), (272, 152), (276, 170)]
+    draw.polygon(upper, fill=paint, outline=outline)
+    sole = [(250, 250, 250), (196, 150, 96), (60, 60, 64)][variant % 3]
+    draw.rounded_rectangle((46, 166, 284, 190), radius=10, fill=sole, outline=outline, width=2)
+    if variant % 2:
+        draw.line((100, 160, 190, 128), fill=(250, 250, 250), width=7)
+    else:
+        toe = tuple(max(c - 45, 0) for c in paint)
+        draw.polygon([(222, 133), (250, 138), (272, 152), (276, 170), (214, 170)], fill=toe, outline=outline)
+    for x in range(108, 160, 13):
+        draw.line((x, top + 10, x + 12, top + 22), fill=(250, 250, 250), width=3)
+
+
+class FakeAgent:
+    """Keyword search over `products`, with quick replies and a transcript, like the real agent."""
+
+    def __init__(self, products: list[Product], media_root: Path | None = None) -> None:
+        self.media_root = media_root
+        self._products = {p.id: p for p in products}
+        self._transcripts: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        self.received: list[UserMessage] = []
+
+    @property
+    def product_count(self) -> int:
+        return len(self._products)
+
+    def product(self, product_id: str) -> Product | None:
+        return self._products.get(product_id)
+
+    async def transcript(self, sender_id: str, channel: str) -> list[dict[str, Any]]:
+        return list(self._transcripts.get((sender_id, channel), []))
+
+    async def handle(self, msg: UserMessage) -> list[BotMessage]:
+        self.received.append(msg)
+        replies = [self._answer(msg.text)]
+        log = self._transcripts.setdefault((msg.sender_id, msg.channel), [])
+        log.append({"role": "user", "text": msg.text, "products": [], "ts": time.time()})
+        for reply in replies:
+            products = [p.to_dict() for p in reply.products]
+            suggestions = [{"title": q.title, "payload": q.payload} for q in reply.quick_replies]
+            entry = {"role": "bot", "text": reply.text, "products": products, "quick_replies": suggestions}
+            log.append(entry | {"ts": time.time()})
+        return replies
+
+    def search(self, text: str) -> list[Product]:
+        words = set(_WORDS.findall(text.lower()))
+        words |= {w[:-1] for w in words if w.endswith("s")}
+        colours, kinds = words & _COLOURS, words & _KINDS
+        under = _UNDER.search(text.lower())
+        limit = float(under.group(1)) if under else float("inf")
+        if not colours and not kinds:
+            return []
+        return [
+            p for p in self._products.values()
+            if p.price <= limit and (not colours or p.colour in colours)
+            and (not kinds or p.product_type.rstrip("s") in kinds)
+        ]
+
+    def _answer(self, text: str) -> BotMessage:
+        if not _WORDS.search(text.lower()):
+            return BotMessage(text="Tell me what you are looking for, for example \"red sneakers\".")
+        found = sorted(self.search(text), key=lambda p: p.price)
+        if not found:
+            return BotMessage(
+                text="I couldn't find anything like that. Want to try something else?",
+                quick_replies=(
+                    QuickReply("Show sneakers", "show me sneakers"),
+                    QuickReply("Talk to a person", "/handoff"),
+                ),
+            )
+        cheapest, dearest = found[0].price, found[-1].price
+        cheaper = f"{_UNDER.sub('', text.lower()).strip()} under {(cheapest + dearest) / 2:.0f} dollars"
+        return BotMessage(
+            text=f"I found {len(found)} {'match' if len(found) == 1 else 'matches'}, from ${cheapest:.0f}:",
+            products=tuple(found[:6]),
+            quick_replies=(
+                QuickReply("Cheaper", cheaper),
+                QuickReply("Boots instead", "show me boots"),
+                QuickReply("Talk to a person", "/handoff"),
+            ),
+        )
+
+
+def serving(agent: Any) -> Callable[[], AbstractAsyncContextManager[Any]]:
+    """An `agent_context` for `build_app` that hands out an agent the test already holds.
+
+    >>> app = build_app(ServerConfig(), serving(FakeAgent(demo_products())))
+    """
+
+    @contextlib.asynccontextmanager
+    async def open_agent() -> AsyncIterator[Any]:
+        yield agent
+
+    return open_agent
+
+
+@contextlib.asynccontextmanager
+async def fake_agent_context(media_root: Path | None = None) -> AsyncIterator[FakeAgent]:
+    """Open a `FakeAgent` over the demo catalog; with `media_root`, its images are drawn there."""
+    products = demo_products()
+    if media_root is not None:
+        draw_product_images(products, media_root)
+    yield FakeAgent(products, media_root)

@@ -1,0 +1,208 @@
+// Aisle chat widget: one WebSocket, JSON frames, every piece of text inserted with textContent.
+(() => {
+  "use strict";
+
+  const SESSION_KEY = "aisle.session";
+  const byId = (id) => document.getElementById(id);
+  const list = byId("messages");
+  const scroller = byId("scroller");
+  const typing = byId("typing");
+  const form = byId("composer");
+  const input = byId("input");
+  const statusLine = byId("status");
+
+  let socket = null;
+  let sessionId = readSession();
+  let retries = 0;
+  const outbox = [];
+
+  function readSession() {
+    try { return localStorage.getItem(SESSION_KEY); } catch { return null; }
+  }
+
+  function saveSession(id) {
+    try { localStorage.setItem(SESSION_KEY, id); } catch { /* private mode: the session lasts this page */ }
+  }
+
+  // -- building elements (never innerHTML with data) ------------------------------------------
+
+  function el(tag, className, text) {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  }
+
+  function safeUrl(value) {
+    if (!value) return null;
+    try {
+      const url = new URL(value, location.href);
+      return url.protocol === "http:" || url.protocol === "https:" ? url.href : null;
+    } catch { return null; }
+  }
+
+  function formatPrice(price, currency) {
+    try {
+      return new Intl.NumberFormat(undefined, { style: "currency", currency: currency || "USD" }).format(price);
+    } catch { return `${currency || ""} ${Number(price).toFixed(2)}`.trim(); }
+  }
+
+  function productCard(product) {
+    const card = el("li", "card");
+    const link = el("a", "card-link");
+    const href = safeUrl(product.url);
+    if (href) { link.href = href; link.target = "_blank"; link.rel = "noopener noreferrer"; }
+    const src = safeUrl(product.image);
+    const frame = el("div", "card-image");
+    if (src) {
+      const img = el("img");
+      img.src = src;
+      img.alt = product.title || "";
+      img.decoding = "async";
+      frame.append(img);
+    }
+    const body = el("div", "card-body");
+    body.append(el("h3", "card-title", product.title));
+    const meta = [product.colour, product.brand].filter(Boolean).join(" · ");
+    if (meta) body.append(el("p", "card-meta", meta));
+    body.append(el("p", "card-price", formatPrice(product.price, product.currency)));
+    link.append(frame, body);
+    card.append(link);
+    return card;
+  }
+
+  function quickReplies(replies) {
+    const group = el("div", "quick-replies");
+    group.setAttribute("role", "group");
+    group.setAttribute("aria-label", "Suggested replies");
+    for (const reply of replies) {
+      const button = el("button", "quick-reply", reply.title);
+      button.type = "button";
+      button.addEventListener("click", () => send(reply.payload, reply.title));
+      group.append(button);
+    }
+    return group;
+  }
+
+  // -- the conversation ------------------------------------------------------------------------
+
+  function append(item) {
+    list.append(item);
+    scroller.scrollTop = scroller.scrollHeight;
+  }
+
+  function addUser(text) {
+    const item = el("li", "message user");
+    item.append(el("p", "bubble", text));
+    append(item);
+  }
+
+  function addBot(message) {
+    const item = el("li", "message bot");
+    if (message.text) item.append(el("p", "bubble", message.text));
+    const image = safeUrl(message.image);
+    if (image) {
+      const img = el("img", "bubble-image");
+      img.src = image;
+      img.alt = "Image from the assistant";
+      item.append(img);
+    }
+    const products = message.products || [];
+    if (products.length) {
+      const row = el("ul", "cards");
+      row.setAttribute("aria-label", `${products.length} products`);
+      products.forEach((product) => row.append(productCard(product)));
+      item.append(row);
+    }
+    if ((message.quick_replies || []).length) item.append(quickReplies(message.quick_replies));
+    append(item);
+  }
+
+  function addNotice(text) {
+    const item = el("li", "message notice");
+    item.append(el("p", "bubble", text));
+    item.setAttribute("role", "alert");
+    append(item);
+  }
+
+  function clearQuickReplies() {
+    list.querySelectorAll(".quick-replies").forEach((group) => group.remove());
+  }
+
+  function renderHistory(messages) {
+    list.querySelectorAll(".message:not(.welcome)").forEach((item) => item.remove());
+    messages.forEach((entry, index) => {
+      if (entry.role === "user") { addUser(entry.text); return; }
+      const last = index === messages.length - 1;  // only the latest suggestions still make sense
+      addBot({ text: entry.text, products: entry.products, quick_replies: last ? entry.quick_replies : [] });
+    });
+  }
+
+  function showTyping(on) {
+    typing.hidden = !on;
+    if (on) scroller.scrollTop = scroller.scrollHeight;
+  }
+
+  function setStatus(text) {
+    statusLine.textContent = text;
+  }
+
+  // -- the socket ------------------------------------------------------------------------------
+
+  function onFrame(raw) {
+    let frame;
+    try { frame = JSON.parse(raw); } catch { return; }
+    if (frame.type === "session") {
+      sessionId = frame.session_id;
+      saveSession(sessionId);
+      if (frame.max_message_chars) input.maxLength = frame.max_message_chars;
+    } else if (frame.type === "history") {
+      renderHistory(frame.messages || []);
+    } else if (frame.type === "typing") {
+      showTyping(true);
+    } else if (frame.type === "bot") {
+      showTyping(false);
+      (frame.messages || []).forEach(addBot);
+    } else if (frame.type === "error") {
+      showTyping(false);
+      addNotice(frame.message || "Something went wrong.");
+    }
+  }
+
+  function connect() {
+    const url = new URL("webchat/ws", location.href);
+    url.protocol = location.protocol === "https:" ? "wss:" : "ws:";
+    if (sessionId) url.searchParams.set("session_id", sessionId);
+    socket = new WebSocket(url);
+    socket.addEventListener("open", () => {
+      retries = 0;
+      setStatus("online");
+      while (outbox.length) socket.send(outbox.shift());
+    });
+    socket.addEventListener("message", (event) => onFrame(event.data));
+    socket.addEventListener("close", () => {
+      showTyping(false);
+      setStatus("reconnecting…");
+      setTimeout(connect, Math.min(10000, 500 * 2 ** retries++));
+    });
+  }
+
+  function send(text, shown) {
+    const clean = text.trim();
+    if (!clean) return;
+    clearQuickReplies();
+    addUser(shown || clean);
+    const frame = JSON.stringify({ type: "message", text: clean, session_id: sessionId || undefined });
+    if (socket && socket.readyState === WebSocket.OPEN) socket.send(frame);
+    else outbox.push(frame);
+  }
+
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    send(input.value);
+    input.value = "";
+    input.focus();
+  });
+
+  connect();
+})();

@@ -1,0 +1,1 @@
+"""Catalog, embedders, vector and lexical indexes, retrieval. Imports nothing above it."""

@@ -1,0 +1,154 @@
+"""Hard constraints on products: price range, colours, categories, types, brands, genders, sizes, stock.
+
+Within one field any listed value matches; across fields every constraint must hold. Matching
+ignores case. A product for ``unisex`` (or with no gender) matches a ``men`` or ``women`` filter::
+
+    wanted = ProductFilter(colours={"red"}, product_types={"sneakers"}, max_price=80)
+    wanted.describe()                      # 'red sneakers under $80'
+    [p for p in products if wanted.matches(p)]
+    for dropped, looser in wanted.relaxed():   # what to try when nothing matches
+        ...
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+
+from knowledge.inflect import plural
+from knowledge.product import Product
+
+_SET_FIELDS = ("colours", "categories", "product_types", "brands", "genders", "sizes")
+_UNGENDERED = frozenset({"unisex", ""})
+_ADULT_GENDERS = frozenset({"men", "women"})
+RELAX_ORDER: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("stock", ("in_stock_only",)),
+    ("size", ("sizes",)),
+    ("brand", ("brands",)),
+    ("colour", ("colours",)),
+    ("price", ("min_price", "max_price")),
+    ("gender", ("genders",)),
+    ("category", ("categories",)),
+    ("product type", ("product_types",)),
+)
+
+
+def _normalised(name: str, values: Iterable[str] | str | None) -> frozenset[str]:
+    if values is None:
+        return frozenset()
+    if isinstance(values, str):
+        values = (values,)
+    result = set()
+    for value in values:
+        if not isinstance(value, str):
+            raise TypeError(f"{name} must hold strings, got {value!r}")
+        if value.strip():
+            result.add(value.strip().lower())
+    return frozenset(result)
+
+
+def accepted_genders(genders: frozenset[str]) -> frozenset[str]:
+    """Product genders that satisfy a gender constraint: unisex and ungendered items suit men and women."""
+    return genders | _UNGENDERED if genders & _ADULT_GENDERS else genders
+
+
+@dataclass(frozen=True)
+class ProductFilter:
+    """What a product must be; the empty filter matches everything."""
+
+    min_price: float | None = None
+    max_price: float | None = None
+    colours: frozenset[str] = field(default_factory=frozenset)
+    categories: frozenset[str] = field(default_factory=frozenset)
+    product_types: frozenset[str] = field(default_factory=frozenset)
+    brands: frozenset[str] = field(default_factory=frozenset)
+    genders: frozenset[str] = field(default_factory=frozenset)
+    sizes: frozenset[str] = field(default_factory=frozenset)
+    in_stock_only: bool = False
+
+    def __post_init__(self) -> None:
+        for name in _SET_FIELDS:
+            object.__setattr__(self, name, _normalised(name, getattr(self, name)))
+        for name in ("min_price", "max_price"):
+            value = getattr(self, name)
+            if value is not None and (not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0):
+                raise ValueError(f"{name} must be a non-negative number or None, got {value!r}")
+        if self.min_price is not None and self.max_price is not None and self.min_price > self.max_price:
+            raise ValueError(f"min_price {self.min_price} is above max_price {self.max_price}")
+
+    @property
+    def is_empty(self) -> bool:
+        """True when the filter constrains nothing."""
+        return self == ProductFilter()
+
+    def matches(self, product: Product) -> bool:
+        """Whether ``product`` satisfies every constraint."""
+        if self.min_price is not None and product.price < self.min_price:
+            return False
+        if self.max_price is not None and product.price > self.max_price:
+            return False
+        if self.in_stock_only and product.stock <= 0:
+            return False
+        checks = (
+            (self.colours, product.colour), (self.categories, product.category),
+            (self.product_types, product.product_type), (self.brands, product.brand),
+        )
+        if any(wanted and value.lower() not in wanted for wanted, value in checks):
+            return False
+        if self.genders and product.gender.lower() not in accepted_genders(self.genders):
+            return False
+        return not self.sizes or any(size.lower() in self.sizes for size in product.sizes)
+
+    def relaxed(self) -> list[tuple[str, ProductFilter]]:
+        """Looser filters to try when this one finds nothing: each drops one constraint, softest first."""
+        looser = []
+        for name, fields_ in RELAX_ORDER:
+            cleared = {f: _cleared(f) for f in fields_ if getattr(self, f) != _cleared(f)}
+            if cleared:
+                looser.append((name, replace(self, **cleared)))
+        return looser
+
+    def describe(self) -> str:
+        """Plain words for the filter, e.g. ``'red sneakers for women under $80'``; ``'anything'`` when empty."""
+        if self.is_empty:
+            return "anything"
+        words = ["in-stock"] if self.in_stock_only else []
+        words += [_either(self.colours), _either(self.brands, title=True)]
+        types = frozenset(plural(value) for value in self.product_types)
+        words.append(_either(types) or _either(self.categories) or "products")
+        if self.product_types and self.categories:
+            words.append(f"in {_either(self.categories)}")
+        if self.genders:
+            words.append(f"for {_either(self.genders)}")
+        if self.sizes:
+            words.append(f"in size {_either(self.sizes, upper=True)}")
+        words.append(self._describe_price())
+        return " ".join(word for word in words if word)
+
+    def _describe_price(self) -> str:
+        if self.min_price is not None and self.max_price is not None:
+            return f"between {_money(self.min_price)} and {_money(self.max_price)}"
+        if self.max_price is not None:
+            return f"under {_money(self.max_price)}"
+        if self.min_price is not None:
+            return f"over {_money(self.min_price)}"
+        return ""
+
+
+def _cleared(name: str) -> object:
+    if name in _SET_FIELDS:
+        return frozenset()
+    return False if name == "in_stock_only" else None
+
+
+def _either(values: frozenset[str], title: bool = False, upper: bool = False) -> str:
+    ordered = sorted(values)
+    if title:
+        ordered = [value.title() for value in ordered]
+    if upper:
+        ordered = [value.upper() for value in ordered]
+    return " or ".join(ordered)
+
+
+def _money(amount: float) -> str:
+    return f"${amount:,.0f}" if float(amount).is_integer() else f"${amount:,.2f}"

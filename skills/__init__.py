@@ -1,0 +1,1 @@
+"""Skills: typed units of work the agent routes to (search, help, out-of-scope, ...)."""

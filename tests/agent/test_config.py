@@ -1,0 +1,71 @@
+import pytest
+
+from agent.config import AisleConfig, load_config
+from agent.errors import ConfigError
+
+
+def write(tmp_path, text):
+    path = tmp_path / "aisle.yml"
+    path.write_text(text)
+    return path
+
+
+def test_missing_file_means_defaults(tmp_path):
+    config = load_config(tmp_path / "absent.yml", environ={})
+    assert config == AisleConfig()
+    assert config.server.port == 8080
+
+
+def test_file_values_then_environment_overrides(tmp_path):
+    path = write(tmp_path, "server:\n  port: 9000\n  host: 0.0.0.0\nsearch:\n  results: 4\n")
+    config = load_config(path, environ={"AISLE_SERVER__PORT": "9100", "AISLE_DATA_DIR": "/tmp/x"})
+    assert config.server.port == 9100
+    assert config.server.host == "0.0.0.0"
+    assert config.search.results == 4
+    assert config.data_dir == "/tmp/x"
+
+
+def test_unknown_key_names_the_key_and_the_valid_ones(tmp_path):
+    path = write(tmp_path, "server:\n  prot: 9000\n")
+    with pytest.raises(ConfigError) as err:
+        load_config(path, environ={})
+    assert "server.prot" in str(err.value)
+    assert "port" in str(err.value) and "host" in str(err.value)
+
+
+def test_unknown_section(tmp_path):
+    with pytest.raises(ConfigError, match="unknown key 'sever'"):
+        load_config(write(tmp_path, "sever: {}\n"), environ={})
+
+
+@pytest.mark.parametrize("text, key, allowed", [
+    ("server:\n  port: abc\n", "server.port", "an integer"),
+    ("server:\n  port: 70000\n", "server.port", "from 0 to 65535"),
+    ("embedder:\n  device: tpu\n", "embedder.device", "cpu, cuda, auto"),
+    ("nlu:\n  threshold: high\n", "nlu.threshold", "a number"),
+])
+def test_bad_value_names_key_value_and_what_is_allowed(tmp_path, text, key, allowed):
+    with pytest.raises(ConfigError) as err:
+        load_config(write(tmp_path, text), environ={})
+    message = str(err.value)
+    assert key in message and allowed in message
+
+
+def test_bad_environment_value_is_reported_too(tmp_path):
+    with pytest.raises(ConfigError, match="server.port"):
+        load_config(tmp_path / "absent.yml", environ={"AISLE_SERVER__PORT": "eighty"})
+
+
+def test_secrets_in_environment_are_not_config_keys(tmp_path):
+    config = load_config(tmp_path / "absent.yml", environ={"AISLE_ADMIN_TOKEN": "s3cret"})
+    assert "s3cret" not in repr(config)
+
+
+def test_invalid_yaml(tmp_path):
+    with pytest.raises(ConfigError, match="not valid YAML"):
+        load_config(write(tmp_path, "server: [\n"), environ={})
+
+
+def test_shipped_config_is_the_documented_defaults():
+    config = load_config("aisle.yml", environ={})
+    assert config == AisleConfig()

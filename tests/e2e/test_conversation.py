@@ -1,0 +1,127 @@
+"""The real server, started as a user starts it, answering over REST and WebSocket."""
+import json
+import sqlite3
+
+import aiohttp
+import pytest
+
+from tests.e2e.server_process import ServerProcess
+
+pytestmark = pytest.mark.slow
+
+
+async def rest(server, sender, message):
+    async with aiohttp.ClientSession() as http:
+        async with http.post(server.url + "/webhooks/rest/webhook",
+                             json={"sender": sender, "message": message}) as response:
+            assert response.status == 200, await response.text()
+            return await response.json()
+
+
+def products_in(replies):
+    return [p for r in replies if "custom" in r for p in r["custom"].get("products", [])]
+
+
+def texts_in(replies):
+    return " ".join(r.get("text", "") for r in replies)
+
+
+async def test_red_sneakers_under_80_over_rest(server):
+    replies = await rest(server, "alice", "show me red sneakers under 80 dollars")
+    products = products_in(replies)
+    assert products, replies
+    for product in products:
+        assert product["colour"] == "red"
+        assert product["product_type"] == "sneakers"
+        assert product["price"] <= 80
+        assert product["image"] and product["url"] and product["title"]
+    assert all(r["recipient_id"] == "alice" for r in replies)
+
+
+def catalog(server):
+    path = server.data_dir / "demo" / "catalog.jsonl"
+    return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+@pytest.mark.parametrize("message, check", [
+    ("blue jeans under 60", lambda p: p["colour"] == "blue" and p["product_type"] == "jeans" and p["price"] <= 60),
+    ("black boots over 100 dollars",
+     lambda p: p["colour"] == "black" and p["product_type"] == "boots" and p["price"] >= 100),
+    ("kitchen stuff between 20 and 40 dollars", lambda p: p["category"] == "kitchen" and 20 <= p["price"] <= 40),
+    ("white sneakers", lambda p: p["colour"] == "white" and p["product_type"] == "sneakers"),
+])
+async def test_results_satisfy_the_filters_or_the_reply_says_none_do(server, message, check):
+    replies = await rest(server, "bob", message)
+    products = products_in(replies)
+    assert products, message
+    matching = [p for p in catalog(server) if check(p)]
+    if matching:
+        assert all(check(p) for p in products), (message, products)
+        assert len(products) == min(6, len(matching))
+    else:
+        assert "found no" in texts_in(replies).lower()
+
+
+async def test_no_exact_match_is_said_honestly(server):
+    replies = await rest(server, "carol", "purple sneakers under 5 dollars")
+    assert "found no" in texts_in(replies).lower()
+    assert products_in(replies), "the closest products are still shown"
+
+
+async def test_greeting_and_out_of_scope(server):
+    assert "shop assistant" in texts_in(await rest(server, "dave", "hello there")).lower()
+    reply = texts_in(await rest(server, "dave", "what's the weather like in Paris today?"))
+    assert "can't help" in reply.lower()
+
+
+async def test_websocket_conversation(server):
+    async with aiohttp.ClientSession() as http:
+        async with http.ws_connect(server.url + "/ws") as ws:
+            session = await receive(ws, "session")
+            await ws.send_json({"type": "message", "text": "red sneakers under 80",
+                                "session_id": session["session_id"]})
+            bot = await receive(ws, "bot")
+    products = [p for m in bot["messages"] for p in m.get("products", [])]
+    assert products and all(p["colour"] == "red" and p["price"] <= 80 for p in products)
+
+
+async def receive(ws, kind):
+    for _ in range(10):
+        frame = await ws.receive_json(timeout=30)
+        if frame["type"] == kind:
+            return frame
+    raise AssertionError(f"no {kind!r} frame")
+
+
+@pytest.mark.parametrize("body, status, words", [
+    (b"{not json", 400, "json"),
+    (json.dumps({"message": "hi"}).encode(), 400, "sender"),
+    (json.dumps({"sender": "x", "message": "a" * 1_000_000}).encode(), 413, ""),
+])
+async def test_bad_input_gets_a_clear_4xx_and_the_server_keeps_serving(server, body, status, words):
+    async with aiohttp.ClientSession() as http:
+        async with http.post(server.url + "/webhooks/rest/webhook", data=body,
+                             headers={"Content-Type": "application/json"}) as response:
+            assert response.status == status
+            assert words in (await response.text()).lower()
+    assert products_in(await rest(server, "erin", "red sneakers"))
+
+
+async def test_conversation_survives_a_restart(tmp_path):
+    first = ServerProcess(tmp_path / "data").start()
+    try:
+        await rest(first, "frank", "show me red sneakers under 80 dollars")
+    finally:
+        first.stop()
+    with sqlite3.connect(tmp_path / "data" / "aisle.db") as db:
+        rows = db.execute("SELECT role, text FROM events WHERE conversation_id = 'rest:frank' ORDER BY seq").fetchall()
+    assert rows[0] == ("user", "show me red sneakers under 80 dollars") and rows[1][0] == "bot"
+
+    second = ServerProcess(tmp_path / "data").start()
+    try:
+        await rest(second, "frank", "thanks")
+        with sqlite3.connect(tmp_path / "data" / "aisle.db") as db:
+            count = db.execute("SELECT COUNT(*) FROM events WHERE conversation_id = 'rest:frank'").fetchone()[0]
+        assert count == 4
+    finally:
+        second.stop()

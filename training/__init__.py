@@ -1,0 +1,1 @@
+"""Offline jobs: data formats and converters, model training, evaluation. May import any layer."""
