@@ -115,7 +115,7 @@ class ProductFilter:
         words = ["in-stock"] if self.in_stock_only else []
         words += [_either(self.colours), _either(self.brands, title=True)]
         types = frozenset(plural(value) for value in self.product_types)
-        words.append(_either(types) or _either(self.categories) or "products")
+        words.append(_either(types) or _category_words(self.categories) or "products")
         if self.product_types and self.categories:
             words.append(f"in {_either(self.categories)}")
         if self.genders:
@@ -139,6 +139,17 @@ def _cleared(name: str) -> object:
     if name in _SET_FIELDS:
         return frozenset()
     return False if name == "in_stock_only" else None
+
+
+_MASS_NOUNS = frozenset({"apparel", "clothing", "jewelry", "jewellery", "furniture", "footwear"})
+
+
+def _category_words(categories: frozenset[str]) -> str:
+    """'kitchen' reads as 'kitchen products'; 'shoes' and 'apparel' read as they are."""
+    words = _either(categories)
+    if not words or words.endswith("s") or words in _MASS_NOUNS:
+        return words
+    return f"{words} products"
 
 
 def _either(values: frozenset[str], title: bool = False, upper: bool = False) -> str:

@@ -54,11 +54,11 @@ class SearchSkill:
 
     async def run(self, args: SearchInput, ctx: SkillContext) -> SkillResult:
         wanted = args.to_filter()
-        query = args.query.strip() or wanted.describe()
+        query = args.query.strip() or ("" if wanted.is_empty else wanted.describe())
         if not query:
             return SkillResult("What are you looking for? Try “red sneakers under $80”.")
         hits = await self._search(query, wanted)
-        text = _found_text(len(hits), wanted)
+        text = _found_text(len(hits), wanted, query)
         if not hits:
             hits, text = await self._closest(query, wanted)
         return SkillResult(
@@ -91,9 +91,12 @@ def _relaxations(wanted: ProductFilter) -> list[tuple[list[str], ProductFilter]]
     return singles + chain
 
 
-def _found_text(count: int, wanted: ProductFilter) -> str:
-    what = wanted.describe() or "products"
-    return f"Here are {count} {what} I found:" if count else ""
+def _found_text(count: int, wanted: ProductFilter, query: str) -> str:
+    if not count:
+        return ""
+    if wanted.is_empty:
+        return f"Here is what I found for “{query}”:"
+    return f"Here are {count} {wanted.describe()} I found:"
 
 
 def _without(dropped: list[str]) -> str:
