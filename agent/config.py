@@ -20,6 +20,8 @@ from typing import Any, Mapping
 import yaml
 
 from agent.errors import ConfigError
+from knowledge.catalog_io import CATALOG_FORMATS, MAPPABLE_FIELDS
+from knowledge.vector_index import INDEX_KINDS, IndexSpec
 
 ENV_PREFIX = "AISLE_"
 NOT_CONFIG_ENV = ("AISLE_CONFIG",)  # plus every *_TOKEN and *_SECRET: secrets are read where used
@@ -32,6 +34,8 @@ class ServerConfig:
     max_body_bytes: int = field(default=65536, metadata={"range": (1024, 64 * 1024 * 1024)})
     max_message_chars: int = field(default=2000, metadata={"range": (1, 100_000)})
     cors_origins: tuple[str, ...] = ()
+    admin_token_env: str = "AISLE_ADMIN_TOKEN"  # the admin channel is served only when this variable is set
+    admin_max_body_bytes: int = field(default=8 * 1024 * 1024, metadata={"range": (1024, 1024 * 1024 * 1024)})
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,20 @@ class CatalogConfig:
     path: str = ""  # empty: the generated demo catalog under data_dir/demo
     index_dir: str = ""  # empty: data_dir/index/<catalog file stem>
     demo_size: int = field(default=2400, metadata={"range": (50, 200_000)})
+    format: str = field(default="auto", metadata={"choices": CATALOG_FORMATS})
+    columns: dict[str, str] = field(default_factory=dict, metadata={"keys": MAPPABLE_FIELDS})
+
+
+@dataclass(frozen=True)
+class IndexConfig:
+    kind: str = field(default="auto", metadata={"choices": INDEX_KINDS})
+    flat_max: int = field(default=100_000, metadata={"range": (1, 1_000_000_000)})
+    hnsw_m: int = field(default=32, metadata={"range": (4, 256)})
+    hnsw_ef_search: int = field(default=128, metadata={"range": (1, 65536)})
+    hnsw_ef_construction: int = field(default=80, metadata={"range": (1, 65536)})
+
+    def spec(self) -> IndexSpec:
+        return IndexSpec(**dataclasses.asdict(self))
 
 
 @dataclass(frozen=True)
@@ -69,6 +87,7 @@ class AisleConfig:
     data_dir: str = "var"
     server: ServerConfig = ServerConfig()
     catalog: CatalogConfig = CatalogConfig()
+    index: IndexConfig = IndexConfig()
     embedder: EmbedderConfig = EmbedderConfig()
     nlu: NluConfig = NluConfig()
     store: StoreConfig = StoreConfig()
@@ -178,6 +197,8 @@ def _coerce(value: Any, kind: Any, meta: Mapping, key: str, source: str) -> Any:
         if low is not None and not low <= number <= high:
             raise bad(f"a value from {low} to {high}")
         return number
+    if typing.get_origin(kind) is dict:
+        return _coerce_mapping(value, meta, bad)
     if typing.get_origin(kind) is tuple:
         items = value.split(",") if isinstance(value, str) else value
         if not isinstance(items, (list, tuple)):
@@ -191,3 +212,21 @@ def _coerce(value: Any, kind: Any, meta: Mapping, key: str, source: str) -> Any:
             raise bad(f"one of {', '.join(choices)}")
         return str(value)
     raise bad(str(kind))  # pragma: no cover - every field type is handled above
+
+
+def _coerce_mapping(value: Any, meta: Mapping, bad: typing.Callable[[str], ConfigError]) -> dict[str, str]:
+    """A mapping of names to strings; from the environment as `a=x,b=y`. Keys must be among meta['keys']."""
+    if isinstance(value, str):
+        pairs = [item.split("=", 1) for item in value.split(",") if item.strip()]
+        if any(len(pair) != 2 for pair in pairs):
+            raise bad("a mapping, or name=value pairs separated by commas")
+        value = {name.strip(): text.strip() for name, text in pairs}
+    if not isinstance(value, dict):
+        raise bad("a mapping of names to strings")
+    allowed = meta.get("keys")
+    for name, text in value.items():
+        if allowed and name not in allowed:
+            raise bad(f"keys from {', '.join(allowed)}; {name!r} is not one")
+        if not isinstance(text, (str, int, float)) or isinstance(text, bool) or not str(text).strip():
+            raise bad(f"a non-empty string for {name!r}")
+    return {str(name): str(text).strip() for name, text in value.items()}

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 from collections import defaultdict
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +17,9 @@ from agent.nlu.router import EmbeddingRouter
 from agent.responder import message_payload, respond
 from agent.store import ConversationStore
 from agent.types import BotMessage, Decision, UserMessage
-from knowledge.catalog_index import CatalogIndex
+from knowledge.catalog_index import CatalogIndex, UpdateReport
 from knowledge.product import Product
+from knowledge.query_parse import Lexicon
 from skills.base import SkillContext, SkillResult
 from skills.registry import SkillRegistry
 
@@ -40,6 +43,7 @@ class Agent:
         self.catalog = catalog
         self.media_root = media_root
         self._locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self._catalog_lock = threading.Lock()
 
     async def handle(self, message: UserMessage) -> list[BotMessage]:
         cid = conversation_id(message.channel, message.sender_id)
@@ -65,6 +69,17 @@ class Agent:
         except Exception:
             log.exception("skill %r failed in conversation %s", decision.skill, cid)
             return SkillResult(SORRY)
+
+    async def update_catalog(self, upserts: Sequence[Product], deletes: Sequence[str] = ()) -> UpdateReport:
+        """Add, replace and delete products; the next message already sees the change."""
+        return await asyncio.to_thread(self._update_catalog, upserts, deletes)
+
+    def _update_catalog(self, upserts: Sequence[Product], deletes: Sequence[str]) -> UpdateReport:
+        with self._catalog_lock:
+            report = self.catalog.apply_update(upserts, deletes)
+            if report.changed:
+                self.router.lexicon = Lexicon.from_products(self.catalog.products)
+        return report
 
     @property
     def product_count(self) -> int:

@@ -40,7 +40,8 @@ def open_catalog(config: AisleConfig, progress: bool = True, rebuild: bool = Fal
     ensure_catalog(config, progress)
     embedder = SentenceTransformerEmbedder(config.embedder.model or None, config.embedder.batch_size,
                                            config.embedder.device)
-    index = CatalogIndex.open(config.catalog_path, config.index_path, embedder, progress=progress, rebuild=rebuild)
+    index = CatalogIndex.open(config.catalog_path, config.index_path, embedder, progress=progress, rebuild=rebuild,
+                              spec=config.index.spec(), format=config.catalog.format, columns=config.catalog.columns)
     for error in index.load_errors[:20]:
         log.warning("catalog %s line %d: %s", config.catalog_path, error.line, error.message)
     return index

@@ -7,9 +7,13 @@ import dataclasses
 import logging
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from agent.config import AisleConfig, load_config
 from agent.errors import AisleError
+
+if TYPE_CHECKING:
+    from knowledge.catalog_index import CatalogIndex
 
 log = logging.getLogger("aisle")
 
@@ -45,6 +49,9 @@ def _parser() -> argparse.ArgumentParser:
     index = commands.add_parser("index", help="build or check the catalog's search index")
     index.add_argument("catalog", nargs="?", help="catalog file (.jsonl or .csv); default: the configured one")
     index.add_argument("--rebuild", action="store_true", help="rebuild even if the index is up to date")
+    index.add_argument("--update", metavar="FILE",
+                       help="add or replace the products in FILE (any catalog format; rows with deleted: true delete)")
+    index.add_argument("--delete", metavar="ID,...", default="", help="delete these product ids")
     index.set_defaults(command=_index)
 
     chat = commands.add_parser("chat", help="talk to the assistant in this terminal")
@@ -70,11 +77,30 @@ def _index(config: AisleConfig, args: argparse.Namespace) -> int:
     if args.catalog:
         config = dataclasses.replace(config, catalog=dataclasses.replace(config.catalog, path=args.catalog))
     index = open_catalog(config, progress=True, rebuild=args.rebuild)
+    if args.update or args.delete:
+        return _update_index(index, config, args)
     manifest = index.manifest
     print(f"{manifest.get('count', len(index.products))} products indexed in {config.index_path} "
           f"({manifest.get('embedder')}, dim {manifest.get('dim')}, {manifest.get('index_type')})")
     for error in index.load_errors:
         print(f"  skipped line {error.line}: {error.message}")
+    return 0
+
+
+def _update_index(index: CatalogIndex, config: AisleConfig, args: argparse.Namespace) -> int:
+    from knowledge.catalog_io import load_updates
+
+    deletes = [item.strip() for item in args.delete.split(",") if item.strip()]
+    upserts = ()
+    if args.update:
+        loaded = load_updates(args.update, config.catalog.format, config.catalog.columns)
+        upserts, deletes = loaded.upserts, [*loaded.deletes, *deletes]
+        for error in loaded.errors:
+            print(f"  skipped line {error.line} of {args.update}: {error.message}")
+    report = index.apply_update(upserts, deletes, progress=True)
+    print(f"{report.summary()}; {len(index.products)} products now in {config.index_path}")
+    for error in report.errors:
+        print(f"  refused {error}")
     return 0
 
 

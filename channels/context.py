@@ -1,7 +1,7 @@
 """What the server and its channels share: the agent contract, typed app keys and channel hooks."""
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -10,6 +10,7 @@ from aiohttp import web
 
 from agent.config import ServerConfig
 from agent.types import BotMessage, OnMessage, UserMessage
+from knowledge.catalog_updates import UpdateReport
 from knowledge.product import Product
 
 
@@ -32,18 +33,24 @@ class AgentLike(Protocol):
 
     async def transcript(self, sender_id: str, channel: str) -> list[dict[str, Any]]: ...
 
+    async def update_catalog(self, upserts: Sequence[Product], deletes: Sequence[str]) -> UpdateReport: ...
+
 
 Transcript = Callable[[str, str], Awaitable[list[dict[str, Any]]]]
 """`await transcript(sender_id, channel)`: the conversation so far, oldest first."""
 
+CatalogUpdate = Callable[[Sequence[Product], Sequence[str]], Awaitable[UpdateReport]]
+"""`await update_catalog(upserts, deletes)`: apply a catalog change; the next message sees it."""
+
 
 @dataclass(frozen=True, slots=True)
 class ChannelHooks:
-    """Everything a channel may use: two callbacks and the server's limits. Never the agent."""
+    """Everything a channel may use: callbacks and the server's limits. Never the agent."""
 
     on_message: OnMessage
     transcript: Transcript
     server: ServerConfig
+    update_catalog: CatalogUpdate
 
 
 AGENT = web.AppKey("aisle.agent", AgentLike)

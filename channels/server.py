@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import signal
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 
 from aiohttp import web
@@ -18,18 +19,30 @@ from aiohttp.abc import AbstractAccessLogger
 from agent.config import ServerConfig
 from agent.types import BotMessage, OnMessage, UserMessage
 from channels import site
-from channels.context import AGENT, CHANNEL_NAMES, SERVER_CONFIG, AgentLike, ChannelHooks, Transcript
+from channels.context import AGENT, CHANNEL_NAMES, SERVER_CONFIG, AgentLike, CatalogUpdate, ChannelHooks, Transcript
 from channels.middleware import add_security_headers, cors_middleware, error_middleware
 from channels.registry import channel_setup
+from knowledge.catalog_updates import UpdateReport
+from knowledge.product import Product
 
 AgentContext = Callable[[], AbstractAsyncContextManager[AgentLike]]
 DEFAULT_CHANNELS = ("rest", "webchat")
 
 
+def default_channels(server: ServerConfig, environ: Mapping[str, str] | None = None) -> tuple[str, ...]:
+    """The built-in channels, plus `admin` when the admin token's environment variable is set."""
+    token = (os.environ if environ is None else environ).get(server.admin_token_env, "").strip()
+    return (*DEFAULT_CHANNELS, "admin") if token else DEFAULT_CHANNELS
+
+
 def build_app(
-    server: ServerConfig, agent_context: AgentContext, *, channels: Sequence[str] = DEFAULT_CHANNELS
+    server: ServerConfig, agent_context: AgentContext, *, channels: Sequence[str] | None = None
 ) -> web.Application:
-    """The whole web app: the agent opens at startup and closes at shutdown (`cleanup_ctx`)."""
+    """The whole web app: the agent opens at startup and closes at shutdown (`cleanup_ctx`).
+
+    `channels` defaults to :func:`default_channels`.
+    """
+    channels = default_channels(server) if channels is None else channels
     app = web.Application(
         client_max_size=server.max_body_bytes,
         middlewares=[cors_middleware(server.cors_origins), error_middleware],
@@ -38,7 +51,8 @@ def build_app(
     app[CHANNEL_NAMES] = tuple(channels)
     app.cleanup_ctx.append(_agent_lifecycle(agent_context))
     app.on_response_prepare.append(add_security_headers)
-    hooks = ChannelHooks(on_message=_agent_handle(app), transcript=_agent_transcript(app), server=server)
+    hooks = ChannelHooks(on_message=_agent_handle(app), transcript=_agent_transcript(app), server=server,
+                         update_catalog=_agent_update_catalog(app))
     for name in channels:
         channel_setup(name)(app, hooks)
     site.setup(app)
@@ -67,6 +81,13 @@ def _agent_transcript(app: web.Application) -> Transcript:
         return await app[AGENT].transcript(sender_id, channel)
 
     return transcript
+
+
+def _agent_update_catalog(app: web.Application) -> CatalogUpdate:
+    async def update_catalog(upserts: Sequence[Product], deletes: Sequence[str]) -> UpdateReport:
+        return await app[AGENT].update_catalog(upserts, deletes)
+
+    return update_catalog
 
 
 async def health(request: web.Request) -> web.Response:

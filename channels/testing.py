@@ -11,12 +11,13 @@ from __future__ import annotations
 import contextlib
 import re
 import time
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from typing import Any
 
 from agent.types import BotMessage, QuickReply, UserMessage
+from knowledge.catalog_updates import UpdateReport
 from knowledge.product import Product
 
 _SHOES = [
@@ -97,6 +98,13 @@ class FakeAgent:
 
     async def transcript(self, sender_id: str, channel: str) -> list[dict[str, Any]]:
         return list(self._transcripts.get((sender_id, channel), []))
+
+    async def update_catalog(self, upserts: Sequence[Product], deletes: Sequence[str]) -> UpdateReport:
+        added = tuple(p.id for p in upserts if p.id not in self._products)
+        updated = tuple(p.id for p in upserts if p.id in self._products)
+        self._products.update((p.id, p) for p in upserts)
+        deleted = tuple(i for i in deletes if self._products.pop(i, None) is not None)
+        return UpdateReport(added=added, updated=updated, deleted=deleted)
 
     async def handle(self, msg: UserMessage) -> list[BotMessage]:
         self.received.append(msg)

@@ -8,12 +8,21 @@ materials, genders) and a small table of everyday synonyms::
     parsed.filter.describe()     # 'red sneakers under $80'
     parsed.matched               # {'max_price': '80', 'colour': 'red', 'product_type': 'sneakers'}
     parsed.text                  # '' - nothing else to search for
+
+Brand, category and product-type names are matched despite small typos ("sneekers", "Nimbuss"):
+a word of at least five letters that the catalog does not use, that starts with the same letter
+as a catalog name and is very close to exactly one of them, stands for that name
+(``parsed.corrections`` lists what was read as what)::
+
+    parse_query("nimbuss sneekers", lexicon).corrections   # {'nimbuss': 'nimbus', 'sneekers': 'sneakers'}
 """
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
 
 from knowledge.filters import ProductFilter
 from knowledge.inflect import number_variants
@@ -46,6 +55,9 @@ something anything pair pairs buy shop shopping item items product products pric
 _VAGUE_HEADS = frozenset({"set", "kit", "pack", "pair", "bag", "shoes"})
 _SLOT_ORDER = ("gender", "product_type", "category", "colour", "brand", "material")
 _TOKEN = re.compile(r"[a-z0-9]+(?:['-][a-z0-9]+)*'?")
+_FUZZY_SLOTS = frozenset({"brand", "category", "product_type"})
+FUZZY_MIN_CHARS = 5
+FUZZY_MIN_SCORE = 85.0
 _SIZE = re.compile(r"\b(?:in\s+)?size\s*:?\s*([a-z0-9]{1,4}(?:\.5)?)\b")
 _IN_STOCK = re.compile(r"\b(?:in stock|available now|ships now)\b")
 
@@ -56,6 +68,15 @@ class Lexicon:
 
     terms: Mapping[str, tuple[str, str]]
     max_words: int = 1
+    known_words: frozenset[str] = frozenset()
+    _fuzzy: Mapping[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        by_letter: dict[str, list[str]] = {}
+        for phrase, (slot, _) in self.terms.items():
+            if slot in _FUZZY_SLOTS and " " not in phrase and len(phrase) >= FUZZY_MIN_CHARS - 1:
+                by_letter.setdefault(phrase[0], []).append(phrase)
+        object.__setattr__(self, "_fuzzy", {letter: tuple(sorted(words)) for letter, words in by_letter.items()})
 
     @classmethod
     def from_products(cls, products: Iterable[Product], synonyms: Mapping[str, str] = SYNONYMS) -> Lexicon:
@@ -78,17 +99,36 @@ class Lexicon:
                     terms.setdefault(key, (slot, brand_spelling.get(value, value) if slot == "brand" else value))
         for phrase, value in _head_nouns(values["product_type"]):
             terms.setdefault(phrase, ("product_type", value))
-        return cls(terms, max((len(phrase.split()) for phrase in terms), default=1))
+        return cls(terms, max((len(phrase.split()) for phrase in terms), default=1), _catalog_words(products))
 
     def lookup(self, phrase: str) -> tuple[str, str] | None:
         """The (slot, value) a lower-case phrase stands for, or None."""
         return self.terms.get(phrase)
+
+    def correct(self, word: str) -> str | None:
+        """The brand, category or type phrase a misspelt ``word`` most likely means, or None if unsure."""
+        if len(word) < FUZZY_MIN_CHARS or not word.isalpha() or word in self.terms or word in self.known_words:
+            return None
+        candidates = self._fuzzy.get(word[0], ())
+        best = process.extract(word, candidates, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN_SCORE, limit=None)
+        if not best:
+            return None
+        top = [phrase for phrase, score, _ in best if score == best[0][1]]
+        return top[0] if len({self.terms[phrase] for phrase in top}) == 1 else None
 
     def values(self, slot: str) -> frozenset[str]:
         """Every catalog value known for ``slot`` ('colour', 'product_type', 'brand', ...)."""
         if slot not in _SLOT_ORDER:
             raise ValueError(f"unknown slot {slot!r}; choose one of {', '.join(_SLOT_ORDER)}")
         return frozenset(value for kind, value in self.terms.values() if kind == slot)
+
+
+def _catalog_words(products: Iterable[Product]) -> frozenset[str]:
+    """Words the catalog itself uses in titles: real words here, never typos to correct."""
+    words: set[str] = set()
+    for product in products:
+        words.update(_TOKEN.findall(product.title.lower()))
+    return frozenset(words)
 
 
 def _head_nouns(product_types: set[str]) -> list[tuple[str, str]]:
@@ -120,6 +160,7 @@ class ParsedQuery:
     filter: ProductFilter
     matched: dict[str, str] = field(default_factory=dict)
     original: str = ""
+    corrections: dict[str, str] = field(default_factory=dict)
 
     @property
     def search_text(self) -> str:
@@ -138,7 +179,8 @@ def parse_query(text: str, lexicon: Lexicon) -> ParsedQuery:
     lowered = _SIZE.sub(" ", lowered)
     in_stock = bool(_IN_STOCK.search(lowered))
     lowered = _IN_STOCK.sub(" ", lowered)
-    found, leftover = _match_terms(_TOKEN.findall(lowered), lexicon)
+    corrections: dict[str, str] = {}
+    found, leftover = _match_terms(_TOKEN.findall(lowered), lexicon, corrections)
     matched = {key: _format_price(value) for key, value in price.items()}
     matched.update({slot: ", ".join(values) for slot, values in found.items()})
     if sizes:
@@ -149,11 +191,13 @@ def parse_query(text: str, lexicon: Lexicon) -> ParsedQuery:
         product_types=found.get("product_type", ()), brands=found.get("brand", ()),
         genders=found.get("gender", ()), sizes=sizes, in_stock_only=in_stock,
     )
-    return ParsedQuery(" ".join(leftover), wanted, matched, text)
+    return ParsedQuery(" ".join(leftover), wanted, matched, text, corrections)
 
 
-def _match_terms(tokens: list[str], lexicon: Lexicon) -> tuple[dict[str, list[str]], list[str]]:
-    """Greedy longest-phrase matching; materials stay in the leftover words since no filter field holds them."""
+def _match_terms(tokens: list[str], lexicon: Lexicon,
+                 corrections: dict[str, str]) -> tuple[dict[str, list[str]], list[str]]:
+    """Greedy longest-phrase matching, then typo correction of single words; materials stay in the leftover
+    words since no filter field holds them."""
     found: dict[str, list[str]] = {}
     leftover: list[str] = []
     position = 0
@@ -170,8 +214,15 @@ def _match_terms(tokens: list[str], lexicon: Lexicon) -> tuple[dict[str, list[st
                 position += width
                 break
         else:
-            if tokens[position] not in STOP_WORDS:
-                leftover.append(tokens[position])
+            word = tokens[position]
+            fixed = lexicon.correct(word)
+            if fixed is not None:
+                slot, value = lexicon.terms[fixed]
+                corrections[word] = fixed
+                if value not in found.setdefault(slot, []):
+                    found[slot].append(value)
+            elif word not in STOP_WORDS:
+                leftover.append(word)
             position += 1
     return found, leftover
 

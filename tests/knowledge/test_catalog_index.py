@@ -4,7 +4,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from knowledge.catalog_index import MANIFEST_NAME, VECTORS_NAME, CatalogIndex
+from knowledge.catalog_index import MANIFEST_NAME, CatalogIndex
 from knowledge.catalog_io import write_jsonl
 from knowledge.embedders import HashingEmbedder
 from knowledge.errors import CatalogError
@@ -37,6 +37,7 @@ def test_first_open_builds_and_writes_the_manifest(tmp_path):
     assert manifest == index.manifest and embedder.embedded == 5
     assert manifest["embedder"] == "hashing-64" and manifest["dim"] == 64 and manifest["product_count"] == 5
     assert manifest["index_type"] == "flat" and len(manifest["catalog_sha256"]) == 64
+    assert manifest["stored_vectors"] == 5 and manifest["embedded"] == 5
     assert manifest["build_seconds"] >= 0 and manifest["built_at"].endswith("+00:00")
     assert index.by_id("p-3").colour == "black" and index.by_id("nope") is None
     assert index.load_errors == () and len(index.vectors) == 5
@@ -50,22 +51,36 @@ def test_second_open_loads_without_embedding(tmp_path):
     assert embedder.embedded == 0 and second.manifest == first.manifest
 
 
-@pytest.mark.parametrize("change", ["catalog", "embedder"])
-def test_manifest_mismatch_triggers_a_rebuild(tmp_path, change):
+def vectors_file(index_dir: Path) -> Path:
+    return index_dir / json.loads((index_dir / MANIFEST_NAME).read_text())["vectors_file"]
+
+
+def test_a_changed_catalog_embeds_only_its_new_products(tmp_path):
     path = catalog(tmp_path / "c.jsonl")
     CatalogIndex.open(path, tmp_path / "idx", CountingEmbedder(), progress=False)
-    if change == "catalog":
-        catalog(path, count=6)
-    embedder = CountingEmbedder(dim=32 if change == "embedder" else 64)
+    catalog(path, count=6)
+    embedder = CountingEmbedder()
     index = CatalogIndex.open(path, tmp_path / "idx", embedder, progress=False)
-    assert embedder.embedded == len(index.products) > 0
-    assert json.loads((tmp_path / "idx" / MANIFEST_NAME).read_text())["dim"] == embedder.dim
+    assert embedder.embedded == 1 and len(index.products) == 6
+    assert index.manifest["catalog_sha256"] == json.loads((tmp_path / "idx" / MANIFEST_NAME).read_text())["catalog_sha256"]
+    again = CountingEmbedder()
+    CatalogIndex.open(path, tmp_path / "idx", again, progress=False)
+    assert again.embedded == 0
+
+
+def test_another_embedder_re_embeds_everything(tmp_path):
+    path = catalog(tmp_path / "c.jsonl")
+    CatalogIndex.open(path, tmp_path / "idx", CountingEmbedder(), progress=False)
+    embedder = CountingEmbedder(dim=32)
+    index = CatalogIndex.open(path, tmp_path / "idx", embedder, progress=False)
+    assert embedder.embedded == len(index.products) == 5
+    assert json.loads((tmp_path / "idx" / MANIFEST_NAME).read_text())["dim"] == 32
 
 
 def test_corrupted_vectors_file_is_refused_with_the_fix(tmp_path):
     path = catalog(tmp_path / "c.jsonl")
     CatalogIndex.open(path, tmp_path / "idx", CountingEmbedder(), progress=False)
-    (tmp_path / "idx" / VECTORS_NAME).write_bytes(b"\x00garbage" * 20)
+    vectors_file(tmp_path / "idx").write_bytes(b"\x00garbage" * 20)
     with pytest.raises(CatalogError, match="unreadable.*aisle index"):
         CatalogIndex.open(path, tmp_path / "idx", CountingEmbedder(), progress=False)
     rebuilt = CatalogIndex.open(path, tmp_path / "idx", CountingEmbedder(), progress=False, rebuild=True)
@@ -77,7 +92,7 @@ def test_vector_count_that_disagrees_with_the_manifest_is_refused(tmp_path):
 
     path = catalog(tmp_path / "c.jsonl")
     CatalogIndex.open(path, tmp_path / "idx", CountingEmbedder(), progress=False)
-    VectorIndex.build(np.eye(4, 64, dtype=np.float32)).save(tmp_path / "idx" / VECTORS_NAME)
+    VectorIndex.build(np.eye(4, 64, dtype=np.float32)).save(vectors_file(tmp_path / "idx"))
     with pytest.raises(CatalogError, match="holds 4 vectors but its manifest says 5.*aisle index"):
         CatalogIndex.open(path, tmp_path / "idx", CountingEmbedder(), progress=False)
 
