@@ -15,6 +15,7 @@ import html
 import math
 import re
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
 
@@ -89,12 +90,22 @@ def shopify_records(header: list[str], rows: Iterable[tuple[int, list[str]]],
         yield from _product_record(handle, group, columns or {})
 
 
+@dataclass
+class _Variants:
+    """What a product's usable variant rows add up to."""
+
+    prices: list[float] = field(default_factory=list)
+    stock: int = 0
+    sizes: list[str] = field(default_factory=list)
+    colours: list[str] = field(default_factory=list)
+    skus: list[str] = field(default_factory=list)
+
+
 def _product_record(handle: str, group: list[tuple[int, dict[str, str]]],
                     columns: Mapping[str, str]) -> Iterator[tuple[int, dict[str, Any] | ValueError]]:
     first_line, first = group[0]
-    prices: list[float] = []
-    stock, sizes, colours = 0, [], []
     option_names = [first.get(f"Option{n} Name", "").lower() for n in (1, 2, 3)]
+    variants = _Variants()
     for line, row in group:
         try:
             price, quantity = _variant_numbers(row)
@@ -102,31 +113,33 @@ def _product_record(handle: str, group: list[tuple[int, dict[str, str]]],
             yield line, problem
             continue
         if price is not None:
-            prices.append(price)
-            stock += quantity
-            _collect_options(row, option_names, sizes, colours)
-    if not prices:
+            variants.prices.append(price)
+            variants.stock += quantity
+            variants.skus += [row["Variant SKU"]] if row.get("Variant SKU") else []
+            _collect_options(row, option_names, variants.sizes, variants.colours)
+    if not variants.prices:
         yield first_line, ShopifyRowProblem(f"product {handle!r} has no variant with a usable Variant Price")
         return
-    yield first_line, _record(handle, group, first, min(prices), stock, sizes, colours, columns)
+    yield first_line, _record(handle, group, variants, columns)
 
 
-def _record(handle: str, group: list[tuple[int, dict[str, str]]], first: dict[str, str], price: float, stock: int,
-            sizes: list[str], colours: list[str], columns: Mapping[str, str]) -> dict[str, Any]:
+def _record(handle: str, group: list[tuple[int, dict[str, str]]], variants: _Variants,
+            columns: Mapping[str, str]) -> dict[str, Any]:
+    first = group[0][1]
     record: dict[str, Any] = {name: first.get(column, "") for name, column in _FIELD_COLUMNS.items()}
     record.update(
-        id=handle, price=price, stock=stock, sizes=sizes, colour=colours[0] if colours else "",
-        description=strip_html(first.get("Body (HTML)", "")),
+        id=handle, price=min(variants.prices), stock=variants.stock, sizes=variants.sizes,
+        colour=variants.colours[0] if variants.colours else "", description=strip_html(first.get("Body (HTML)", "")),
         category=_category(first), gender=_GENDERS.get(first.get("Google Shopping / Gender", "").lower(), ""),
         image=next((row["Image Src"] for _, row in group if row.get("Image Src")), ""),
     )
-    attributes = {"tags": first.get("Tags", ""), "colours": "|".join(colours) if len(colours) > 1 else "",
-                  "skus": "|".join(row["Variant SKU"] for _, row in group if row.get("Variant SKU"))}
+    attributes = {"tags": first.get("Tags", ""), "skus": "|".join(variants.skus),
+                  "colours": "|".join(variants.colours) if len(variants.colours) > 1 else ""}
     record["attributes"] = {name: value for name, value in attributes.items() if value}
-    for field, column in columns.items():
+    for name, column in columns.items():
         value = next((row[column] for _, row in group if row.get(column)), "")
         if value:
-            record[field] = strip_html(value) if field == "description" else value
+            record[name] = strip_html(value) if name == "description" else value
     return record
 
 

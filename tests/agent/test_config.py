@@ -69,3 +69,29 @@ def test_invalid_yaml(tmp_path):
 def test_shipped_config_is_the_documented_defaults():
     config = load_config("aisle.yml", environ={})
     assert config == AisleConfig()
+
+
+def test_catalog_columns_map_our_fields_to_the_shop_s_columns(tmp_path):
+    path = write(tmp_path, "catalog:\n  columns:\n    title: Product Name\n    price: Cost\n")
+    assert load_config(path, environ={}).catalog.columns == {"title": "Product Name", "price": "Cost"}
+    from_env = load_config(tmp_path / "absent.yml", environ={"AISLE_CATALOG__COLUMNS": "id=SKU, colour=Colour Name"})
+    assert from_env.catalog.columns == {"id": "SKU", "colour": "Colour Name"}
+
+
+@pytest.mark.parametrize("text, allowed", [
+    ("catalog:\n  columns:\n    name: Product Name\n", "'name' is not one"),
+    ("catalog:\n  columns: [title]\n", "a mapping of names to strings"),
+    ("catalog:\n  columns:\n    title: ''\n", "a non-empty string for 'title'"),
+    ("catalog:\n  format: excel\n", "auto, aisle, shopify"),
+    ("index:\n  kind: ivf\n", "auto, flat, hnsw"),
+])
+def test_bad_catalog_and_index_settings_name_what_is_allowed(tmp_path, text, allowed):
+    with pytest.raises(ConfigError) as err:
+        load_config(write(tmp_path, text), environ={})
+    assert allowed in str(err.value)
+
+
+def test_index_settings_become_the_vector_index_spec(tmp_path):
+    config = load_config(write(tmp_path, "index:\n  kind: hnsw\n  hnsw_m: 16\n"), environ={})
+    spec = config.index.spec()
+    assert (spec.kind, spec.hnsw_m, spec.flat_max, spec.kind_for(10)) == ("hnsw", 16, 100_000, "hnsw")

@@ -72,3 +72,35 @@ def test_lexicon_lists_what_the_catalog_holds(lexicon):
 def test_words_outside_the_catalog_stay_as_text(lexicon):
     parsed = parse_query("something for a rainy picnic", lexicon)
     assert parsed.filter.is_empty and parsed.text == "rainy picnic"
+
+
+@pytest.mark.parametrize(("query", "slot", "value", "typo"), [
+    ("sneekers under 80", "product_type", "sneakers", "sneekers"),
+    ("nimbuss running shoes", "brand", "Nimbus", "nimbuss"),
+    ("red jaket", "product_type", "jacket", "jaket"),
+    ("threadhuose tees", "brand", "Threadhouse", "threadhuose"),
+    ("kestral scarf", "brand", "Kestrel", "kestral"),
+])
+def test_small_typos_in_catalog_names_are_understood(lexicon, query, slot, value, typo):
+    parsed = parse_query(query, lexicon)
+    assert parsed.matched[slot] == value and typo in parsed.corrections and typo not in parsed.text
+
+
+@pytest.mark.parametrize("query", [
+    "boats", "something cheap", "a bright gift for my sister", "wedding weekend", "really comfortable",
+    "shorts", "waterproof and wireless", "cheaper please", "something for the beach",
+])
+def test_ordinary_words_are_not_turned_into_catalog_names(query):
+    products = generate_products(300, seed=2, images=False)
+    lexicon = Lexicon.from_products([p for p in products if p.product_type != "shorts"])
+    parsed = parse_query(query, lexicon)
+    assert parsed.corrections == {}
+    assert not parsed.filter.brands and not parsed.filter.product_types and not parsed.filter.categories
+
+
+def test_a_typo_close_to_two_names_is_left_alone():
+    from knowledge.product import Product
+
+    lexicon = Lexicon.from_products([Product(id="1", title="a", brand="Marlowe"), Product(id="2", title="b", brand="Marlowo")])
+    assert parse_query("marlowa", lexicon).corrections == {}
+    assert parse_query("marloww", lexicon).corrections == {}
