@@ -26,6 +26,12 @@ from skills.registry import SkillRegistry
 log = logging.getLogger(__name__)
 
 SORRY = "Sorry, something went wrong on my side. Please try again in a moment."
+MERCHANT_ONLY = "That is for the shop's team only. I can help you find or learn about a product."
+
+
+def role_of(message: UserMessage) -> str:
+    """"merchant" only where an authenticated channel said so; everyone else is a shopper."""
+    return "merchant" if message.metadata.get("role") == "merchant" else "shopper"
 
 
 def conversation_id(channel: str, sender_id: str) -> str:
@@ -36,7 +42,8 @@ class Agent:
     """Handles one user message at a time per conversation; conversations run concurrently."""
 
     def __init__(self, router: EmbeddingRouter, skills: SkillRegistry, store: ConversationStore,
-                 catalog: CatalogIndex, media_root: Path | None = None):
+                 catalog: CatalogIndex, media_root: Path | None = None, experiments: Any = None):
+        self.experiments = experiments  # skills.ads.experiments.Experiments, for the A/B endpoints
         self.router = router
         self.skills = skills
         self.store = store
@@ -51,7 +58,7 @@ class Agent:
             state = await self.store.load_state(cid)
             await self.store.append(cid, "user", message.text)
             decision = await asyncio.to_thread(self.router.decide, message.text)
-            result = await self._act(cid, decision, message.text, state)
+            result = await self._act(cid, decision, message.text, state, role_of(message))
             replies = respond(result)
             state.update(result.slots)
             state["last_intent"] = decision.intent
@@ -60,10 +67,13 @@ class Agent:
                 await self.store.append(cid, "bot", reply.text, message_payload(reply))
             return replies
 
-    async def _act(self, cid: str, decision: Decision, text: str, state: dict[str, Any]) -> SkillResult:
+    async def _act(self, cid: str, decision: Decision, text: str, state: dict[str, Any],
+                   role: str = "shopper") -> SkillResult:
         """The one place a skill failure becomes a polite reply and a log line."""
-        ctx = SkillContext(conversation_id=cid, text=text, slots=state)
+        ctx = SkillContext(conversation_id=cid, text=text, slots=state, role=role)
         try:
+            if getattr(self.skills[decision.skill], "merchant_only", False) and role != "merchant":
+                return SkillResult(MERCHANT_ONLY)
             args = self.skills.build_input(decision.skill, decision.arguments)
             return await self.skills[decision.skill].run(args, ctx)
         except Exception:
