@@ -20,6 +20,10 @@ from typing import Any, Mapping
 import yaml
 
 from agent.errors import ConfigError
+from skills.ads.placements import PLACEMENTS
+from skills.ads.safety import DEFAULT_BANNED_WORDS
+from skills.describe.style import LENGTHS, TONES
+from skills.describe.vocab import DEFAULT_ALLOWED_PHRASES
 from knowledge.catalog_io import CATALOG_FORMATS, MAPPABLE_FIELDS
 from knowledge.vector_index import INDEX_KINDS, IndexSpec
 
@@ -36,6 +40,7 @@ class ServerConfig:
     cors_origins: tuple[str, ...] = ()
     admin_token_env: str = "AISLE_ADMIN_TOKEN"  # the admin channel is served only when this variable is set
     admin_max_body_bytes: int = field(default=8 * 1024 * 1024, metadata={"range": (1024, 1024 * 1024 * 1024)})
+    merchant_token_env: str = "AISLE_MERCHANT_TOKEN"  # REST with "Authorization: Bearer <its value>" is the merchant
 
 
 @dataclass(frozen=True)
@@ -83,6 +88,23 @@ class SearchConfig:
 
 
 @dataclass(frozen=True)
+class DescribeConfig:
+    tone: str = field(default="friendly", metadata={"choices": TONES})
+    length: str = field(default="medium", metadata={"choices": LENGTHS})
+    max_attempts: int = field(default=3, metadata={"range": (1, 10)})  # LLM drafts before the template writes
+    allowed_phrases: tuple[str, ...] = DEFAULT_ALLOWED_PHRASES  # marketing phrases the grounding check skips
+
+
+@dataclass(frozen=True)
+class AdsConfig:
+    placement: str = field(default="social", metadata={"choices": tuple(PLACEMENTS)})
+    banned_words: tuple[str, ...] = DEFAULT_BANNED_WORDS
+    competitors: tuple[str, ...] = ()
+    low_stock: int = field(default=10, metadata={"range": (1, 100_000)})  # urgency copy only at 1..low_stock
+    ab_path: str = ""  # A/B test database; empty: data_dir/ab.db
+
+
+@dataclass(frozen=True)
 class AisleConfig:
     data_dir: str = "var"
     server: ServerConfig = ServerConfig()
@@ -92,6 +114,8 @@ class AisleConfig:
     nlu: NluConfig = NluConfig()
     store: StoreConfig = StoreConfig()
     search: SearchConfig = SearchConfig()
+    describe: DescribeConfig = DescribeConfig()
+    ads: AdsConfig = AdsConfig()
 
     @property
     def data_path(self) -> Path:

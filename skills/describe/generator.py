@@ -1,0 +1,145 @@
+"""Descriptions that pass the grounding check, whoever writes them.
+
+>>> generator = DescriptionGenerator(GroundingChecker(brands), writer=my_llm_writer)
+>>> description = generator.describe(product, Style(tone="premium"))
+>>> description.source, description.text
+('llm', '...')
+
+A writer is any callable `writer(product, prompt) -> str` (an LLM behind it, usually). Its draft
+is checked; a draft that states something the attributes do not back is rejected, and the writer
+is asked again with the violations named. When it runs out of attempts, or when there is no
+writer at all, the template composer writes the text. A rejected draft is never returned: it
+only appears in `Description.rejected`, for the rejection report.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from knowledge.product import Product
+from skills.describe.composer import TemplateComposer, format_price
+from skills.describe.grounding import Facts, GroundingChecker, Violation
+from skills.describe.style import LENGTH_WORDS, Style
+
+log = logging.getLogger(__name__)
+
+
+class Writer(Protocol):
+    """Writes a draft for `product` following `prompt`; an LLM backend implements this."""
+
+    def __call__(self, product: Product, prompt: str) -> str: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    """A draft that was not shown, and why."""
+
+    product_id: str
+    source: str
+    attempt: int
+    text: str
+    violations: tuple[str, ...]
+
+    def to_dict(self) -> dict:
+        return {"product_id": self.product_id, "source": self.source, "attempt": self.attempt,
+                "text": self.text, "violations": list(self.violations)}
+
+
+@dataclass(frozen=True, slots=True)
+class Description:
+    """A grounded text for one product; `source` says who wrote it ("llm", "template" or "minimal")."""
+
+    product_id: str
+    text: str
+    source: str
+    keywords: tuple[str, ...] = ()
+    rejected: tuple[Rejection, ...] = ()
+    dropped_keywords: tuple[str, ...] = field(default=())
+
+    def to_dict(self) -> dict:
+        return {"id": self.product_id, "description": self.text, "source": self.source,
+                "keywords": list(self.keywords), "dropped_keywords": list(self.dropped_keywords),
+                "rejected": [r.to_dict() for r in self.rejected]}
+
+
+class DescriptionGenerator:
+    """An optional writer, checked; the template composer as the honest fallback."""
+
+    def __init__(self, checker: GroundingChecker, writer: Writer | None = None,
+                 composer: TemplateComposer | None = None, max_attempts: int = 3) -> None:
+        if max_attempts < 1:
+            raise ValueError(f"max_attempts must be at least 1, got {max_attempts}")
+        self.checker = checker
+        self.writer = writer
+        self.composer = composer or TemplateComposer()
+        self.max_attempts = max_attempts
+
+    def describe(self, product: Product, style: Style = Style()) -> Description:
+        facts = Facts.of(product)
+        keywords, dropped = self._grounded_keywords(product, style.keywords, facts)
+        style = Style(style.tone, style.length, keywords)
+        rejected: list[Rejection] = []
+        if self.writer is not None:
+            text = self._from_writer(product, style, facts, rejected)
+            if text is not None:
+                return Description(product.id, text, "llm", keywords, tuple(rejected), dropped)
+        return self._from_template(product, style, facts, rejected, dropped)
+
+    def _from_writer(self, product: Product, style: Style, facts: Facts, rejected: list[Rejection]) -> str | None:
+        prompt = build_prompt(product, style)
+        for attempt in range(1, self.max_attempts + 1):
+            draft = self.writer(product, prompt).strip()  # type: ignore[misc]
+            violations = self.checker.check(draft, product, facts) if draft else [Violation("claim", "empty text")]
+            if not violations:
+                return draft
+            rejected.append(Rejection(product.id, "llm", attempt, draft, tuple(v.message for v in violations)))
+            prompt = retry_prompt(prompt, violations)
+        return None
+
+    def _from_template(self, product: Product, style: Style, facts: Facts, rejected: list[Rejection],
+                       dropped: tuple[str, ...]) -> Description:
+        composed = self.composer.compose(product, style)
+        violations = self.checker.check(composed.text, product, facts)
+        if not violations:
+            return Description(product.id, composed.text, "template", composed.keywords, tuple(rejected), dropped)
+        log.warning("template text for %s failed the grounding check: %s", product.id,
+                    "; ".join(v.message for v in violations))
+        rejected.append(Rejection(product.id, "template", 1, composed.text, tuple(v.message for v in violations)))
+        return Description(product.id, minimal_text(product), "minimal", (), tuple(rejected), dropped)
+
+    def _grounded_keywords(self, product: Product, keywords: Sequence[str],
+                           facts: Facts) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """Requested SEO keywords are facts too: one the product does not back is dropped."""
+        kept = tuple(k for k in keywords if k.strip() and not self.checker.check(k, product, facts))
+        return kept, tuple(k for k in keywords if k.strip() and k not in kept)
+
+
+def minimal_text(product: Product) -> str:
+    """The last resort: title and price, which every product backs."""
+    return f"{product.title}. Price: {format_price(product.price, product.currency)}."
+
+
+def build_prompt(product: Product, style: Style) -> str:
+    """The instruction an LLM writer gets: the facts, the style, and the rule to state nothing else."""
+    facts = [f"- title: {product.title}", f"- price: {format_price(product.price, product.currency)}"]
+    for name in ("brand", "category", "product_type", "colour", "material", "gender"):
+        value = getattr(product, name)
+        if value:
+            facts.append(f"- {name.replace('_', ' ')}: {value}")
+    if product.sizes:
+        facts.append(f"- sizes: {', '.join(product.sizes)}")
+    facts += [f"- {name}: {value}" for name, value in product.attributes.items()]
+    keywords = f"Work in these search keywords: {', '.join(style.keywords)}.\n" if style.keywords else ""
+    return (
+        f"Write a {style.tone} product description of about {LENGTH_WORDS[style.length]} words.\n"
+        f"{keywords}Use only these facts; do not state any colour, material, size, number, brand, "
+        "or claim (waterproof, organic, handmade, best, health benefits, ...) that is not listed.\n"
+        + "\n".join(facts)
+    )
+
+
+def retry_prompt(prompt: str, violations: Sequence[Violation]) -> str:
+    named = "; ".join(v.message for v in violations)
+    return f"{prompt}\n\nYour previous draft was rejected: {named}. Write it again without these."
