@@ -11,6 +11,7 @@ from contextlib import asynccontextmanager
 from typing import AsyncIterator
 
 from agent.config import AisleConfig
+from agent.copywriting import register_copy_skills
 from agent.core import Agent
 from agent.nlu.intent_model import cached_intent_model
 from agent.nlu.nlu_data import read_nlu_yaml
@@ -52,6 +53,7 @@ def build_skills(retriever: Retriever, config: AisleConfig) -> SkillRegistry:
     skills.register(SearchSkill(retriever, config.search.results))
     skills.register(SmalltalkSkill())
     skills.register(OutOfScopeSkill())
+    register_copy_skills(skills, retriever.index, config)  # describe, ads (merchants only)
     return skills
 
 
@@ -62,7 +64,8 @@ def build_agent(config: AisleConfig, store: SQLiteStore, progress: bool = True) 
     router = EmbeddingRouter(catalog.embedder, intent_model, Lexicon.from_products(catalog.products),
                              config.nlu.threshold)
     skills = build_skills(Retriever(catalog), config)
-    return Agent(router, skills, store, catalog, media_root=config.catalog_path.parent)
+    return Agent(router, skills, store, catalog, media_root=config.catalog_path.parent,
+                 experiments=skills["ads"].experiments)
 
 
 @asynccontextmanager

@@ -1,0 +1,54 @@
+"""Wiring the copy skills from config: `describe` for everyone, `ads` for merchants, A/B tests.
+
+>>> register_copy_skills(skills, catalog, config)            # in agent.runtime.build_skills
+>>> register_copy_skills(skills, catalog, config, writer=llm_writer)   # with an LLM writer
+
+The LLM writer is any `writer(product, prompt) -> str` (`skills.describe.generator.Writer`);
+without one, the template composer writes every description.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from agent.config import AisleConfig
+from knowledge.catalog_index import CatalogIndex
+from skills.ads.abstore import ABStore
+from skills.ads.copy import AdWriter
+from skills.ads.experiments import Experiments
+from skills.ads.safety import BrandSafety
+from skills.ads.skill import AdsSkill
+from skills.describe.generator import DescriptionGenerator, Writer
+from skills.describe.grounding import GroundingChecker
+from skills.describe.skill import DescribeSkill, RejectionLog
+from skills.describe.style import Style
+from skills.registry import SkillRegistry
+
+
+def grounding_checker(config: AisleConfig, brands: set[str]) -> GroundingChecker:
+    return GroundingChecker(brands | set(config.ads.competitors), config.describe.allowed_phrases,
+                            config.ads.low_stock)
+
+
+def description_generator(config: AisleConfig, brands: set[str], writer: Writer | None = None) -> DescriptionGenerator:
+    return DescriptionGenerator(grounding_checker(config, brands), writer=writer,
+                                max_attempts=config.describe.max_attempts)
+
+
+def ab_store_path(config: AisleConfig) -> Path:
+    return Path(config.ads.ab_path) if config.ads.ab_path else config.data_path / "ab.db"
+
+
+def register_copy_skills(skills: SkillRegistry, catalog: CatalogIndex, config: AisleConfig,
+                         writer: Writer | None = None) -> Experiments:
+    """Register `describe` and `ads`; returns the A/B experiments the web endpoints serve."""
+    brands = {p.brand for p in catalog.products if p.brand}
+    checker = grounding_checker(config, brands)
+    style = Style(config.describe.tone, config.describe.length)
+    rejections = RejectionLog(config.data_path / "describe_rejections.jsonl")
+    generator = DescriptionGenerator(checker, writer=writer, max_attempts=config.describe.max_attempts)
+    skills.register(DescribeSkill(generator, catalog.by_id, style, rejections))
+    safety = BrandSafety(checker, config.ads.banned_words, config.ads.competitors)
+    ad_writer = AdWriter(safety, config.ads.low_stock)
+    experiments = Experiments(ABStore(ab_store_path(config)), ad_writer, catalog.by_id)
+    skills.register(AdsSkill(ad_writer, catalog.by_id, experiments, config.ads.placement))
+    return experiments
