@@ -5,16 +5,26 @@
 IntentScore(intent='greet', confidence=0.93, runner_up='thanks', runner_up_confidence=0.02)
 
 Weights are saved as plain arrays (`.npz`), never pickled, so a cache file cannot run code.
+
+`aisle train nlu` writes a model directory that also carries a fine-tuned encoder and a tuned
+out-of-scope threshold; `TrainedIntentModel.load(path)` opens it with its own embedder::
+
+    trained = TrainedIntentModel.load("var/models/nlu")
+    trained.predict(["where is my parcel?"])[0].intent
 """
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
+
+from agent.errors import ConfigError
+from knowledge.embedders import SentenceTransformerEmbedder
 
 if TYPE_CHECKING:
     from agent.nlu.nlu_data import NluData
@@ -23,6 +33,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 FORMAT_VERSION = 1
+BUNDLE_FORMAT = 1
+BUNDLE_FILE = "model.json"  # what a trained model directory holds: head, encoder folder, threshold
+HEAD_FILE = "head.npz"
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,3 +102,60 @@ def cached_intent_model(data: "NluData", embedder: "Embedder", cache_dir: Path) 
     model = IntentModel.train(embeddings, [e.intent for e in data.examples])
     model.save(path)
     return model
+
+
+@dataclass(frozen=True)
+class TrainedIntentModel:
+    """What the router needs from an intent model: an embedder, the head and the out-of-scope threshold.
+
+    >>> bundle = TrainedIntentModel.load("var/models/nlu")
+    >>> router = EmbeddingRouter(bundle.embedder, bundle.model, lexicon, bundle.threshold)
+    """
+
+    embedder: "Embedder"
+    model: IntentModel
+    threshold: float
+    path: Path | None = None
+
+    def predict(self, texts: Sequence[str]) -> list[IntentScore]:
+        return self.model.predict(self.embedder.embed(list(texts)))
+
+    @classmethod
+    def load(cls, path: str | Path, device: str = "cpu", batch_size: int = 64) -> "TrainedIntentModel":
+        """Open a directory written by `aisle train nlu`; a wrong path says how to make one."""
+        path = Path(path).expanduser()
+        manifest = _read_manifest(path)
+        encoder = manifest.get("encoder") or None
+        source = path / encoder if encoder else None
+        try:
+            head = IntentModel.load(path / HEAD_FILE)
+        except (OSError, ValueError, KeyError) as exc:
+            raise ConfigError(f"nlu.model = '{path}': cannot read {HEAD_FILE}: {exc}") from None
+        embedder = SentenceTransformerEmbedder(source, batch_size, device)
+        return cls(embedder, head, float(manifest["threshold"]), path)
+
+
+def _read_manifest(path: Path) -> dict:
+    hint = "train one with `aisle train nlu --out DIR`, or set nlu.model to \"\" for the default model"
+    try:
+        manifest = json.loads((path / BUNDLE_FILE).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"nlu.model = '{path}' is not a trained intent model (no {BUNDLE_FILE}); {hint}") from None
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"nlu.model = '{path}': {BUNDLE_FILE} is unreadable ({exc}); {hint}") from None
+    if manifest.get("format") != BUNDLE_FORMAT or "threshold" not in manifest:
+        raise ConfigError(f"nlu.model = '{path}': {BUNDLE_FILE} has format {manifest.get('format')!r}, "
+                          f"expected {BUNDLE_FORMAT}; {hint}")
+    return manifest
+
+
+def open_intent_model(model_dir: str, data: "NluData", embedder: "Embedder", cache_dir: Path,
+                      threshold: float, device: str = "cpu") -> TrainedIntentModel:
+    """The configured intent model: a trained directory (`nlu.model`), else the default trained on first start.
+
+    A trained directory brings its own encoder and its tuned threshold; the default uses the
+    catalog's embedder and the configured `nlu.threshold`.
+    """
+    if model_dir:
+        return TrainedIntentModel.load(model_dir, device)
+    return TrainedIntentModel(embedder, cached_intent_model(data, embedder, cache_dir), threshold)
