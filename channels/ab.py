@@ -4,7 +4,7 @@ Widget (no credentials; the session id is the widget's own):
 
 - `GET /ab/variant?session_id=S[&placement=onsite]`: 200 `{"experiment_id", "variant_id", "fields",
   "product": card}` for the running experiment (this visitor keeps the variant first drawn for them),
-  or 204 when none runs.
+  or 204 when none runs (or the server has no A/B testing).
 - `POST /ab/impression` and `POST /ab/click` with `{"experiment_id", "variant_id", "session_id"}`:
   200 `{"recorded": true}` (false when this visitor already had that event). A click needs the
   impression first.
@@ -40,7 +40,9 @@ def setup(app: web.Application, hooks: ChannelHooks) -> None:
     token_env = hooks.server.merchant_token_env
 
     async def variant(request: web.Request) -> web.Response:
-        experiments = _experiments(request)
+        experiments = getattr(request.app[AGENT], "experiments", None)
+        if experiments is None:
+            return web.Response(status=204)  # no A/B testing here: simply no banner
         session_id = request.query.get("session_id", "")
         if not is_session_id(session_id):
             raise BadRequest("session_id", "'session_id' must be 8-64 letters, digits, '-' or '_'")

@@ -156,6 +156,7 @@
       sessionId = frame.session_id;
       saveSession(sessionId);
       if (frame.max_message_chars) input.maxLength = frame.max_message_chars;
+      loadPromo();
     } else if (frame.type === "history") {
       renderHistory(frame.messages || []);
     } else if (frame.type === "typing") {
@@ -203,6 +204,38 @@
     input.value = "";
     input.focus();
   });
+
+  // -- A/B promotion banner: the variant this visitor was given, its impression and its click --
+
+  let promoRequested = false;
+
+  function abEvent(kind, shown) {
+    const body = JSON.stringify({ experiment_id: shown.experiment_id, variant_id: shown.variant_id, session_id: sessionId });
+    return fetch(`ab/${kind}`, { method: "POST", headers: { "Content-Type": "application/json" }, body, keepalive: true })
+      .catch(() => { /* the banner works without the statistics */ });
+  }
+
+  function showPromo(shown) {
+    const banner = el("aside", "promo");
+    banner.setAttribute("aria-label", "Promotion");
+    const link = el("a", "promo-link");
+    const href = safeUrl(shown.product && shown.product.url);
+    if (href) { link.href = href; link.target = "_blank"; link.rel = "noopener noreferrer"; }
+    link.append(el("strong", "promo-headline", shown.fields.headline || ""), el("span", "promo-text", shown.fields.text || ""));
+    const seen = abEvent("impression", shown);
+    link.addEventListener("click", () => { seen.then(() => abEvent("click", shown)); });
+    banner.append(link);
+    document.querySelector(".chat-header").after(banner);
+  }
+
+  function loadPromo() {
+    if (promoRequested || !sessionId) return;
+    promoRequested = true;
+    fetch(`ab/variant?${new URLSearchParams({ session_id: sessionId })}`)
+      .then((response) => (response.status === 200 ? response.json() : null))
+      .then((shown) => { if (shown && shown.fields) showPromo(shown); })
+      .catch(() => { /* no banner */ });
+  }
 
   connect();
 })();
