@@ -1,0 +1,52 @@
+"""The `aisle train` and `aisle test` commands; the work itself lives in `training/`."""
+from __future__ import annotations
+
+import argparse
+import dataclasses
+from pathlib import Path
+
+from agent.config import AisleConfig
+
+DEFAULT_CONVERSATIONS = "tests/conversations/*.yml"
+
+
+def add_training_commands(commands: argparse._SubParsersAction) -> None:
+    train = commands.add_parser("train", help="train models from your data")
+    what = train.add_subparsers(title="models", required=True, metavar="MODEL")
+    nlu = what.add_parser("nlu", help="train the intent model from Rasa NLU YAML")
+    nlu.add_argument("--data", help="NLU training data (default from config: data/nlu.yml)")
+    nlu.add_argument("--out", help="model directory to write (default: <data_dir>/models/nlu)")
+    nlu.add_argument("--steps", type=int, help="contrastive fine-tuning steps; 0 keeps the encoder frozen "
+                                               "(default 200)")
+    nlu.set_defaults(command=_train_nlu)
+
+    test = commands.add_parser("test", help="evaluate the intent model and run conversation tests")
+    test.add_argument("--nlu", help="NLU data to cross-validate (default from config: data/nlu.yml)")
+    test.add_argument("--conversations", nargs="*", metavar="FILE",
+                      help=f"conversation test files or globs (default: {DEFAULT_CONVERSATIONS})")
+    test.add_argument("--out", default="reports", help="folder for the reports (default: reports/)")
+    test.add_argument("--folds", type=int, default=5, help="cross-validation folds (default 5)")
+    test.add_argument("--skip-nlu", action="store_true", help="only run the conversation tests")
+    test.set_defaults(command=_test)
+
+
+def _train_nlu(config: AisleConfig, args: argparse.Namespace) -> int:
+    from training.nlu import NluTrainConfig, summary, train
+
+    overrides = {"data": args.data or config.nlu.data, "out": args.out or str(config.data_path / "models" / "nlu"),
+                 "base_model": config.embedder.model, "default_threshold": config.nlu.threshold}
+    if args.steps is not None:
+        overrides["steps"] = args.steps
+    train_config = dataclasses.replace(NluTrainConfig(), **overrides)
+    print(summary(train(train_config), train_config.out))
+    return 0
+
+
+def _test(config: AisleConfig, args: argparse.Namespace) -> int:
+    from training.evaluate import run_tests
+
+    nlu = None if args.skip_nlu else (args.nlu or config.nlu.data)
+    patterns = args.conversations if args.conversations is not None else [DEFAULT_CONVERSATIONS]
+    if args.conversations is None and not list(Path().glob(DEFAULT_CONVERSATIONS)):
+        patterns = []  # no conversation tests written yet: the NLU evaluation alone
+    return run_tests(config, nlu, patterns, Path(args.out), args.folds)
