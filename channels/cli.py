@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from agent.config import AisleConfig, load_config
 from agent.errors import AisleError
+from channels.cli_generate import add_generate_commands
 from channels.cli_training import add_training_commands
 
 if TYPE_CHECKING:
@@ -58,6 +59,7 @@ def _parser() -> argparse.ArgumentParser:
     chat = commands.add_parser("chat", help="talk to the assistant in this terminal")
     chat.add_argument("--sender", default="terminal", help="conversation id to use (default: terminal)")
     chat.set_defaults(command=_chat)
+    add_generate_commands(commands)
     add_training_commands(commands)
     return parser
 
