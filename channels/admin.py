@@ -21,6 +21,7 @@ from channels.context import ChannelHooks
 from channels.errors import BadRequest, json_error, type_name
 from channels.validation import parse_json_object
 from knowledge.catalog_io import product_from_record
+from knowledge.errors import CatalogError
 from knowledge.product import Product
 
 CHANNEL = "admin"
@@ -51,7 +52,10 @@ def setup(app: web.Application, hooks: ChannelHooks) -> None:
             return json_error(413, f"the request body is too large: the limit is {limit} bytes")
         payload = parse_json_object(body)
         upserts, deletes = parse_catalog_update(payload)
-        report = await hooks.update_catalog(upserts, deletes)
+        try:
+            report = await hooks.update_catalog(upserts, deletes)
+        except CatalogError as exc:
+            return json_error(409, f"the catalog was not changed: {exc}")
         return web.json_response(report.to_dict())
 
     app.router.add_post("/admin/catalog", update_catalog)

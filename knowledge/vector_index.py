@@ -8,7 +8,7 @@ The index kind follows the catalog size: exact ``flat`` up to ``IndexSpec.flat_m
     index = VectorIndex.build(vectors, IndexSpec())         # (n, dim) float32; row i gets id i
     hits = index.search(query_vector, k=5, allowed=np.array([3, 8, 13]))
     index.save("var/index/vectors.faiss")
-    same = VectorIndex.load("var/index/vectors.faiss", index.row_ids, IndexSpec())
+    same = VectorIndex.load("var/index/vectors.faiss").with_rows(index.row_ids)
 
 ``allowed`` restricts a search to some rows, so a filter can never leave an empty top-k while
 matching rows exist. HNSW cannot delete in place: a removed vector stays in the graph, is excluded
@@ -87,10 +87,10 @@ class VectorIndex:
         return cls(index, ids, spec)
 
     @classmethod
-    def load(cls, path: str | Path, row_ids: np.ndarray | None = None, spec: IndexSpec = IndexSpec()) -> VectorIndex:
-        """Read an index written by :meth:`save`; raises CatalogError if it is missing, unreadable or inconsistent.
+    def load(cls, path: str | Path, spec: IndexSpec = IndexSpec()) -> VectorIndex:
+        """Read an index written by :meth:`save`, every stored vector a row in FAISS's order.
 
-        Without ``row_ids`` every stored vector is a row, in FAISS's order.
+        Raises CatalogError if the file is missing or unreadable; :meth:`with_rows` restores the row map.
         """
         path = Path(path)
         if not path.is_file():
@@ -107,11 +107,7 @@ class VectorIndex:
             raise CatalogError(f"vector index file {path} does not hold an id-mapped flat or HNSW index")
         if index.metric_type != faiss.METRIC_INNER_PRODUCT:
             raise CatalogError(f"vector index file {path} does not hold an inner-product index")
-        stored = faiss.vector_to_array(index.id_map).astype(np.int64)
-        try:
-            return cls(index, stored if row_ids is None else row_ids, spec)
-        except ValueError as exc:
-            raise CatalogError(f"vector index file {path} does not match its row map: {exc}") from exc
+        return cls(index, faiss.vector_to_array(index.id_map).astype(np.int64), spec)
 
     def with_rows(self, row_ids: np.ndarray) -> VectorIndex:
         """The same stored vectors, with row i now meaning FAISS id ``row_ids[i]``; raises ValueError if one is unknown."""

@@ -117,3 +117,14 @@ async def test_an_update_through_the_real_app_is_seen_by_the_next_message(aiohtt
     assert all(product["id"] != "sku-006" for product in await chat(client, "black leather boots"))
     health = await (await client.get("/health")).json()
     assert health["products"] == 8 and "admin" in health["channels"]
+
+
+async def test_an_index_changed_by_another_process_is_a_409_and_nothing_changes(aiohttp_client, token_env,
+                                                                                 real_agent, tmp_path):
+    other = CatalogIndex.open(tmp_path / "catalog.jsonl", tmp_path / "index", HashingEmbedder(dim=128), progress=False)
+    other.apply_update([], deletes=["sku-001"])
+    client = await aiohttp_client(build_app(ServerConfig(), serving(real_agent)))
+    response = await client.post("/admin/catalog", json={"upserts": [MOONBOOT]},
+                                 headers={"Authorization": f"Bearer {TOKEN}"})
+    assert response.status == 409 and "changed by another process" in (await response.json())["error"]
+    assert real_agent.product("zz-1") is None and real_agent.catalog.version == 0

@@ -45,3 +45,31 @@ def test_bad_shapes_are_refused_with_the_shape(vectors):
         VectorIndex.build(vectors[0])
     with pytest.raises(ValueError, match="dimension 8, the index has 16"):
         VectorIndex.build(vectors).search(vectors[0, :8], k=1)
+
+
+def exact_top(vectors, query, rows, k):
+    scores = vectors[rows] @ query
+    return [int(rows[i]) for i in np.argsort(-scores)[:k]]
+
+
+@pytest.mark.parametrize("allowed_count", [12, 200])
+def test_hnsw_filtered_search_matches_exact_ranking(vectors, allowed_count):
+    from knowledge.vector_index import IndexSpec
+
+    index = VectorIndex.build(vectors, IndexSpec(kind="hnsw", flat_max=50, hnsw_m=16, hnsw_ef_search=200))
+    assert index.kind == "hnsw"
+    rows = np.random.default_rng(1).choice(300, allowed_count, replace=False)
+    hits = index.search(vectors[5], k=10, allowed=rows)
+    assert set(row for row, _ in hits) <= set(rows.tolist()) and len(hits) == 10
+    overlap = len({row for row, _ in hits} & set(exact_top(vectors, vectors[5], rows, 10)))
+    assert overlap == 10 if allowed_count <= 50 else overlap >= 8
+
+
+def test_changed_keeps_the_old_index_and_moves_rows(vectors):
+    index = VectorIndex.build(vectors[:10])
+    row_ids = index.row_ids[[2, 3, 4]]
+    changed = index.changed(np.append(row_ids, 10), np.array([10]), vectors[10:11])
+    assert len(index) == 10 and len(changed) == 4 and changed.stored == 4
+    assert changed.search(vectors[10], k=1)[0][0] == 3 and changed.search(vectors[2], k=1)[0][0] == 0
+    with pytest.raises(ValueError, match="1 rows name vector ids the index does not hold"):
+        index.with_rows(np.array([0, 99]))
