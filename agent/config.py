@@ -105,6 +105,56 @@ class AdsConfig:
 
 
 @dataclass(frozen=True)
+class TryOnConfig:
+    """Virtual try-on: the embedded preview compositor, or a service (see README, "Virtual try-on")."""
+
+    backend: str = field(default="preview", metadata={"choices": ("preview", "http", "task", "gradio")})
+    base_url: str = ""  # the service's address, e.g. http://gpu-box:7860; needed by http, task and gradio
+    timeout_s: float = field(default=60.0, metadata={"range": (1.0, 900.0)})  # per attempt
+    retries: int = field(default=2, metadata={"range": (0, 10)})
+    backoff_s: float = field(default=1.0, metadata={"range": (0.0, 120.0)})  # doubled after each retry
+    max_concurrency: int = field(default=2, metadata={"range": (1, 64)})
+    breaker_failures: int = field(default=3, metadata={"range": (1, 100)})  # failed calls in a row that pause it
+    breaker_reset_s: float = field(default=30.0, metadata={"range": (1.0, 3600.0)})
+    api_key_env: str = ""  # environment variable holding the service's key (sent as a Bearer token)
+    inputs: str = field(default="base64", metadata={"choices": ("base64", "url")})  # http/task: images or links
+    public_base_url: str = ""  # Aisle's public address, for image links and task callbacks
+    http_path: str = "/tryon"
+    task_path: str = "/tasks"
+    poll_interval_s: float = field(default=1.0, metadata={"range": (0.05, 60.0)})
+    callbacks: bool = False  # task: ask the service to POST the result to <public_base_url>/tryon/callback/...
+    gradio_preset: str = field(default="idm-vton", metadata={"choices": ("idm-vton", "catvton", "ootdiffusion")})
+    gradio_api_name: str = ""  # empty: the preset's endpoint
+    gradio_inputs: tuple[str, ...] = ()  # empty: the preset's inputs
+    gradio_api_prefix: str = "/gradio_api"  # "" for Gradio 4 servers
+    steps: int = field(default=30, metadata={"range": (1, 200)})
+    seed: int = field(default=42, metadata={"range": (0, 2**31 - 1)})
+    eta_s: int = field(default=10, metadata={"range": (1, 900)})  # the wait the shopper is told to expect
+
+    def __post_init__(self) -> None:
+        if self.backend != "preview" and not self.base_url:
+            raise ConfigError(f"tryon.base_url is empty: backend '{self.backend}' needs the service's address")
+        if self.callbacks and not self.public_base_url:
+            raise ConfigError("tryon.callbacks = true needs tryon.public_base_url, the address the service calls back")
+        if self.inputs == "url" and not self.public_base_url:
+            raise ConfigError("tryon.inputs = 'url' needs tryon.public_base_url, where the service fetches images")
+
+
+@dataclass(frozen=True)
+class MediaConfig:
+    """Shoppers' photos and generated images: limits, lifetime and the signing secret's variable."""
+
+    dir: str = ""  # empty: data_dir/media
+    max_bytes: int = field(default=10 * 1024 * 1024, metadata={"range": (64 * 1024, 64 * 1024 * 1024)})
+    min_side: int = field(default=256, metadata={"range": (16, 4096)})  # px, the photo's shorter side
+    max_pixels: int = field(default=40_000_000, metadata={"range": (65_536, 200_000_000)})
+    ttl_s: int = field(default=3600, metadata={"range": (60, 30 * 86400)})  # files are deleted after this
+    cleanup_interval_s: int = field(default=60, metadata={"range": (1, 86400)})
+    uploads_per_minute: int = field(default=6, metadata={"range": (1, 1000)})  # per chat session
+    secret_env: str = "AISLE_MEDIA_SECRET"  # signs media links; unset: a random secret per process
+
+
+@dataclass(frozen=True)
 class AisleConfig:
     data_dir: str = "var"
     server: ServerConfig = ServerConfig()
@@ -116,6 +166,8 @@ class AisleConfig:
     search: SearchConfig = SearchConfig()
     describe: DescribeConfig = DescribeConfig()
     ads: AdsConfig = AdsConfig()
+    tryon: TryOnConfig = TryOnConfig()
+    media: MediaConfig = MediaConfig()
 
     @property
     def data_path(self) -> Path:

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from agent.awaiting import early_decision, turn_text
 from agent.nlu.router import EmbeddingRouter
 from agent.responder import message_payload, respond
 from agent.store import ConversationStore
@@ -42,8 +43,11 @@ class Agent:
     """Handles one user message at a time per conversation; conversations run concurrently."""
 
     def __init__(self, router: EmbeddingRouter, skills: SkillRegistry, store: ConversationStore,
-                 catalog: CatalogIndex, media_root: Path | None = None, experiments: Any = None):
+                 catalog: CatalogIndex, media_root: Path | None = None, experiments: Any = None,
+                 tryon: Any = None):
         self.experiments = experiments  # skills.ads.experiments.Experiments, for the A/B endpoints
+        self.media = tryon.media if tryon else None  # knowledge.media.MediaStore, for the media routes
+        self.tryon_inbox = tryon.inbox if tryon else None  # task-API callbacks land here
         self.router = router
         self.skills = skills
         self.store = store
@@ -56,9 +60,9 @@ class Agent:
         cid = conversation_id(message.channel, message.sender_id)
         async with self._locks[cid]:
             state = await self.store.load_state(cid)
-            await self.store.append(cid, "user", message.text)
-            decision = await asyncio.to_thread(self.router.decide, message.text)
-            result = await self._act(cid, decision, message.text, state, role_of(message))
+            await self.store.append(cid, "user", turn_text(message))
+            decision = early_decision(message, state) or await asyncio.to_thread(self.router.decide, message.text)
+            result = await self._act(cid, decision, message.text, state, role_of(message), message)
             replies = respond(result)
             state.update(result.slots)
             state["last_intent"] = decision.intent
@@ -68,9 +72,10 @@ class Agent:
             return replies
 
     async def _act(self, cid: str, decision: Decision, text: str, state: dict[str, Any],
-                   role: str = "shopper") -> SkillResult:
+                   role: str = "shopper", message: UserMessage | None = None) -> SkillResult:
         """The one place a skill failure becomes a polite reply and a log line."""
-        ctx = SkillContext(conversation_id=cid, text=text, slots=state, role=role)
+        ctx = SkillContext(conversation_id=cid, text=text, slots=state, role=role,
+                           attachments=message.attachments if message else (), progress=_progress(message))
         try:
             if getattr(self.skills[decision.skill], "merchant_only", False) and role != "merchant":
                 return SkillResult(MERCHANT_ONLY)
@@ -106,4 +111,14 @@ class Agent:
         ids = turn.payload.get("products", [])
         products = [p.to_dict() for p in map(self.product, ids) if p is not None]
         return {"role": turn.role, "text": turn.text, "ts": turn.ts, "products": products,
-                "quick_replies": turn.payload.get("quick_replies", [])}
+                "quick_replies": turn.payload.get("quick_replies", []), "image": turn.payload.get("image", "")}
+
+
+def _progress(message: UserMessage | None):
+    """`ctx.progress`: an interim bot message on channels that can show one, nothing elsewhere."""
+
+    async def progress(text: str) -> None:
+        if message is not None and message.interim is not None:
+            await message.interim(BotMessage(text=text))
+
+    return progress

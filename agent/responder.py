@@ -7,12 +7,15 @@ from skills.base import SkillResult
 
 def respond(result: SkillResult) -> list[BotMessage]:
     quick = tuple(QuickReply(title, title) for title in result.quick_replies)
-    return [BotMessage(text=result.text, products=result.products, quick_replies=quick)]
+    return [BotMessage(text=result.text, products=result.products, image=result.image, quick_replies=quick)]
 
 
 def message_payload(message: BotMessage) -> dict:
     """What the store keeps of a bot message, enough to show the transcript again."""
-    return {
+    payload = {
         "products": [p.id for p in message.products],
         "quick_replies": [q.title for q in message.quick_replies],
     }
+    if message.image:
+        payload["image"] = message.image  # a signed link: it stops working when the image is deleted
+    return payload

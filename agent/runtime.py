@@ -17,6 +17,7 @@ from agent.nlu.intent_model import cached_intent_model
 from agent.nlu.nlu_data import read_nlu_yaml
 from agent.nlu.router import EmbeddingRouter
 from agent.store import SQLiteStore
+from agent.tryon_setup import TryOnKit, open_tryon
 from knowledge.catalog_index import CatalogIndex
 from knowledge.demo_catalog import generate_demo_catalog
 from knowledge.embedders import SentenceTransformerEmbedder
@@ -48,30 +49,34 @@ def open_catalog(config: AisleConfig, progress: bool = True, rebuild: bool = Fal
     return index
 
 
-def build_skills(retriever: Retriever, config: AisleConfig) -> SkillRegistry:
+def build_skills(retriever: Retriever, config: AisleConfig, tryon: TryOnKit | None = None) -> SkillRegistry:
     skills = SkillRegistry()
     skills.register(SearchSkill(retriever, config.search.results))
     skills.register(SmalltalkSkill())
     skills.register(OutOfScopeSkill())
     register_copy_skills(skills, retriever.index, config)  # describe, ads (merchants only)
+    if tryon is not None:
+        skills.register(tryon.skill(retriever.index.by_id, config.catalog_path.parent))
     return skills
 
 
-def build_agent(config: AisleConfig, store: SQLiteStore, progress: bool = True) -> Agent:
+def build_agent(config: AisleConfig, store: SQLiteStore, progress: bool = True,
+                tryon: TryOnKit | None = None) -> Agent:
     catalog = open_catalog(config, progress)
     nlu = read_nlu_yaml(config.nlu.data)
     intent_model = cached_intent_model(nlu, catalog.embedder, config.data_path / "cache")
     router = EmbeddingRouter(catalog.embedder, intent_model, Lexicon.from_products(catalog.products),
                              config.nlu.threshold)
-    skills = build_skills(Retriever(catalog), config)
+    skills = build_skills(Retriever(catalog), config, tryon)
     return Agent(router, skills, store, catalog, media_root=config.catalog_path.parent,
-                 experiments=skills["ads"].experiments)
+                 experiments=skills["ads"].experiments, tryon=tryon)
 
 
 @asynccontextmanager
 async def open_agent(config: AisleConfig, progress: bool = True) -> AsyncIterator[Agent]:
     store = SQLiteStore.open(config.store_path)
     try:
-        yield await asyncio.to_thread(build_agent, config, store, progress)
+        async with open_tryon(config) as tryon:  # media store, its cleanup task, the try-on backend
+            yield await asyncio.to_thread(build_agent, config, store, progress, tryon)
     finally:
         await store.close()

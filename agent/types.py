@@ -4,17 +4,27 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Awaitable, Callable
 
+from knowledge.media import Attachment
 from knowledge.product import Product
+
+__all__ = ["Attachment", "BotMessage", "Decision", "OnMessage", "QuickReply", "UserMessage"]
 
 
 @dataclass(frozen=True, slots=True)
 class UserMessage:
-    """What a shopper said, as a channel hands it to the agent."""
+    """What a shopper said, as a channel hands it to the agent.
+
+    `attachments` carry files the shopper sent (a photo: its bytes and the platform's content type;
+    the agent checks them itself). `interim`, where the channel can push messages before the answer
+    (the widget's WebSocket), shows progress such as "working on it, about 10 s".
+    """
 
     sender_id: str
     text: str
     channel: str = "rest"
     metadata: dict[str, Any] = field(default_factory=dict)
+    attachments: tuple[Attachment, ...] = ()
+    interim: Callable[[BotMessage], Awaitable[None]] | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)

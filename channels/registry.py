@@ -14,7 +14,7 @@ from importlib.metadata import entry_points
 from aiohttp import web
 
 from agent.errors import ConfigError
-from channels import ab, admin, rest, webchat
+from channels import ab, admin, media, rest, webchat
 from channels.context import ChannelHooks
 
 ChannelSetup = Callable[[web.Application, ChannelHooks], None]
@@ -49,3 +49,4 @@ register_channel(rest.CHANNEL, rest.setup)
 register_channel(webchat.CHANNEL, webchat.setup)
 register_channel(admin.CHANNEL, admin.setup)
 register_channel(ab.CHANNEL, ab.setup)
+register_channel(media.CHANNEL, media.setup)

@@ -122,13 +122,14 @@ def widget_messages(messages: Iterable[BotMessage]) -> list[dict[str, Any]]:
 
 
 def widget_history(transcript: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """Transcript items as the widget replays them: `{"role", "text", "products", "quick_replies", "ts"}`."""
+    """Transcript items as the widget replays them: `{"role", "text", "products", "quick_replies", "image", "ts"}`."""
     return [
         {
             "role": "user" if item.get("role") == "user" else "bot",
             "text": str(item.get("text") or ""),
             "products": [product_card(product_from_dict(p)) for p in item.get("products") or ()],
             "quick_replies": _stored_quick_replies(item.get("quick_replies")),
+            "image": media_url(str(item.get("image") or "")),
             "ts": float(item.get("ts") or 0.0),
         }
         for item in transcript

@@ -8,11 +8,13 @@ Server to client, as JSON text frames:
 - `{"type": "history", "session_id", "messages": [{"role", "text", "products", "quick_replies", "ts"}]}`
   right after, when the browser brought a session id, so a reload keeps the conversation.
 - `{"type": "typing"}` before the agent runs, then `{"type": "bot", "messages": [widget message]}`
-  (see `channels.rendering.widget_message`).
+  (see `channels.rendering.widget_message`). A slow skill may send `{"type": "interim", "messages":
+  [...]}` first ("working on it, about 10 s"); the typing indicator stays until the answer.
 - `{"type": "error", "message", "field"?}` for a bad frame or a failed turn; the socket stays open.
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import secrets
@@ -21,7 +23,7 @@ from typing import Any
 from aiohttp import WSMsgType, hdrs, web
 from yarl import URL
 
-from agent.types import UserMessage
+from agent.types import BotMessage, UserMessage
 from channels.context import ChannelHooks
 from channels.errors import BadRequest, json_error
 from channels.rendering import widget_history, widget_messages
@@ -99,7 +101,7 @@ class WebchatSocket:
             return session_id
         await _send(ws, {"type": "typing"})
         try:
-            replies = await self.hooks.on_message(message)
+            replies = await self.hooks.on_message(dataclasses.replace(message, interim=_interim(ws)))
         except Exception:
             log.exception("the agent failed to answer (conversation %s:%s)", CHANNEL, message.sender_id)
             await _send(ws, _error(SORRY))
@@ -118,6 +120,13 @@ class WebchatSocket:
         if requested is not None and not is_session_id(requested):
             raise BadRequest("session_id", "'session_id' must be 8-64 letters, digits, '-' or '_'")
         return UserMessage(sender_id=requested or session_id, text=text, channel=CHANNEL)
+
+
+def _interim(ws: web.WebSocketResponse):
+    async def interim(message: BotMessage) -> None:
+        await _send(ws, {"type": "interim", "messages": widget_messages([message])})
+
+    return interim
 
 
 def _error(message: str, field: str | None = None) -> dict[str, Any]:
