@@ -120,6 +120,8 @@ class AdWriter:
                 rejected.append({"text": text, "problems": problems})
                 continue
             fitting.append(text)
+            if len(fitting) > skip:
+                break
         return fitting[min(skip, len(fitting) - 1)] if fitting else None
 
 

@@ -80,7 +80,7 @@ class TemplateComposer:
     def _opener(self, view: ProductView, tone: str) -> str:
         pattern = _pick(OPENERS[tone], view, "open")
         brand = f" from {view.brand}" if view.brand else ""
-        in_name = set(view.colour.split()) <= set(view.name.lower().split())
+        in_name = re.search(rf"\b{re.escape(view.colour)}\b", view.name.lower()) is not None
         colour = f", in {view.colour}" if view.colour and not in_name else ""
         return pattern.format(name=view.name, Name=view.name, brand=brand, colour=colour)
 

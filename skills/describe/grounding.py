@@ -86,7 +86,7 @@ class GroundingChecker:
         self.allowed = tuple(sorted((p.lower() for p in allowed_phrases if p.strip()), key=len, reverse=True))
         self.low_stock = low_stock
         names = sorted({b.strip() for b in brands if len(b.strip()) >= 2}, key=len, reverse=True)
-        self._brands = re.compile("|".join(rf"(?<!\w){re.escape(b)}(?!\w)" for b in names)) if names else None
+        self._brands = re.compile(rf"(?<!\w)(?:{'|'.join(map(re.escape, names))})(?!\w)") if names else None
 
     def check(self, text: str, product: Product, facts: Facts | None = None) -> list[Violation]:
         facts = facts or Facts.of(product)
