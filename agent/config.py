@@ -75,6 +75,7 @@ class EmbedderConfig:
 class NluConfig:
     data: str = "data/nlu.yml"
     threshold: float = field(default=0.35, metadata={"range": (0.0, 1.0)})
+    model: str = ""  # a folder from `aisle train nlu`; empty: train the default on first start
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,26 @@ class StoreConfig:
 @dataclass(frozen=True)
 class SearchConfig:
     results: int = field(default=6, metadata={"range": (1, 50)})
+
+
+@dataclass(frozen=True)
+class DialogConfig:
+    clarify_margin: float = field(default=0.1, metadata={"range": (0.0, 1.0)})  # closer top-2 intents: ask which
+    history_turns: int = field(default=10, metadata={"range": (0, 200)})  # turns kept in the conversation state
+    failed_turns: int = field(default=2, metadata={"range": (1, 20)})  # unhelpful turns in a row before a person is offered
+    negative_sentiment: float = field(default=-0.5, metadata={"range": (-1.0, 0.0)})  # VADER compound that offers a person
+
+
+@dataclass(frozen=True)
+class OrdersConfig:
+    path: str = ""  # empty: demo orders in data_dir/orders.db, generated from the catalog
+    demo_sign_in: bool = True  # with the demo orders, each chat acts as one of the demo customers
+
+
+@dataclass(frozen=True)
+class PoliciesConfig:
+    dir: str = "data/policies"
+    min_score: float = field(default=0.4, metadata={"range": (0.0, 1.0)})  # below: "I don't know, shall I ask a colleague?"
 
 
 @dataclass(frozen=True)
@@ -164,6 +185,9 @@ class AisleConfig:
     nlu: NluConfig = NluConfig()
     store: StoreConfig = StoreConfig()
     search: SearchConfig = SearchConfig()
+    dialog: DialogConfig = DialogConfig()
+    orders: OrdersConfig = OrdersConfig()
+    policies: PoliciesConfig = PoliciesConfig()
     describe: DescribeConfig = DescribeConfig()
     ads: AdsConfig = AdsConfig()
     tryon: TryOnConfig = TryOnConfig()
@@ -186,6 +210,10 @@ class AisleConfig:
     @property
     def store_path(self) -> Path:
         return Path(self.store.path) if self.store.path else self.data_path / "aisle.db"
+
+    @property
+    def orders_path(self) -> Path:
+        return Path(self.orders.path) if self.orders.path else self.data_path / "orders.db"
 
 
 def load_config(path: str | Path | None = "aisle.yml", environ: Mapping[str, str] | None = None) -> AisleConfig:

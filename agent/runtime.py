@@ -13,7 +13,7 @@ from typing import AsyncIterator
 from agent.config import AisleConfig
 from agent.copywriting import register_copy_skills
 from agent.core import Agent
-from agent.nlu.intent_model import cached_intent_model
+from agent.nlu.intent_model import open_intent_model
 from agent.nlu.nlu_data import read_nlu_yaml
 from agent.nlu.router import EmbeddingRouter
 from agent.store import SQLiteStore
@@ -64,9 +64,10 @@ def build_agent(config: AisleConfig, store: SQLiteStore, progress: bool = True,
                 tryon: TryOnKit | None = None) -> Agent:
     catalog = open_catalog(config, progress)
     nlu = read_nlu_yaml(config.nlu.data)
-    intent_model = cached_intent_model(nlu, catalog.embedder, config.data_path / "cache")
-    router = EmbeddingRouter(catalog.embedder, intent_model, Lexicon.from_products(catalog.products),
-                             config.nlu.threshold)
+    intent = open_intent_model(config.nlu.model, nlu, catalog.embedder, config.data_path / "cache",
+                               config.nlu.threshold, config.embedder.device)
+    router = EmbeddingRouter(intent.embedder, intent.model, Lexicon.from_products(catalog.products),
+                             intent.threshold)
     skills = build_skills(Retriever(catalog), config, tryon)
     return Agent(router, skills, store, catalog, media_root=config.catalog_path.parent,
                  experiments=skills["ads"].experiments, tryon=tryon)
