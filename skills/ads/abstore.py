@@ -5,18 +5,19 @@
 >>> store.record(experiment_id, "onsite-price-1", "session-123", "impression")
 True
 
-Each call opens its own short connection (WAL mode), so the store needs no opening or closing and
-is safe from any thread. An event counts once per session, variant and kind: a reload that shows
+One connection in WAL mode, shared by every thread under a lock; each call is one transaction,
+committed before it returns (synchronous=NORMAL: a process crash loses nothing). An event counts once per session, variant and kind: a reload that shows
 the same banner again is not a second impression.
 """
 from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 import time
 import uuid
 from collections.abc import Iterator, Sequence
-from contextlib import closing, contextmanager
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,15 +57,22 @@ class ABStore:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._connection = sqlite3.connect(self.path, timeout=10, check_same_thread=False)
+        self._connection.execute("PRAGMA journal_mode=WAL")
+        self._connection.execute("PRAGMA synchronous=NORMAL")  # with WAL: survives a crash, no fsync per event
+        self._lock = threading.Lock()
         with self._db() as db:
-            db.execute("PRAGMA journal_mode=WAL")
             db.executescript(_SCHEMA)
 
     @contextmanager
     def _db(self) -> Iterator[sqlite3.Connection]:
-        with closing(sqlite3.connect(self.path, timeout=10)) as db:
-            with db:
-                yield db
+        """One transaction on the shared connection, one thread at a time."""
+        with self._lock, self._connection as db:
+            yield db
+
+    def close(self) -> None:
+        with self._lock:
+            self._connection.close()
 
     def create(self, product_id: str, placement: str, segment: str, variants: Sequence[dict]) -> str:
         if len(variants) < 2:
