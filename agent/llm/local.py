@@ -138,6 +138,7 @@ class LocalBackend:
             if self.adapters == [name]:
                 self.model = self.model.unload()  # back to the plain model, LoRA layers removed
             else:
+                self.model.set_adapter(next(a for a in self.adapters if a != name))  # never delete the active one
                 self.model.delete_adapter(name)
             self.adapter_paths.pop(name, None)
 

@@ -60,6 +60,7 @@ def _parse_json_calls(body: str, text: str, tool_names: Sequence[str] | None, re
         objects = _json_objects(body)
     except ValueError as exc:
         return Parsed(text.strip(), errors=[f"unreadable JSON: {exc}"] if require_name else [])
+    objects = [_unwrap(o) for o in objects]
     if not all(isinstance(o, dict) and "name" in o for o in objects):
         return Parsed(text.strip(), errors=["a JSON call names no function"] if require_name else [])
     if tool_names is not None and not all(o["name"] in tool_names for o in objects):
@@ -87,11 +88,17 @@ def _loads(text: str) -> Any:
     return json.loads(text.strip(), strict=False)
 
 
+def _unwrap(obj: Any) -> Any:
+    """`{"type": "function", "function": {...}}` (the OpenAI wire form) -> the inner object."""
+    if isinstance(obj, dict) and isinstance(obj.get("function"), dict):
+        return obj["function"]
+    return obj
+
+
 def _call_from(obj: Any) -> ToolCall:
+    obj = _unwrap(obj)
     if not isinstance(obj, dict) or not isinstance(obj.get("name"), str):
         raise TypeError("a tool call needs a string 'name'")
-    if obj.get("type") == "function" and isinstance(obj.get("function"), dict):
-        obj = obj["function"]
     arguments = obj.get("arguments", obj.get("parameters", {}))
     if isinstance(arguments, str):
         arguments = _loads(arguments) if arguments.strip() else {}
