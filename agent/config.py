@@ -19,6 +19,7 @@ from typing import Any, Mapping
 
 import yaml
 
+from agent.config_channels import ChannelsConfig
 from agent.errors import ConfigError
 from skills.ads.placements import PLACEMENTS
 from skills.ads.safety import DEFAULT_BANNED_WORDS
@@ -192,6 +193,7 @@ class AisleConfig:
     ads: AdsConfig = AdsConfig()
     tryon: TryOnConfig = TryOnConfig()
     media: MediaConfig = MediaConfig()
+    channels: ChannelsConfig = ChannelsConfig()
 
     @property
     def data_path(self) -> Path:
