@@ -1,0 +1,183 @@
+"""`aisle llm-serve`: an OpenAI-compatible chat-completions server over the local model.
+
+One GPU box runs this; any number of CPU chat servers point `llm.backend: openai` at it.
+
+    POST /v1/chat/completions   messages, tools, tool_choice, max_tokens, temperature, top_p,
+                                response_format, stream (server-sent events), model (an adapter name
+                                picks that LoRA adapter)
+    GET  /v1/models             the base model and its adapters
+    GET  /health
+
+>>> app = build_llm_app(LocalBackend("path/to/model", max_batch=32), model_name="shop-model")
+"""
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from typing import Any
+
+from aiohttp import web
+
+from agent.llm.local import LocalBackend
+from agent.llm.types import ChatRequest, Chunk, Completion, LLMError, LLMTimeout
+
+BACKEND = web.AppKey("llm_backend", LocalBackend)
+MODEL_NAME = web.AppKey("llm_model_name", str)
+
+
+class UnknownModel(ValueError):
+    """The request names a model that is neither the base model nor a loaded adapter."""
+
+
+def build_llm_app(backend: LocalBackend, model_name: str = "", max_body_bytes: int = 4 * 1024 * 1024) -> web.Application:
+    app = web.Application(client_max_size=max_body_bytes)
+    app[BACKEND] = backend
+    app[MODEL_NAME] = model_name or backend.model_name
+    app.cleanup_ctx.append(_backend_lifecycle)
+    app.router.add_post("/v1/chat/completions", chat_completions)
+    app.router.add_get("/v1/models", models)
+    app.router.add_get("/health", health)
+    return app
+
+
+async def _backend_lifecycle(app: web.Application):
+    async with app[BACKEND]:
+        yield
+
+
+def error(status: int, message: str, kind: str = "invalid_request_error", code: str | None = None) -> web.Response:
+    return web.json_response({"error": {"message": message, "type": kind, "code": code}}, status=status)
+
+
+async def health(request: web.Request) -> web.Response:
+    backend = request.app[BACKEND]
+    return web.json_response({"status": "ok", "model": request.app[MODEL_NAME], "device": backend.device,
+                              "adapters": backend.adapters})
+
+
+async def models(request: web.Request) -> web.Response:
+    names = [request.app[MODEL_NAME], *request.app[BACKEND].adapters]
+    return web.json_response({"object": "list", "data": [{"id": n, "object": "model", "owned_by": "aisle"} for n in names]})
+
+
+async def chat_completions(request: web.Request) -> web.StreamResponse:
+    try:
+        body = await request.json()
+        chat = chat_request(body, request.app[BACKEND].adapters, request.app[MODEL_NAME])
+    except json.JSONDecodeError:
+        return error(400, "the body is not JSON")
+    except UnknownModel as exc:
+        return error(404, str(exc), code="model_not_found")
+    except (ValueError, TypeError) as exc:
+        return error(400, str(exc))
+    model = body.get("model") or request.app[MODEL_NAME]
+    if body.get("stream"):
+        return await _stream(request, chat, model, bool((body.get("stream_options") or {}).get("include_usage")))
+    try:
+        completion = await request.app[BACKEND].complete(chat)
+    except LLMTimeout as exc:
+        return error(504, str(exc), "timeout")
+    except LLMError as exc:
+        return error(500, str(exc), "server_error")
+    return web.json_response(completion_body(completion, model))
+
+
+def chat_request(body: Any, adapters: list[str], model_name: str) -> ChatRequest:
+    """Validate an OpenAI request body into a `ChatRequest`; errors name the field."""
+    if not isinstance(body, dict):
+        raise ValueError("the body must be a JSON object")
+    messages = body.get("messages")
+    if not isinstance(messages, list) or not messages or not all(isinstance(m, dict) and "role" in m for m in messages):
+        raise ValueError("'messages' must be a non-empty list of {role, content} objects")
+    model = body.get("model") or model_name
+    if model not in (model_name, *adapters):
+        raise UnknownModel(f"model {model!r} is not served here; models: {', '.join([model_name, *adapters])}")
+    tools = body.get("tools") or []
+    if not isinstance(tools, list) or not all(isinstance(t, dict) and "function" in t for t in tools):
+        raise ValueError("'tools' must be a list of {type: function, function: {...}} objects")
+    return ChatRequest(
+        messages=[_plain_message(m) for m in messages], tools=tools, tool_choice=_tool_choice(body.get("tool_choice")),
+        max_tokens=_number(body, ("max_completion_tokens", "max_tokens"), 256, int, 1, 32768),
+        temperature=_number(body, ("temperature",), 0.0, float, 0.0, 2.0),
+        top_p=_number(body, ("top_p",), 1.0, float, 0.0, 1.0),
+        adapter=model if model in adapters else None, response_format=body.get("response_format"),
+        ignore_eos=bool(body.get("ignore_eos", False)),
+    )
+
+
+def _plain_message(message: dict) -> dict:
+    """Content given as a list of parts becomes its text."""
+    content = message.get("content")
+    if isinstance(content, list):
+        content = "".join(part.get("text", "") for part in content if isinstance(part, dict))
+    return {**message, "content": content if content is not None else ""}
+
+
+def _tool_choice(choice: Any) -> str:
+    if choice is None:
+        return "auto"
+    if isinstance(choice, str) and choice in ("auto", "none", "required"):
+        return choice
+    if isinstance(choice, dict) and isinstance((choice.get("function") or {}).get("name"), str):
+        return choice["function"]["name"]
+    raise ValueError(f"'tool_choice' must be auto, none, required or {{type: function, function: {{name}}}}, got {choice!r}")
+
+
+def _number(body: dict, keys: tuple[str, ...], default: Any, kind: type, low: float, high: float) -> Any:
+    for key in keys:
+        if body.get(key) is not None:
+            value = body[key]
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
+                raise ValueError(f"'{key}' must be a number from {low:g} to {high:g}, got {value!r}")
+            return kind(value)
+    return default
+
+
+def completion_body(completion: Completion, model: str) -> dict:
+    message: dict[str, Any] = {"role": "assistant", "content": completion.text or None}
+    if completion.tool_calls:
+        message["tool_calls"] = [call.to_openai() for call in completion.tool_calls]
+    return {"id": f"chatcmpl-{uuid.uuid4().hex[:24]}", "object": "chat.completion", "created": int(time.time()),
+            "model": model, "choices": [{"index": 0, "message": message, "finish_reason": completion.finish_reason}],
+            "usage": _usage(completion)}
+
+
+def _usage(completion: Completion) -> dict:
+    return {"prompt_tokens": completion.prompt_tokens, "completion_tokens": completion.completion_tokens,
+            "total_tokens": completion.prompt_tokens + completion.completion_tokens}
+
+
+async def _stream(request: web.Request, chat: ChatRequest, model: str, include_usage: bool) -> web.StreamResponse:
+    response = web.StreamResponse(headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache"})
+    await response.prepare(request)
+    head = {"id": f"chatcmpl-{uuid.uuid4().hex[:24]}", "object": "chat.completion.chunk",
+            "created": int(time.time()), "model": model}
+
+    async def send(delta: dict, finish_reason: str | None = None, **extra: Any) -> None:
+        event = {**head, "choices": [{"index": 0, "delta": delta, "finish_reason": finish_reason}], **extra}
+        await response.write(f"data: {json.dumps(event)}\n\n".encode())
+
+    await send({"role": "assistant", "content": ""})
+    try:
+        async for chunk in request.app[BACKEND].stream(chat):
+            await _send_chunk(send, chunk)
+            if chunk.completion is not None and include_usage:
+                usage_event = {**head, "choices": [], "usage": _usage(chunk.completion)}
+                await response.write(f"data: {json.dumps(usage_event)}\n\n".encode())
+    except LLMError as exc:
+        kind = "timeout" if isinstance(exc, LLMTimeout) else "server_error"
+        await response.write(f"data: {json.dumps({'error': {'message': str(exc), 'type': kind}})}\n\n".encode())
+    await response.write(b"data: [DONE]\n\n")
+    await response.write_eof()
+    return response
+
+
+async def _send_chunk(send: Any, chunk: Chunk) -> None:
+    if chunk.text:
+        await send({"content": chunk.text})
+    for index, call in enumerate(chunk.tool_calls):
+        wire = call.to_openai()
+        await send({"tool_calls": [{"index": index, **wire}]})
+    if chunk.finish_reason is not None:
+        await send({}, chunk.finish_reason)
