@@ -67,3 +67,16 @@ def test_bulk_generation_resumes_and_reports(demo_catalog_path, tmp_path, capsys
     assert all(r["source"] == "template" and r["description"] for r in records)
     with report.open() as rows:
         assert next(csv.reader(rows)) == ["product_id", "source", "attempt", "violations", "text"]
+
+
+def test_the_rejection_report_names_each_rejected_draft_and_why(checker, demo_products, tmp_path):
+    from skills.describe.bulk import describe_catalog
+
+    writer = PlantingWriter("Waterproof and 100% organic.")
+    generator = DescriptionGenerator(checker, writer=writer, max_attempts=2)
+    report = tmp_path / "rejected.json"
+    summary = describe_catalog(demo_products[:3], generator, tmp_path / "d.jsonl", report=report)
+    assert summary.by_source == {"template": 3} and summary.rejected == 6
+    rows = json.loads(report.read_text())
+    assert {r["product_id"] for r in rows} == {p.id for p in demo_products[:3]}
+    assert all("claim 'waterproof' is not backed by the product's attributes" in r["violations"] for r in rows)
