@@ -177,6 +177,41 @@ class MediaConfig:
 
 
 @dataclass(frozen=True)
+class LLMConfig:
+    """The dialog LLM: none (the embedding router alone), a local model, or an OpenAI-compatible server."""
+
+    backend: str = field(default="none", metadata={"choices": ("none", "local", "openai")})
+    model: str = ""  # local: a model folder or hub id; openai: the model name the server knows
+    adapters: tuple[str, ...] = ()  # local LoRA adapters as name=folder; a request picks one by name
+    adapter: str = ""  # the adapter the agent's own requests use; empty: the base model
+    device: str = field(default="auto", metadata={"choices": ("auto", "cpu", "cuda")})
+    dtype: str = field(default="auto", metadata={"choices": ("auto", "float32", "bfloat16", "float16")})
+    max_batch: int = field(default=16, metadata={"range": (1, 512)})  # requests decoded together
+    batch_wait_ms: float = field(default=5.0, metadata={"range": (0.0, 1000.0)})  # gathering window
+    cpu_threads: int = field(default=0, metadata={"range": (0, 256)})  # 0: torch's default
+    timeout_s: float = field(default=10.0, metadata={"range": (0.1, 600.0)})  # hard limit per request
+    max_new_tokens: int = field(default=256, metadata={"range": (8, 8192)})
+    base_url: str = ""  # openai: the server's address, e.g. http://gpu-box:8000/v1
+    api_key_env: str = ""  # openai: environment variable holding the key (sent as a Bearer token)
+    retries: int = field(default=2, metadata={"range": (0, 10)})  # openai: after a 429, a 5xx or no connection
+    fast_path_confidence: float = field(default=0.9, metadata={"range": (0.0, 1.01)})  # embedding router alone
+    phrase_replies: bool = False  # let the LLM word replies (checked against what the skill returned)
+
+    def __post_init__(self) -> None:
+        if self.backend == "local" and not self.model:
+            raise ConfigError("llm.model is empty: backend 'local' needs a model folder or hub id")
+        if self.backend == "openai" and not self.base_url:
+            raise ConfigError("llm.base_url is empty: backend 'openai' needs the server's address")
+        for entry in self.adapters:
+            if entry.count("=") != 1 or not all(part.strip() for part in entry.split("=")):
+                raise ConfigError(f"llm.adapters entry {entry!r} is not valid: expected name=folder")
+
+    @property
+    def adapter_paths(self) -> dict[str, str]:
+        return dict(tuple(part.strip() for part in entry.split("=")) for entry in self.adapters)
+
+
+@dataclass(frozen=True)
 class AisleConfig:
     data_dir: str = "var"
     server: ServerConfig = ServerConfig()
@@ -194,6 +229,7 @@ class AisleConfig:
     tryon: TryOnConfig = TryOnConfig()
     media: MediaConfig = MediaConfig()
     channels: ChannelsConfig = ChannelsConfig()
+    llm: LLMConfig = LLMConfig()
 
     @property
     def data_path(self) -> Path:
