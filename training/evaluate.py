@@ -89,36 +89,31 @@ async def run_conversations(config: AisleConfig, specs: list[ConversationSpec],
     with tempfile.TemporaryDirectory(prefix="aisle-test-") as scratch:
         store = dataclasses.replace(config.store, path=str(Path(scratch) / "conversations.db"))
         async with open_agent(dataclasses.replace(config, store=store), progress=progress) as agent:
-            decisions = _record_decisions(agent)
-            return [await _play(agent, spec, f"test-{n}", decisions) for n, spec in enumerate(specs, 1)]
+            return [await _play(agent, spec, f"test-{n}") for n, spec in enumerate(specs, 1)]
 
 
-def _record_decisions(agent) -> list:
-    """Keep each decision the router makes, so a turn can be checked for the intent and skill it chose."""
-    decisions: list = []
-    decide_turn = agent.router.decide
+def turn_decision(before: dict, after: dict) -> tuple[str | None, str | None]:
+    """The intent and skill of the turn just taken, as the agent recorded them in the conversation state.
 
-    def recording(*args, **kwargs):
-        decision = decide_turn(*args, **kwargs)
-        decisions.append(decision)
-        return decision
-
-    agent.router.decide = recording
-    return decisions
+    The turn loop appends each turn (text, intent, skill, ...) to the state's `history`; a turn that
+    left no record (a person holds the conversation) has neither.
+    """
+    if after.get("turns", 0) == before.get("turns", 0) and after.get("history") == before.get("history"):
+        return None, None
+    last = (after.get("history") or [{}])[-1]
+    return last.get("intent", after.get("last_intent")), last.get("skill")
 
 
-async def _play(agent, spec: ConversationSpec, sender: str, decisions: list) -> ConversationResult:
+async def _play(agent, spec: ConversationSpec, sender: str) -> ConversationResult:
     from agent.core import conversation_id
     from agent.types import UserMessage
 
-    results = []
+    cid, results = conversation_id("test", sender), []
     for turn in spec.turns:
-        decisions.clear()
+        before = await agent.store.load_state(cid)
         replies = await agent.handle(UserMessage(sender, turn.user, channel="test"))
-        state = await agent.store.load_state(conversation_id("test", sender))
-        decision = decisions[-1] if decisions else None
-        intent = decision.intent if decision else state.get("last_intent")
-        skill = decision.skill if decision else None
+        state = await agent.store.load_state(cid)
+        intent, skill = turn_decision(before, state)
         texts = [reply.as_text() for reply in replies]
         count = sum(len(reply.products) for reply in replies)
         failures = check_turn(turn, intent, skill, "\n".join(texts), count, state)
