@@ -105,6 +105,8 @@
       const img = el("img", "bubble-image");
       img.src = image;
       img.alt = "Image from the assistant";
+      // try-on pictures are deleted after a while: say so instead of showing a broken image
+      img.addEventListener("error", () => img.replaceWith(el("p", "bubble expired", "This picture has expired.")));
       item.append(img);
     }
     const products = message.products || [];
@@ -134,7 +136,7 @@
     messages.forEach((entry, index) => {
       if (entry.role === "user") { addUser(entry.text); return; }
       const last = index === messages.length - 1;  // only the latest suggestions still make sense
-      addBot({ text: entry.text, products: entry.products, quick_replies: last ? entry.quick_replies : [] });
+      addBot({ text: entry.text, products: entry.products, image: entry.image, quick_replies: last ? entry.quick_replies : [] });
     });
   }
 
@@ -160,6 +162,10 @@
     } else if (frame.type === "history") {
       renderHistory(frame.messages || []);
     } else if (frame.type === "typing") {
+      showTyping(true);
+    } else if (frame.type === "interim") {
+      // progress of a slow answer ("working on it, about 10 s"): shown, and the typing dots stay
+      (frame.messages || []).forEach((message) => { addBot(message); list.lastElementChild.classList.add("interim"); });
       showTyping(true);
     } else if (frame.type === "bot") {
       showTyping(false);
@@ -237,5 +243,67 @@
       .catch(() => { /* no banner */ });
   }
 
+  // -- photos: file picker, phone camera, drag and drop; each upload is one turn of the chat ----
+
+  function addUserPhoto(file) {
+    const item = el("li", "message user");
+    const img = el("img", "bubble-image user-photo");
+    img.alt = "Your photo";
+    item.append(img);
+    append(item);
+    const reader = new FileReader();  // a data: URL, which the page's CSP allows for images
+    reader.addEventListener("load", () => { img.src = reader.result; scroller.scrollTop = scroller.scrollHeight; });
+    reader.readAsDataURL(file);
+  }
+
+  async function sendPhoto(file) {
+    if (!file) return;
+    if (!sessionId) { addNotice("Still connecting: please try again in a moment."); return; }
+    clearQuickReplies();
+    addUserPhoto(file);
+    showTyping(true);
+    const body = new FormData();
+    body.append("session_id", sessionId);  // first, so the server can rate-limit before reading the photo
+    body.append("photo", file, file.name || "photo");
+    try {
+      const response = await fetch("media/upload", { method: "POST", body });
+      const answer = await response.json().catch(() => ({}));
+      showTyping(false);
+      if (response.ok) (answer.messages || []).forEach((message) => addBot(message));
+      else addNotice(answer.error || "The photo could not be sent.");
+    } catch {
+      showTyping(false);
+      addNotice("The photo could not be sent: check your connection and try again.");
+    }
+  }
+
+  function wirePhotos() {
+    const chat = document.querySelector(".chat");
+    const pickers = { attach: byId("photo-input"), camera: byId("camera-input") };
+    for (const [button, picker] of Object.entries(pickers)) {
+      if (!picker || !byId(button)) continue;
+      byId(button).addEventListener("click", () => picker.click());
+      picker.addEventListener("change", () => { sendPhoto(picker.files[0]); picker.value = ""; });
+    }
+    const carriesFiles = (event) => Array.from(event.dataTransfer?.types || []).includes("Files");
+    let depth = 0;
+    chat.addEventListener("dragenter", (event) => {
+      if (!carriesFiles(event)) return;
+      event.preventDefault();
+      depth += 1;
+      chat.classList.add("dragging");
+    });
+    chat.addEventListener("dragover", (event) => { if (carriesFiles(event)) event.preventDefault(); });
+    chat.addEventListener("dragleave", () => { depth = Math.max(0, depth - 1); if (!depth) chat.classList.remove("dragging"); });
+    chat.addEventListener("drop", (event) => {
+      if (!carriesFiles(event)) return;
+      event.preventDefault();
+      depth = 0;
+      chat.classList.remove("dragging");
+      sendPhoto(event.dataTransfer.files[0]);
+    });
+  }
+
+  wirePhotos();
   connect();
 })();
