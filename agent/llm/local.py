@@ -53,8 +53,9 @@ class LocalBackend:
 
     def __init__(self, model: str, adapters: Mapping[str, str] | None = None, *, device: str = "auto",
                  dtype: str = "auto", max_batch: int = 8, batch_wait_ms: float = 5.0, timeout_s: float = 30.0,
-                 constrained: bool = True):
+                 constrained: bool = True, cpu_threads: int = 0):
         self.model_name = model
+        self.cpu_threads = cpu_threads
         self.adapter_paths = dict(adapters or {})
         self.device = pick_device(device)
         self.dtype_name = dtype
@@ -81,6 +82,9 @@ class LocalBackend:
         from transformers import AutoModelForCausalLM, AutoTokenizer
 
         started = time.perf_counter()
+        if self.cpu_threads and self.device == "cpu":
+            import torch
+            torch.set_num_threads(self.cpu_threads)
         try:
             tokenizer = AutoTokenizer.from_pretrained(self.model_name)
             model = AutoModelForCausalLM.from_pretrained(self.model_name, dtype=pick_dtype(self.dtype_name, self.device))

@@ -5,13 +5,13 @@ import json
 
 import jsonschema
 import pytest
-from aiohttp import web
 
 from agent.llm.openai import OpenAIBackend
 from agent.llm.toolcalls import validate_call
 from agent.llm.types import BackendUnavailable, ChatRequest, LLMError, LLMTimeout
 from channels.llm_server import build_llm_app
 from tests.llm.conftest import GREET_TOOL, SEARCH_TOOL, user
+from tests.llm.fake_llm import answer, scripted_server
 
 TOOLS = [SEARCH_TOOL, GREET_TOOL]
 
@@ -72,21 +72,7 @@ async def test_bad_requests_get_openai_errors(aiohttp_client, loaded_backend):
     assert [m["id"] for m in models["data"]] == ["tiny"]
 
 
-def scripted_server(script: list, hits: list):
-    """Answers each POST with the next scripted (status, body, headers, delay); the last repeats."""
-    async def handle(request):
-        hits.append(await request.json())
-        status, body, headers, delay = script[min(len(hits), len(script)) - 1]
-        await asyncio.sleep(delay)
-        return web.json_response(body, status=status, headers=headers)
-
-    app = web.Application()
-    app.router.add_post("/v1/chat/completions", handle)
-    return app
-
-
-OK = (200, {"choices": [{"message": {"content": "Hello!"}, "finish_reason": "stop"}],
-            "usage": {"prompt_tokens": 3, "completion_tokens": 2}}, {}, 0)
+OK = answer("Hello!")
 DOWN = (503, {"error": {"message": "overloaded"}}, {}, 0)
 BUSY = (429, {"error": {"message": "slow down"}}, {"Retry-After": "0"}, 0)
 

@@ -1,0 +1,153 @@
+"""The LLM router: the LLM picks the skill and its arguments; the embedding router is the fast path
+for confident intents and the fallback whenever the LLM is slow, failing or wrong.
+
+>>> router = LLMRouter(llm, embedding_router, skills.tool_schemas(), fast_path_confidence=0.9, timeout_s=5)
+>>> await router.adecide("do you have something like the nike ones but cheaper?")
+Decision(intent='search_products', skill='search', arguments={'query': 'nike', 'max_price': 60.0}, confidence=1.0)
+
+`understand(text)` is the embedding router's interface (`agent/nlu/router.py`), so the turn loop and
+the dialog policy work unchanged: an LLM decision becomes the message's intent, and its arguments
+join the entities the router found. The turn loop calls `understand` from a worker thread; the LLM
+request runs on the event loop the backend was opened on.
+
+A fallback is never silent: each is counted in `stats` and logged with its reason (timeout, error,
+invalid call).
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+from agent.llm.toolcalls import validate_call
+from agent.llm.types import BackendUnavailable, ChatRequest, LLMBackend, LLMError, LLMTimeout, ToolCall
+from agent.nlu.router import INTENT_SKILLS
+from agent.types import Decision
+
+log = logging.getLogger(__name__)
+
+SYSTEM_PROMPT = (
+    "You are the assistant of an online shop. Call exactly one function: the one that serves the "
+    "shopper's last message. Give only the arguments the shopper stated; never invent a product, a "
+    "price or an order number."
+)
+ENTITY_NAMES = frozenset({"product_type", "category", "colour", "brand", "gender", "material", "size",
+                          "min_price", "max_price", "order_number", "email", "position"})
+
+
+class LLMRouter:
+    """Routes with an LLM behind the embedding router's fast path and fallback."""
+
+    def __init__(self, llm: LLMBackend, fallback: Any, tools: Sequence[dict], *, fast_path_confidence: float = 0.9,
+                 timeout_s: float = 10.0, max_tokens: int = 256, adapter: str | None = None,
+                 loop: asyncio.AbstractEventLoop | None = None, system_prompt: str = SYSTEM_PROMPT):
+        self.llm = llm
+        self.fallback = fallback
+        self.tools = list(tools)
+        self.fast_path_confidence = fast_path_confidence
+        self.timeout_s = timeout_s
+        self.max_tokens = max_tokens
+        self.adapter = adapter or None
+        self.loop = loop
+        self.system_prompt = system_prompt
+        self.stats: Counter[str] = Counter()
+
+    # the embedding router's interface --------------------------------------------------------------
+    @property
+    def lexicon(self) -> Any:
+        return self.fallback.lexicon
+
+    @lexicon.setter
+    def lexicon(self, value: Any) -> None:  # the agent replaces it when the catalog changes
+        self.fallback.lexicon = value
+
+    def understand(self, text: str) -> Any:
+        """Blocking, for the turn loop's worker thread; runs the LLM call on the backend's loop."""
+        return self._on_loop(self.aunderstand(text))
+
+    def decide(self, text: str) -> Decision:
+        return self._on_loop(self.adecide(text))
+
+    # the LLM path ----------------------------------------------------------------------------------
+    async def aunderstand(self, text: str, history: Sequence[dict] = ()) -> Any:
+        understanding = await asyncio.to_thread(self.fallback.understand, text)
+        if self._fast(understanding.intent, understanding.confidence):
+            return understanding
+        call = await self._ask(text, history)
+        if call is None:
+            return understanding
+        entities = {**understanding.entities.values,
+                    **{k: v for k, v in call.arguments.items() if k in ENTITY_NAMES}}
+        return understanding.as_intent(intent_of(call, understanding.intent), entities)
+
+    async def adecide(self, text: str, history: Sequence[dict] = ()) -> Decision:
+        decision = await asyncio.to_thread(self.fallback.decide, text)
+        if self._fast(decision.intent, decision.confidence):
+            return decision
+        call = await self._ask(text, history)
+        if call is None:
+            return decision
+        return Decision(intent_of(call, decision.intent), call.name, call.arguments, 1.0)
+
+    def _fast(self, intent: str, confidence: float) -> bool:
+        fast = intent != "out_of_scope" and confidence >= self.fast_path_confidence
+        if fast:
+            self.stats["fast_path"] += 1
+        return fast
+
+    async def _ask(self, text: str, history: Sequence[dict]) -> ToolCall | None:
+        """The LLM's call, validated; None (and the reason logged and counted) when there is none."""
+        messages = [{"role": "system", "content": self.system_prompt}, *history, {"role": "user", "content": text}]
+        request = ChatRequest(messages, tools=self.tools, tool_choice="required", max_tokens=self.max_tokens,
+                              timeout_s=self.timeout_s, adapter=self.adapter)
+        try:
+            completion = await asyncio.wait_for(self.llm.complete(request), self.timeout_s)
+        except (TimeoutError, LLMTimeout):
+            return self._fell_back("timeout", f"no answer within {self.timeout_s:g}s")
+        except (LLMError, BackendUnavailable) as exc:
+            return self._fell_back("error", str(exc))
+        if not completion.tool_calls:
+            return self._fell_back("invalid", f"no tool call in {completion.raw[:120]!r}")
+        call = _without_nulls(completion.tool_calls[0])
+        if problems := validate_call(call, self.tools):
+            return self._fell_back("invalid", "; ".join(problems))
+        self.stats["llm"] += 1
+        return call
+
+    def _fell_back(self, reason: str, detail: str) -> None:
+        self.stats[f"fallback_{reason}"] += 1
+        log.warning("LLM router fell back to the embedding router (%s): %s", reason, detail)
+        return None
+
+    def _on_loop(self, coroutine: Any) -> Any:
+        loop = self.loop
+        if loop is None or not loop.is_running():
+            coroutine.close()
+            raise RuntimeError("the LLM router's loop is not running; await aunderstand/adecide instead")
+        if _running_loop() is loop:
+            coroutine.close()
+            raise RuntimeError("understand() would block the event loop; await aunderstand() there")
+        return asyncio.run_coroutine_threadsafe(coroutine, loop).result()
+
+
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+
+
+def intent_of(call: ToolCall, guessed: str) -> str:
+    """The intent a skill call stands for: the router's own guess when it maps to the same skill."""
+    if call.name == "smalltalk" and INTENT_SKILLS.get(call.arguments.get("intent", "")) == "smalltalk":
+        return call.arguments["intent"]
+    if INTENT_SKILLS.get(guessed) == call.name:
+        return guessed
+    return next((intent for intent, skill in INTENT_SKILLS.items() if skill == call.name), call.name)
+
+
+def _without_nulls(call: ToolCall) -> ToolCall:
+    """Models often spell an absent optional argument as null; it means the same as leaving it out."""
+    return ToolCall(call.name, {k: v for k, v in call.arguments.items() if v is not None}, call.id)

@@ -1,0 +1,59 @@
+"""Opening the configured LLM and putting it to work in an agent: the router, the responder.
+
+>>> async with open_llm(config.llm) as llm:            # None with `backend: none`
+...     agent = with_llm(agent, llm, config.llm)       # the same agent when llm is None
+"""
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from agent.config import LLMConfig
+from agent.llm.responder import PHRASED_SKILLS, LLMResponder, PhrasedSkill
+from agent.llm.router import LLMRouter
+from agent.llm.types import LLMBackend
+from skills.registry import SkillRegistry
+
+
+def llm_backend(config: LLMConfig) -> LLMBackend | None:
+    if config.backend == "local":
+        from agent.llm.local import LocalBackend
+        return LocalBackend(config.model, config.adapter_paths, device=config.device, dtype=config.dtype,
+                            max_batch=config.max_batch, batch_wait_ms=config.batch_wait_ms,
+                            timeout_s=config.timeout_s, cpu_threads=config.cpu_threads)
+    if config.backend == "openai":
+        from agent.llm.openai import OpenAIBackend
+        return OpenAIBackend(config.base_url, config.model, api_key_env=config.api_key_env,
+                             timeout_s=config.timeout_s, retries=config.retries)
+    return None
+
+
+@asynccontextmanager
+async def open_llm(config: LLMConfig) -> AsyncIterator[LLMBackend | None]:
+    backend = llm_backend(config)
+    if backend is None:
+        yield None
+        return
+    async with backend:
+        yield backend
+
+
+def with_llm(agent: Any, llm: LLMBackend | None, config: LLMConfig) -> Any:
+    """Route with the LLM (embedding router as fast path and fallback); word replies if configured."""
+    if llm is None:
+        return agent
+    agent.router = LLMRouter(llm, agent.router, agent.skills.tool_schemas(),
+                             fast_path_confidence=config.fast_path_confidence, timeout_s=config.timeout_s,
+                             max_tokens=config.max_new_tokens, adapter=config.adapter,
+                             loop=asyncio.get_running_loop())
+    if config.phrase_replies:
+        products = agent.catalog.products
+        responder = LLMResponder(llm, [p.title for p in products], [p.brand for p in products],
+                                 timeout_s=config.timeout_s, adapter=config.adapter)
+        phrased = SkillRegistry()
+        for skill in agent.skills:
+            phrased.register(PhrasedSkill(skill, responder) if skill.name in PHRASED_SKILLS else skill)
+        agent.skills = phrased
+    return agent
