@@ -1,5 +1,10 @@
 """The turn loop: load the conversation, understand, act, reply, save.
 
+Each step is one call: the router reads the message (`agent/nlu/router.py`), the dialog policy
+decides what to do with it given the conversation (`agent/dialog.py`), a skill acts, the dialog
+policy updates the state and offers a person when that is what the shopper needs
+(`agent/handoff.py`). While a person holds the conversation, the assistant stays silent.
+
 >>> async with open_agent(load_config()) as agent:
 ...     replies = await agent.handle(UserMessage("alice", "red sneakers under 80"))
 """
@@ -13,9 +18,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from agent.awaiting import early_decision, turn_text
+from agent.awaiting import turn_text
+from agent.dialog import DialogPolicy
+from agent.handoff import HandoffDesk, StoreHandoffDesk
 from agent.nlu.router import EmbeddingRouter
 from agent.responder import message_payload, respond
+from agent.state import DialogState
 from agent.store import ConversationStore
 from agent.types import BotMessage, Decision, UserMessage
 from knowledge.catalog_index import CatalogIndex, UpdateReport
@@ -44,13 +52,15 @@ class Agent:
 
     def __init__(self, router: EmbeddingRouter, skills: SkillRegistry, store: ConversationStore,
                  catalog: CatalogIndex, media_root: Path | None = None, experiments: Any = None,
-                 tryon: Any = None):
+                 tryon: Any = None, dialog: DialogPolicy | None = None, desk: HandoffDesk | None = None):
         self.experiments = experiments  # skills.ads.experiments.Experiments, for the A/B endpoints
         self.media = tryon.media if tryon else None  # knowledge.media.MediaStore, for the media routes
         self.tryon_inbox = tryon.inbox if tryon else None  # task-API callbacks land here
         self.router = router
         self.skills = skills
         self.store = store
+        self.dialog = dialog or DialogPolicy(skills)
+        self.desk = desk or StoreHandoffDesk(store)
         self.catalog = catalog
         self.media_root = media_root
         self._locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
@@ -59,31 +69,54 @@ class Agent:
     async def handle(self, message: UserMessage) -> list[BotMessage]:
         cid = conversation_id(message.channel, message.sender_id)
         async with self._locks[cid]:
-            state = await self.store.load_state(cid)
+            state = DialogState.from_dict(await self.store.load_state(cid))
             await self.store.append(cid, "user", turn_text(message))
-            decision = early_decision(message, state) or await asyncio.to_thread(self.router.decide, message.text)
-            result = await self._act(cid, decision, message.text, state, role_of(message), message)
+            if state.human_holds:
+                await self.desk.receive(cid, message)
+                return []
+            result = await self._turn(cid, message, state)
             replies = respond(result)
-            state.update(result.slots)
-            state["last_intent"] = decision.intent
-            await self.store.save_state(cid, state)
+            await self.store.save_state(cid, state.to_dict())
             for reply in replies:
                 await self.store.append(cid, "bot", reply.text, message_payload(reply))
             return replies
 
+    async def _turn(self, cid: str, message: UserMessage, state: DialogState) -> SkillResult:
+        """Understand, decide, act; the dialog policy keeps the state and may offer a person."""
+        understanding = await asyncio.to_thread(self.router.understand, message.text)
+        plan = self.dialog.plan(understanding, state, photo=bool(message.attachments))
+        self.dialog.prepare(plan, state)
+        before = state.handoff
+        result, error = plan.reply, False
+        if result is None:
+            result, error = await self._act(cid, plan.decision, plan.text or message.text, state.to_dict(),
+                                            role_of(message), message)
+        result = self.dialog.conclude(understanding, plan, result, state, error)
+        if state.handoff and state.handoff != before and state.handoff.get("status") == "requested":
+            await self.desk.request(cid, state.handoff, state)
+        return result
+
     async def _act(self, cid: str, decision: Decision, text: str, state: dict[str, Any],
-                   role: str = "shopper", message: UserMessage | None = None) -> SkillResult:
-        """The one place a skill failure becomes a polite reply and a log line."""
+                   role: str = "shopper", message: UserMessage | None = None) -> tuple[SkillResult, bool]:
+        """The one place a skill failure becomes a polite reply and a log line; True when it failed."""
         ctx = SkillContext(conversation_id=cid, text=text, slots=state, role=role,
                            attachments=message.attachments if message else (), progress=_progress(message))
         try:
             if getattr(self.skills[decision.skill], "merchant_only", False) and role != "merchant":
-                return SkillResult(MERCHANT_ONLY)
+                return SkillResult(MERCHANT_ONLY), False
             args = self.skills.build_input(decision.skill, decision.arguments)
-            return await self.skills[decision.skill].run(args, ctx)
+            return await self.skills[decision.skill].run(args, ctx), False
         except Exception:
             log.exception("skill %r failed in conversation %s", decision.skill, cid)
-            return SkillResult(SORRY)
+            return SkillResult(SORRY), True
+
+    async def set_handoff(self, conversation_id: str, handoff: dict[str, Any] | None) -> None:
+        """Who holds a conversation: the console sets ``{"status": "active", ...}`` when a colleague takes it,
+        and None when it hands the conversation back to the assistant."""
+        async with self._locks[conversation_id]:
+            state = DialogState.from_dict(await self.store.load_state(conversation_id))
+            state.handoff, state.handoff_offer, state.failed_turns = handoff, None, 0
+            await self.store.save_state(conversation_id, state.to_dict())
 
     async def update_catalog(self, upserts: Sequence[Product], deletes: Sequence[str] = ()) -> UpdateReport:
         """Add, replace and delete products; the next message already sees the change."""
@@ -105,7 +138,7 @@ class Agent:
 
     async def transcript(self, sender_id: str, channel: str) -> list[dict]:
         turns = await self.store.transcript(conversation_id(channel, sender_id))
-        return [self._turn_dict(turn) for turn in turns]
+        return [self._turn_dict(turn) for turn in turns if turn.role in ("user", "bot")]
 
     def _turn_dict(self, turn) -> dict:
         ids = turn.payload.get("products", [])

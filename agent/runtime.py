@@ -15,6 +15,7 @@ from agent.copywriting import register_copy_skills
 from agent.core import Agent
 from agent.nlu.intent_model import open_intent_model
 from agent.nlu.nlu_data import read_nlu_yaml
+from agent.llm.setup import open_llm, with_llm
 from agent.nlu.router import EmbeddingRouter
 from agent.store import SQLiteStore
 from agent.tryon_setup import TryOnKit, open_tryon
@@ -78,6 +79,8 @@ async def open_agent(config: AisleConfig, progress: bool = True) -> AsyncIterato
     store = SQLiteStore.open(config.store_path)
     try:
         async with open_tryon(config) as tryon:  # media store, its cleanup task, the try-on backend
-            yield await asyncio.to_thread(build_agent, config, store, progress, tryon)
+            async with open_llm(config.llm) as llm:  # the dialog LLM; None with llm.backend: none
+                agent = await asyncio.to_thread(build_agent, config, store, progress, tryon)
+                yield with_llm(agent, llm, config.llm)
     finally:
         await store.close()

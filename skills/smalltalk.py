@@ -11,11 +11,15 @@ EXAMPLES = ("Red sneakers under $80", "A leather jacket for men", "Wireless earb
 _REPLIES = {
     "greet": "Hi! I'm the shop assistant. Tell me what you're looking for and I'll find it.",
     "help": (
-        "I can search the catalog for you. Describe what you want, with a colour, a kind of product "
-        "or a price, for example “red sneakers under $80”."
+        "I can search the catalog for you: describe what you want, with a colour, a kind of product "
+        "or a price, for example “red sneakers under $80”, then say “cheaper”, “in blue” or “the second "
+        "one”. I can also tell you where your order is, start a return or a cancellation, answer questions "
+        "about shipping, returns and payment, and put you in touch with a person from our team."
     ),
     "thanks": "You're welcome! Anything else I can find for you?",
     "goodbye": "Goodbye, and happy shopping!",
+    "affirm": "Great! What would you like to do next?",
+    "deny": "No problem. Is there anything else I can help with?",
 }
 
 

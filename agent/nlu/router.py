@@ -1,58 +1,104 @@
-"""The embedding router: intent from the trained head, entities from the catalog's lexicon.
+"""The embedding router: intent from the trained head, entities from the catalog's lexicon and regexes.
 
 >>> router = EmbeddingRouter(embedder, intent_model, lexicon, threshold=0.35)
+>>> router.understand("show me red sneakers under 80 dollars").intent
+'search_products'
 >>> router.decide("show me red sneakers under 80 dollars")
-Decision(intent='search_products', skill='search', arguments={'query': '', 'colour': 'red', ...})
+Decision(intent='search_products', skill='search', arguments={'query': 'red sneakers', 'colour': 'red', ...})
+
+`understand` is what the dialog policy (`agent/dialog.py`) works from: both best intents with
+their confidences, the entities and the shopper's sentiment. `decide` maps a message on its own,
+without a conversation, to a skill: the dialog does the same with the conversation's state.
 """
 from __future__ import annotations
 
-from knowledge.embedders import Embedder
-from knowledge.query_parse import Lexicon, ParsedQuery, parse_query
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 
+from agent.dialog_args import arguments_for
+from agent.nlu.entities import Entities, EntityExtractor
 from agent.nlu.intent_model import IntentModel
+from agent.nlu.sentiment import Sentiment, SentimentAnalyzer
+from agent.state import DialogState
 from agent.types import Decision
+from knowledge.embedders import Embedder
+from knowledge.query_parse import Lexicon
 
 INTENT_SKILLS = {
-    "search_products": "search",
     "greet": "smalltalk",
-    "help": "smalltalk",
-    "thanks": "smalltalk",
     "goodbye": "smalltalk",
+    "thanks": "smalltalk",
+    "help": "smalltalk",
+    "affirm": "smalltalk",
+    "deny": "smalltalk",
+    "search_products": "search",
+    "refine": "refine",
+    "select": "select",
+    "product_question": "product_question",
+    "compare": "compare",
+    "recommend": "recommend",
+    "describe_product": "describe",
+    "try_on": "tryon",
+    "order_status": "order_status",
+    "return_or_refund": "returns",
+    "cancel_order": "cancel_order",
+    "shipping_info": "policies",
+    "store_policy": "policies",
+    "human_handoff": "handoff",
+    "complaint": "handoff",
+    "write_description": "ads",
+    "write_ad": "ads",
     "out_of_scope": "out_of_scope",
 }
-_PRODUCT_TERMS = ("product_type", "category", "brand")
-_FILTER_FIELDS = {"colours": "colour", "categories": "category", "product_types": "product_type",
-                  "brands": "brand", "genders": "gender"}
+MERCHANT_INTENTS = frozenset({"write_description", "write_ad"})
+
+
+@dataclass(frozen=True)
+class Understanding:
+    """One message as the router read it: the two best intents, the entities, the mood."""
+
+    text: str
+    intent: str
+    confidence: float
+    runner_up: str = ""
+    runner_up_confidence: float = 0.0
+    entities: Entities = Entities()
+    sentiment: Sentiment = Sentiment(0.0)
+
+    @property
+    def margin(self) -> float:
+        return self.confidence - self.runner_up_confidence
+
+    def as_intent(self, intent: str, entities: Mapping | None = None) -> Understanding:
+        """The same message, with the intent the shopper chose (a quick reply) and, if kept, earlier entities."""
+        kept = Entities({**entities}, self.entities.parsed) if entities is not None else self.entities
+        return replace(self, intent=intent, confidence=1.0, runner_up="", runner_up_confidence=0.0, entities=kept)
 
 
 class EmbeddingRouter:
-    def __init__(self, embedder: Embedder, model: IntentModel, lexicon: Lexicon, threshold: float = 0.35):
+    def __init__(self, embedder: Embedder, model: IntentModel, lexicon: Lexicon, threshold: float = 0.35,
+                 regexes: Mapping[str, Sequence[str]] | None = None, sentiment: SentimentAnalyzer | None = None):
         self.embedder = embedder
         self.model = model
-        self.lexicon = lexicon
+        self.lexicon = lexicon  # replaced when the catalog changes
         self.threshold = threshold
+        self.extractor = EntityExtractor(regexes)
+        self.sentiment = sentiment or SentimentAnalyzer()
+
+    def understand(self, text: str) -> Understanding:
+        score = self.model.predict(self.embedder.embed([text]))[0]
+        entities = self.extractor.extract(text, self.lexicon)
+        intent = score.intent if score.confidence >= self.threshold else "out_of_scope"
+        if intent == "out_of_scope" and entities.has_product_term:
+            intent = "search_products"  # the catalog's own words outweigh a weak intent score
+        if intent == "out_of_scope" and "order_number" in entities.values:
+            intent = "order_status"
+        return Understanding(text, intent, score.confidence, score.runner_up, score.runner_up_confidence,
+                             entities, self.sentiment.score(text))
 
     def decide(self, text: str) -> Decision:
-        score = self.model.predict(self.embedder.embed([text]))[0]
-        parsed = parse_query(text, self.lexicon)
-        intent = score.intent if score.confidence >= self.threshold else "out_of_scope"
-        if intent == "out_of_scope" and any(term in parsed.matched for term in _PRODUCT_TERMS):
-            intent = "search_products"  # the catalog's own words outweigh a weak intent score
-        skill = INTENT_SKILLS.get(intent, "out_of_scope")
-        return Decision(intent, skill, self._arguments(skill, intent, text, parsed), score.confidence)
-
-    def _arguments(self, skill: str, intent: str, text: str, parsed: ParsedQuery) -> dict:
-        if skill == "smalltalk":
-            return {"intent": intent}
-        if skill != "search":
-            return {}
-        arguments: dict = {"query": parsed.search_text}
-        for attribute, name in _FILTER_FIELDS.items():
-            values = sorted(getattr(parsed.filter, attribute))
-            if values:
-                arguments[name] = values[0]
-        if parsed.filter.min_price is not None:
-            arguments["min_price"] = parsed.filter.min_price
-        if parsed.filter.max_price is not None:
-            arguments["max_price"] = parsed.filter.max_price
-        return arguments
+        """A decision from this message alone (no conversation): the intent's skill and its arguments."""
+        understanding = self.understand(text)
+        skill = INTENT_SKILLS.get(understanding.intent, "out_of_scope")
+        arguments = arguments_for(understanding.intent, understanding, DialogState())
+        return Decision(understanding.intent, skill, arguments, understanding.confidence)

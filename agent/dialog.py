@@ -1,0 +1,223 @@
+"""The dialog policy: what to do with one message, given what the conversation already holds.
+
+>>> policy = DialogPolicy(skills, DialogConfig())
+>>> plan = policy.plan(router.understand("the second one, size 9"), state)
+>>> plan.decision.skill, plan.decision.arguments
+('select', {'position': 2, 'size': '9'})
+>>> policy.prepare(plan, state)
+>>> result = await skill.run(...)
+>>> result = policy.conclude(understanding, plan, result, state, error=False)
+
+In order, a message is:
+
+1. the answer to a quick reply the assistant offered (a clarifying choice, "Talk to a person");
+2. the answer to a question a skill asked (`awaiting_answer`: an order number, an item, a yes/no),
+   unless it clearly starts something else;
+3. ambiguous, when the two best intents are closer than `clarify_margin`: the shopper is asked
+   which they meant, with both as quick replies;
+4. read in context: "in blue" after a search refines it, "size 10" with a product picked is about
+   that product, a new product type starts a new topic;
+5. routed to the intent's skill with arguments from the entities and the state; an intent whose
+   skill the shop has not registered gets an honest "I can't do that yet".
+
+After the skill ran, `conclude` updates the state (slots, failed turns, history) and applies the
+handoff policy: an offer of a person after an error, strong negative sentiment or repeated failure.
+"""
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from agent.awaiting import PHOTO_INTENT, PHOTO_SKILL
+from agent.config import DialogConfig
+from agent.dialog_args import arguments_for, field_type, fit, refine_change
+from agent.dialog_replies import clarifying_question, label, unavailable, yes_or_no
+from agent.handoff import OFFER_TEXT, HandoffPolicy
+from agent.nlu.router import INTENT_SKILLS, Understanding
+from agent.state import DialogState
+from agent.types import Decision
+from skills.base import Skill, SkillResult
+from skills.handoff import NO_THANKS, OFFER, TALK_TO_A_PERSON
+
+_SHOPPING = frozenset({"search_products", "refine", "select", "product_question", "describe_product", "compare"})
+_ESCAPES = frozenset({"human_handoff", "goodbye", "help", "search_products", "order_status", "cancel_order",
+                      "return_or_refund", "store_policy", "shipping_info", "recommend"})
+_NOT_SIZE = ("colour", "brand", "gender", "material", "min_price", "max_price")
+_OFFER_MEANING = {TALK_TO_A_PERSON.lower(): {"intent": "human_handoff"}, NO_THANKS.lower(): {"intent": "deny"}}
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What this turn does: run ``decision``, or say ``reply`` without a skill."""
+
+    decision: Decision
+    reply: SkillResult | None = None
+    text: str = ""  # the message as the skill should read it (the original one after a clarifying choice)
+    offered: dict[str, dict[str, Any]] = field(default_factory=dict)
+    answers_question: bool = False
+    new_topic: bool = False
+
+
+class DialogPolicy:
+    def __init__(self, skills: Iterable[Skill], config: DialogConfig = DialogConfig(),
+                 handoff: HandoffPolicy | None = None):
+        self.inputs = {skill.name: skill.Input for skill in skills}
+        self.config = config
+        self.handoff = handoff or HandoffPolicy(config.failed_turns, config.negative_sentiment)
+
+    # -- before the skill runs ------------------------------------------------------------------
+
+    def plan(self, u: Understanding, state: DialogState, photo: bool = False) -> Plan:
+        if photo and PHOTO_SKILL in self.inputs:  # a photo has no words to classify: it is for the try-on
+            return Plan(Decision(PHOTO_INTENT, PHOTO_SKILL, {}, 1.0), text=u.text)
+        chosen = state.offered.get(_key(u.text))
+        if chosen and "answer" in chosen and state.awaiting:
+            return self._answer(state.awaiting, chosen["answer"], u) or self._route(u, state)
+        if chosen and "intent" in chosen:
+            text = chosen.get("text", u.text)
+            u = dataclasses.replace(u.as_intent(chosen["intent"], chosen.get("entities")), text=text)
+            return self._route(u, state)
+        if state.awaiting:
+            answer = self._answer(state.awaiting, u.text, u)
+            if answer is not None:
+                return answer
+        if self._ambiguous(u, state):
+            return self._clarify(u)
+        return self._route(dataclasses.replace(u, intent=self._in_context(u, state)), state)
+
+    def prepare(self, plan: Plan, state: DialogState) -> None:
+        """Clear what this turn replaces: a question not answered now, an offer not taken, an old topic."""
+        if plan.new_topic:
+            state.new_topic()
+        if not plan.answers_question:
+            state.awaiting = None
+        if plan.decision.skill != "handoff":
+            state.handoff_offer = None
+
+    def _answer(self, awaiting: dict[str, Any], text: str, u: Understanding) -> Plan | None:
+        skill, argument = awaiting.get("skill"), awaiting.get("argument")
+        if skill not in self.inputs or not argument:
+            return None
+        kind = field_type(self.inputs[skill], argument)
+        value = self._value(argument, kind, text, u, awaiting.get("intent"))
+        if value is None:
+            return None
+        given = "email" if argument == "order_number" and value == u.entities.get("email") else argument
+        args = {**awaiting.get("args", {}), given: value}
+        decision = Decision(awaiting.get("intent", skill), skill, fit(args, self.inputs[skill]), u.confidence)
+        return Plan(decision, text=text, answers_question=True)
+
+    def _value(self, argument: str, kind: Any, text: str, u: Understanding, asked_for: str | None) -> Any:
+        if kind is not None and bool in getattr(kind, "__args__", (kind,)):
+            return yes_or_no(text, u.intent)
+        escaping = (u.intent in _ESCAPES - {asked_for} and u.confidence >= 0.6
+                    and (u.intent != "search_products" or u.entities.has_product_term))
+        values = u.entities.values
+        if argument == "order_number":
+            found = values.get("order_number") or values.get("order_reference") or values.get("email")
+            return found or (None if escaping or u.intent == "human_handoff" else text)
+        if argument == "item" and "position" in values:
+            return str(values["position"])
+        return None if escaping or u.intent == "human_handoff" else text
+
+    def _ambiguous(self, u: Understanding, state: DialogState) -> bool:
+        if u.intent == "out_of_scope" or not u.runner_up or u.runner_up == "out_of_scope":
+            return False
+        if u.margin >= self.config.clarify_margin:
+            return False
+        first, second = INTENT_SKILLS.get(u.intent), INTENT_SKILLS.get(u.runner_up)
+        return first != second and not {u.intent, u.runner_up} <= _SHOPPING
+
+    def _clarify(self, u: Understanding) -> Plan:
+        reply = clarifying_question(u.intent, u.runner_up)
+        offered = {label(i).lower(): {"intent": i, "text": u.text, "entities": u.entities.values}
+                   for i in (u.intent, u.runner_up)}
+        return Plan(Decision(u.intent, "clarify", {}, u.confidence), reply=reply, text=u.text, offered=offered)
+
+    def _in_context(self, u: Understanding, state: DialogState) -> str:
+        """The intent, corrected by what the conversation holds."""
+        entities, intent = u.entities, u.intent
+        follow_up = not entities.has_product_term and (entities.has_attribute or refine_change(u.text))
+        if intent in ("search_products", "refine", "out_of_scope") and follow_up and state.search:
+            size_only = not any(name in entities.values for name in _NOT_SIZE)
+            return "select" if size_only and "size" in entities.values and state.selected else "refine"
+        if intent in ("refine", "select") and entities.has_product_term and not state.results:
+            return "search_products"
+        return intent
+
+    def _route(self, u: Understanding, state: DialogState) -> Plan:
+        intent = u.intent
+        if state.handoff_offer and intent in ("affirm", "deny", "human_handoff"):
+            action = "decline" if intent == "deny" else "accept"
+            return Plan(Decision(intent, "handoff", {"action": action, "reason": state.handoff_offer}, u.confidence),
+                        text=u.text)
+        skill = INTENT_SKILLS.get(intent, "out_of_scope")
+        if skill not in self.inputs:
+            return Plan(Decision(intent, skill, {}, u.confidence), reply=unavailable(intent), text=u.text)
+        args = fit(arguments_for(intent, u, state), self.inputs[skill])
+        new_topic = intent == "search_products" and _new_topic(u, state)
+        return Plan(Decision(intent, skill, args, u.confidence), text=u.text, new_topic=new_topic)
+
+    # -- after the skill ran --------------------------------------------------------------------
+
+    def conclude(self, u: Understanding, plan: Plan, result: SkillResult, state: DialogState,
+                 error: bool) -> SkillResult:
+        failed = error or _failed(plan, result)
+        if failed is not None:
+            state.failed_turns = state.failed_turns + 1 if failed else 0
+        state.apply(result.slots)
+        if plan.decision.skill == "handoff" and plan.decision.arguments.get("action") == "decline":
+            state.declined_turn = state.turns
+        result = self._maybe_offer(u, plan, result, state, error)
+        state.offered = {**plan.offered, **_offered(result, state)}
+        state.turns += 1
+        state.last_intent = plan.decision.intent
+        state.sentiment = u.sentiment.compound
+        state.remember({"text": u.text[:200], "intent": plan.decision.intent, "skill": plan.decision.skill,
+                        "confidence": round(u.confidence, 3), "sentiment": u.sentiment.compound,
+                        "reply": result.text[:200]}, self.config.history_turns)
+        return result
+
+    def _maybe_offer(self, u: Understanding, plan: Plan, result: SkillResult, state: DialogState,
+                     error: bool) -> SkillResult:
+        if plan.decision.skill == "handoff" or TALK_TO_A_PERSON in result.quick_replies:
+            return result
+        reason = self.handoff.reason(u.sentiment, state, error)
+        if reason is None:
+            return result
+        state.handoff_offer = reason
+        return dataclasses.replace(result, text=f"{result.text}\n\n{OFFER_TEXT[reason]}".strip(), quick_replies=OFFER)
+
+
+def _key(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def _new_topic(u: Understanding, state: DialogState) -> bool:
+    if not state.search or not u.entities.has_product_term:
+        return False
+    before = (state.search.get("product_type"), state.search.get("category"))
+    now = (u.entities.get("product_type"), u.entities.get("category"))
+    return now != before
+
+
+def _failed(plan: Plan, result: SkillResult) -> bool | None:
+    """Whether the turn failed the shopper; None when it neither helped nor failed (a clarifying question)."""
+    if plan.decision.skill == "clarify":
+        return None
+    if result.data.get("failed") or plan.decision.intent == "out_of_scope":
+        return True
+    return plan.decision.skill in ("search", "refine") and not result.products
+
+
+def _offered(result: SkillResult, state: DialogState) -> dict[str, dict[str, Any]]:
+    """What each quick reply of this turn means when the shopper taps (or types) it."""
+    offered = {}
+    for title in result.quick_replies:
+        if _key(title) in _OFFER_MEANING:
+            offered[_key(title)] = _OFFER_MEANING[_key(title)]
+        elif state.awaiting:
+            offered[_key(title)] = {"answer": title}
+    return offered
