@@ -13,6 +13,7 @@ from agent.config import AisleConfig, load_config
 from agent.errors import AisleError
 from channels.cli_generate import add_generate_commands
 from channels.cli_training import add_training_commands
+from channels.llm_server import add_llm_serve_command
 
 if TYPE_CHECKING:
     from knowledge.catalog_index import CatalogIndex
@@ -61,6 +62,7 @@ def _parser() -> argparse.ArgumentParser:
     chat.set_defaults(command=_chat)
     add_generate_commands(commands)
     add_training_commands(commands)
+    add_llm_serve_command(commands)
     return parser
 
 

@@ -1,7 +1,8 @@
 """A chat model that tests, benchmarks and demos build themselves: no download, real loading code.
 
->>> path = build_chat_model(tmp_path / "tiny")            # a few million parameters, ~2 s on a CPU
->>> backend = LocalBackend(LocalModelConfig(model=str(path)))
+>>> path = build_chat_model(tmp_path / "tiny")            # a few million parameters, about a second
+$ python -m agent.llm.testkit var/tiny-llm                # the same from a shell
+>>> backend = LocalBackend(str(path))
 
 The model is a randomly initialised Qwen2-shaped causal LM; the tokenizer is a byte-level BPE trained
 on the fly on a small shopping corpus; the chat template is Hermes/Qwen-style markup with tools
@@ -78,3 +79,20 @@ def build_chat_model(path: str | Path, shape: str = "tiny", seed: int = 0, dtype
 
 def _round_up(n: int, multiple: int) -> int:
     return (n + multiple - 1) // multiple * multiple
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m agent.llm.testkit DIR [--shape tiny|qwen2-0.5b]`: write a test model to DIR."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Write a random-init chat model with a trained tokenizer.")
+    parser.add_argument("path")
+    parser.add_argument("--shape", choices=sorted(SHAPES), default="tiny")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args(argv)
+    print(build_chat_model(args.path, args.shape, args.seed))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
