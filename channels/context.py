@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -10,6 +10,7 @@ from aiohttp import web
 
 from agent.config import ServerConfig
 from agent.types import BotMessage, OnMessage, UserMessage
+from channels.services import ChannelServices
 from knowledge.catalog_updates import UpdateReport
 from knowledge.product import Product
 
@@ -45,16 +46,22 @@ CatalogUpdate = Callable[[Sequence[Product], Sequence[str]], Awaitable[UpdateRep
 
 @dataclass(frozen=True, slots=True)
 class ChannelHooks:
-    """Everything a channel may use: callbacks and the server's limits. Never the agent."""
+    """Everything a channel may use: callbacks and the server's limits. Never the agent.
+
+    `services` are what the messaging channels share (`channels.services.ChannelServices`): the
+    platforms' config, the outbound HTTP session, delivery claims, postboxes and the handoff queue.
+    """
 
     on_message: OnMessage
     transcript: Transcript
     server: ServerConfig
     update_catalog: CatalogUpdate
+    services: ChannelServices = field(default_factory=ChannelServices)
 
 
 AGENT = web.AppKey("aisle.agent", AgentLike)
 SERVER_CONFIG = web.AppKey("aisle.server_config", ServerConfig)
 CHANNEL_NAMES = web.AppKey[tuple[str, ...]]("aisle.channel_names")
+SERVICES = web.AppKey("aisle.channel_services", ChannelServices)
 CONVERSATION_ID = web.RequestKey("aisle.conversation_id", str)
 """Set by a channel once it knows who is talking, so error logs can name the conversation."""

@@ -15,6 +15,7 @@ from aiohttp import web
 
 from agent.errors import ConfigError
 from channels import ab, admin, media, rest, webchat
+from channels import telegram
 from channels.context import ChannelHooks
 
 ChannelSetup = Callable[[web.Application, ChannelHooks], None]
@@ -50,3 +51,4 @@ register_channel(webchat.CHANNEL, webchat.setup)
 register_channel(admin.CHANNEL, admin.setup)
 register_channel(ab.CHANNEL, ab.setup)
 register_channel(media.CHANNEL, media.setup)
+register_channel(telegram.CHANNEL, telegram.setup)

@@ -12,16 +12,20 @@ import os
 import signal
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
+from pathlib import Path
 
 from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
 
 from agent.config import ServerConfig
+from agent.config_channels import ChannelsConfig
 from agent.types import BotMessage, OnMessage, UserMessage
 from channels import site
-from channels.context import AGENT, CHANNEL_NAMES, SERVER_CONFIG, AgentLike, CatalogUpdate, ChannelHooks, Transcript
+from channels.context import (AGENT, CHANNEL_NAMES, SERVER_CONFIG, SERVICES, AgentLike, CatalogUpdate, ChannelHooks,
+                              Transcript)
 from channels.middleware import add_security_headers, cors_middleware, error_middleware
 from channels.registry import channel_setup
+from channels.services import ChannelServices
 from knowledge.catalog_updates import UpdateReport
 from knowledge.product import Product
 
@@ -29,20 +33,29 @@ AgentContext = Callable[[], AbstractAsyncContextManager[AgentLike]]
 DEFAULT_CHANNELS = ("rest", "webchat", "ab", "media")
 
 
-def default_channels(server: ServerConfig, environ: Mapping[str, str] | None = None) -> tuple[str, ...]:
-    """The built-in channels, plus `admin` when the admin token's environment variable is set."""
-    token = (os.environ if environ is None else environ).get(server.admin_token_env, "").strip()
-    return (*DEFAULT_CHANNELS, "admin") if token else DEFAULT_CHANNELS
+def default_channels(server: ServerConfig, environ: Mapping[str, str] | None = None,
+                     platforms: ChannelsConfig | None = None) -> tuple[str, ...]:
+    """The built-in channels, plus `admin` and the agent `console` when their tokens' environment
+    variables are set, plus the messaging platforms listed in `channels.enabled`."""
+    environ = os.environ if environ is None else environ
+    platforms = platforms or ChannelsConfig()
+    extra = [name for name, env in (("admin", server.admin_token_env), ("console", platforms.console.token_env))
+             if environ.get(env, "").strip()]
+    return (*DEFAULT_CHANNELS, *extra, *platforms.enabled)
 
 
 def build_app(
-    server: ServerConfig, agent_context: AgentContext, *, channels: Sequence[str] | None = None
+    server: ServerConfig, agent_context: AgentContext, *, channels: Sequence[str] | None = None,
+    platforms: ChannelsConfig | None = None, channels_db: str | Path = ":memory:",
 ) -> web.Application:
     """The whole web app: the agent opens at startup and closes at shutdown (`cleanup_ctx`).
 
-    `channels` defaults to :func:`default_channels`.
+    `channels` defaults to :func:`default_channels`; `platforms` configures the messaging channels,
+    the handoff queue and the console; `channels_db` is their SQLite file (delivery claims, the
+    widget's outbox, the queue), in memory unless given.
     """
-    channels = default_channels(server) if channels is None else channels
+    platforms = platforms or ChannelsConfig()
+    channels = default_channels(server, platforms=platforms) if channels is None else channels
     app = web.Application(
         client_max_size=server.max_body_bytes,
         middlewares=[cors_middleware(server.cors_origins), error_middleware],
@@ -50,9 +63,11 @@ def build_app(
     app[SERVER_CONFIG] = server
     app[CHANNEL_NAMES] = tuple(channels)
     app.cleanup_ctx.append(_agent_lifecycle(agent_context))
+    services = app[SERVICES] = ChannelServices(platforms, channels_db)
+    app.cleanup_ctx.append(services.lifecycle(lambda app: app[AGENT]))
     app.on_response_prepare.append(add_security_headers)
-    hooks = ChannelHooks(on_message=_agent_handle(app), transcript=_agent_transcript(app), server=server,
-                         update_catalog=_agent_update_catalog(app))
+    hooks = ChannelHooks(on_message=services.on_message(_agent_handle(app)), transcript=_agent_transcript(app),
+                         server=server, update_catalog=_agent_update_catalog(app), services=services)
     for name in channels:
         channel_setup(name)(app, hooks)
     site.setup(app)

@@ -1,8 +1,10 @@
 """A deterministic stand-in for the agent, for channel tests and demos.
 
 It answers product queries from a small shoe-shop catalog by keyword ("red sneakers under 80"),
-keeps a transcript per conversation and draws its product images on the fly, so a channel can be
-tested end to end without models or indexes.
+keeps a transcript per conversation in a real (in-memory) SQLite store and draws its product images
+on the fly, so a channel can be tested end to end without models or indexes. Like the real agent,
+"talk to a person" asks its handoff desk for a colleague, and while one holds the conversation
+(state `handoff.status == "active"`) it stays silent and hands each message to the desk.
 
 >>> app = build_app(ServerConfig(), lambda: fake_agent_context(tmp_path / "media"))
 """
@@ -16,6 +18,7 @@ from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from typing import Any
 
+from agent.store import SQLiteStore
 from agent.types import BotMessage, QuickReply, UserMessage
 from knowledge.catalog_updates import UpdateReport
 from knowledge.product import Product
@@ -80,13 +83,26 @@ def _draw_shoe(draw: Any, paint: tuple[int, int, int], variant: int, high: bool)
         draw.line((x, top + 10, x + 12, top + 22), fill=(250, 250, 250), width=3)
 
 
+_HANDOFF_WORDS = ("/handoff", "talk to a person", "a human", "human please")
+HANDOFF_ACCEPTED = "I've asked a colleague to take over. They'll reply right here in this chat."
+
+
+class _SilentDesk:
+    async def request(self, conversation_id: str, handoff: dict[str, Any], state: Any) -> None:
+        return None
+
+    async def receive(self, conversation_id: str, message: UserMessage) -> None:
+        return None
+
+
 class FakeAgent:
-    """Keyword search over `products`, with quick replies and a transcript, like the real agent."""
+    """Keyword search over `products`, with quick replies, a stored transcript and handoff, like the real agent."""
 
     def __init__(self, products: list[Product], media_root: Path | None = None) -> None:
         self.media_root = media_root
         self._products = {p.id: p for p in products}
-        self._transcripts: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        self.store = SQLiteStore.open(":memory:")
+        self.desk: Any = _SilentDesk()
         self.received: list[UserMessage] = []
 
     @property
@@ -97,7 +113,14 @@ class FakeAgent:
         return self._products.get(product_id)
 
     async def transcript(self, sender_id: str, channel: str) -> list[dict[str, Any]]:
-        return list(self._transcripts.get((sender_id, channel), []))
+        turns = await self.store.transcript(f"{channel}:{sender_id}")
+        return [{"role": t.role, "text": t.text, "ts": t.ts, "quick_replies": t.payload.get("quick_replies", []),
+                 "products": [p.to_dict() for p in map(self.product, t.payload.get("products", [])) if p]}
+                for t in turns if t.role in ("user", "bot")]
+
+    async def set_handoff(self, conversation_id: str, handoff: dict[str, Any] | None) -> None:
+        state = await self.store.load_state(conversation_id)
+        await self.store.save_state(conversation_id, {**state, "handoff": handoff})
 
     async def update_catalog(self, upserts: Sequence[Product], deletes: Sequence[str]) -> UpdateReport:
         added = tuple(p.id for p in upserts if p.id not in self._products)
@@ -108,14 +131,24 @@ class FakeAgent:
 
     async def handle(self, msg: UserMessage) -> list[BotMessage]:
         self.received.append(msg)
-        replies = [self._answer(msg.text)]
-        log = self._transcripts.setdefault((msg.sender_id, msg.channel), [])
-        log.append({"role": "user", "text": msg.text, "products": [], "ts": time.time()})
+        cid = f"{msg.channel}:{msg.sender_id}"
+        state = await self.store.load_state(cid)
+        await self.store.append(cid, "user", msg.text)
+        handoff = state.get("handoff") or {}
+        if handoff.get("status") == "active":
+            await self.desk.receive(cid, msg)
+            return []
+        if any(word in msg.text.lower() for word in _HANDOFF_WORDS) and handoff.get("status") != "requested":
+            handoff = {"status": "requested", "reason": "asked", "ts": time.time()}
+            await self.store.save_state(cid, {**state, "handoff": handoff})
+            await self.desk.request(cid, handoff, state)
+            replies = [BotMessage(text=HANDOFF_ACCEPTED)]
+        else:
+            replies = [self._answer(msg.text)]
         for reply in replies:
-            products = [p.to_dict() for p in reply.products]
             suggestions = [{"title": q.title, "payload": q.payload} for q in reply.quick_replies]
-            entry = {"role": "bot", "text": reply.text, "products": products, "quick_replies": suggestions}
-            log.append(entry | {"ts": time.time()})
+            await self.store.append(cid, "bot", reply.text, {"products": [p.id for p in reply.products],
+                                                             "quick_replies": suggestions})
         return replies
 
     def search(self, text: str) -> list[Product]:

@@ -1,0 +1,243 @@
+"""The handoff queue: conversations waiting for a person, by priority and waiting time.
+
+At start-up the queue becomes the agent's handoff desk (`agent.handoff.HandoffDesk`), keeping the
+agent's own desk so the request is still recorded in the transcript. When a shopper accepts a
+person, the queue opens a ticket and tells the shopper their place ("You're number 2 in the
+queue"), or, outside business hours, to leave a message. Colleagues work the queue in the agent
+console: they take a conversation (the assistant falls silent), reply, write notes, and hand it
+back to the assistant. Their words reach the shopper in the shopper's own channel (`Postboxes`).
+
+>>> queue.attach(agent, db)                    # agent.desk is now the queue
+>>> on_message = queue.around(agent.handle)     # adds the queue's notices to a turn's replies
+>>> await queue.take("webchat:abc123", "Sam")
+"""
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import asdict, dataclass, field
+from typing import Any, Protocol
+
+from agent.types import BotMessage, OnMessage, UserMessage
+from channels.business_hours import BusinessHours
+from channels.channel_db import ChannelDB
+from channels.postboxes import Postboxes, split_conversation
+
+log = logging.getLogger(__name__)
+
+PRIORITIES = {"complaint": 3, "negative_sentiment": 3, "error": 2, "failed_turns": 2, "no_answer": 2}
+SCHEMA = "CREATE TABLE IF NOT EXISTS handoff_tickets (conversation_id TEXT PRIMARY KEY, data TEXT NOT NULL);"
+Listener = Callable[[dict[str, Any]], Awaitable[None]]
+HandOver = Callable[[str, dict[str, Any]], Awaitable[None]]
+
+
+class HandoffHost(Protocol):
+    """The agent, as the queue sees it: its desk, its store, and a way to set who holds a conversation."""
+
+    desk: Any
+    store: Any
+
+    async def set_handoff(self, conversation_id: str, handoff: dict[str, Any] | None) -> None: ...
+
+
+class QueueError(Exception):
+    """A console action on a conversation that is not (or no longer) in the queue."""
+
+
+@dataclass
+class Ticket:
+    conversation_id: str
+    reason: str
+    priority: int
+    requested_at: float
+    status: str = "waiting"  # waiting, then active once a colleague takes it
+    agent: str = ""
+    taken_at: float | None = None
+    after_hours: bool = False
+    preview: str = ""  # the shopper's latest message, for the queue list
+
+    def view(self, position: int | None) -> dict[str, Any]:
+        channel, sender = split_conversation(self.conversation_id)
+        return {**asdict(self), "channel": channel, "sender_id": sender, "position": position}
+
+
+@dataclass
+class HandoffQueue:
+    postboxes: Postboxes
+    hours: BusinessHours = field(default_factory=BusinessHours)
+    clock: Callable[[], float] = time.time
+    tickets: dict[str, Ticket] = field(default_factory=dict)
+    listeners: set[Listener] = field(default_factory=set)
+    external: dict[str, HandOver] = field(default_factory=dict)  # channel -> hands over elsewhere (Chatwoot)
+    host: HandoffHost | None = None
+    inner: Any = None
+    db: ChannelDB | None = None
+    _notices: dict[str, list[BotMessage]] = field(default_factory=dict)
+
+    def attach(self, host: HandoffHost, db: ChannelDB) -> None:
+        """Become `host`'s handoff desk and load the tickets that were open at the last stop."""
+        if host.desk is not self:
+            self.inner, host.desk = host.desk, self
+        self.host, self.db = host, db
+        db.execute(SCHEMA)
+        for (data,) in db.execute("SELECT data FROM handoff_tickets").fetchall():
+            ticket = Ticket(**json.loads(data))
+            self.tickets[ticket.conversation_id] = ticket
+
+    # -- the agent's handoff desk ---------------------------------------------------------------
+
+    async def request(self, conversation_id: str, handoff: dict[str, Any], state: Any) -> None:
+        if self.inner is not None:
+            await self.inner.request(conversation_id, handoff, state)
+        channel, sender = split_conversation(conversation_id)
+        if channel in self.external:
+            await self.external[channel](sender, handoff)
+            return
+        reason = str(handoff.get("reason") or "asked")
+        ticket = Ticket(conversation_id, reason, PRIORITIES.get(reason, 1), float(handoff.get("ts") or self.clock()),
+                        after_hours=not self.hours.is_open())
+        self.tickets[conversation_id] = ticket
+        await self._save(ticket)
+        self._notices[conversation_id] = [BotMessage(text=self._waiting_text(ticket))]
+        log.info("conversation %s joins the queue (%s, priority %d)", conversation_id, reason, ticket.priority)
+        await self._broadcast_queue()
+
+    async def receive(self, conversation_id: str, message: UserMessage) -> None:
+        if self.inner is not None:
+            await self.inner.receive(conversation_id, message)
+
+    def around(self, on_message: OnMessage) -> OnMessage:
+        """`on_message` plus the queue's notices for the turn, and a live update for the console."""
+
+        async def handle(message: UserMessage) -> list[BotMessage]:
+            replies = await on_message(message)
+            cid = f"{message.channel}:{message.sender_id}"
+            notices = self._notices.pop(cid, [])
+            for notice in notices:
+                await self._record(cid, notice.text, {"notice": True})
+            ticket = self.tickets.get(cid)
+            if ticket is not None:
+                ticket.preview = message.text[:160] or ticket.preview
+                await self._save(ticket)
+                await self._broadcast({"type": "updated", "conversation_id": cid})
+                if ticket.status == "waiting":
+                    await self._push_state(ticket)
+            return [*replies, *notices]
+
+        return handle
+
+    # -- what colleagues do in the console ------------------------------------------------------
+
+    async def take(self, conversation_id: str, agent: str) -> Ticket:
+        ticket = self._ticket(conversation_id)
+        if ticket.status == "active" and ticket.agent == agent:
+            return ticket
+        ticket.status, ticket.agent, ticket.taken_at = "active", agent, self.clock()
+        await self._require_host().set_handoff(conversation_id, {
+            "status": "active", "reason": ticket.reason, "ts": ticket.taken_at, "agent": agent})
+        await self._save(ticket)
+        await self._tell(conversation_id, f"{agent} from our team has joined the conversation.",
+                         {"handoff": "active", "agent": agent})
+        await self._after_change()
+        return ticket
+
+    async def reply(self, conversation_id: str, agent: str, text: str) -> None:
+        """The colleague's message, in the transcript and in the shopper's channel (taking it first if needed)."""
+        ticket = await self.take(conversation_id, agent)
+        await self._record(conversation_id, text, {"agent": ticket.agent})
+        await self.postboxes.deliver(conversation_id, [BotMessage(text=text)], {"author": ticket.agent})
+        await self._broadcast({"type": "updated", "conversation_id": conversation_id})
+
+    async def note(self, conversation_id: str, agent: str, text: str) -> None:
+        """A note for colleagues only: kept with the conversation, never shown to the shopper."""
+        await self._require_host().store.append(conversation_id, "note", text, {"agent": agent})
+        await self._broadcast({"type": "updated", "conversation_id": conversation_id})
+
+    async def give_back(self, conversation_id: str, agent: str) -> None:
+        """Return the conversation to the assistant: it answers again from the next message on."""
+        ticket = self.tickets.pop(conversation_id, None)
+        if ticket is None:
+            raise QueueError(f"conversation {conversation_id} is not in the queue")
+        await self._require_host().set_handoff(conversation_id, {
+            "status": "returned", "reason": ticket.reason, "ts": self.clock(), "agent": agent})
+        await self._require_db().run("DELETE FROM handoff_tickets WHERE conversation_id = ?", (conversation_id,))
+        await self._tell(conversation_id, "You're back with the shop assistant. Ask me anything, "
+                         "or ask for a person again whenever you like.", {"handoff": "returned", "agent": agent})
+        await self._after_change()
+
+    # -- reading the queue ----------------------------------------------------------------------
+
+    def ordered(self) -> list[Ticket]:
+        """Waiting conversations by priority, then by how long they have waited; then the ones being served."""
+        waiting = sorted((t for t in self.tickets.values() if t.status == "waiting"),
+                         key=lambda t: (-t.priority, t.requested_at))
+        active = sorted((t for t in self.tickets.values() if t.status != "waiting"), key=lambda t: t.requested_at)
+        return waiting + active
+
+    def position(self, conversation_id: str) -> int | None:
+        waiting = [t for t in self.ordered() if t.status == "waiting"]
+        return next((n for n, t in enumerate(waiting, 1) if t.conversation_id == conversation_id), None)
+
+    def snapshot(self) -> list[dict[str, Any]]:
+        return [t.view(self.position(t.conversation_id)) for t in self.ordered()]
+
+    # -- helpers --------------------------------------------------------------------------------
+
+    def _waiting_text(self, ticket: Ticket) -> str:
+        if ticket.after_hours:
+            return (f"Our team isn't available right now; we're back {self.hours.describe_next()}. Leave your "
+                    "message here and a colleague will answer in this chat as soon as we're back.")
+        position = self.position(ticket.conversation_id) or 1
+        place = "You're next in line" if position == 1 else f"You're number {position} in the queue"
+        return f"{place}. A colleague will be with you shortly; you can keep chatting with me meanwhile."
+
+    def _ticket(self, conversation_id: str) -> Ticket:
+        ticket = self.tickets.get(conversation_id)
+        if ticket is None:
+            raise QueueError(f"conversation {conversation_id} is not in the queue")
+        return ticket
+
+    def _require_host(self) -> HandoffHost:
+        if self.host is None:
+            raise QueueError("the queue is not attached to an agent yet (the server is starting)")
+        return self.host
+
+    def _require_db(self) -> ChannelDB:
+        if self.db is None:
+            raise QueueError("the queue is not attached to its database yet (the server is starting)")
+        return self.db
+
+    async def _record(self, conversation_id: str, text: str, payload: dict[str, Any]) -> None:
+        await self._require_host().store.append(conversation_id, "bot", text, payload)
+
+    async def _tell(self, conversation_id: str, text: str, event: dict[str, Any]) -> None:
+        await self._record(conversation_id, text, {"notice": True})
+        await self.postboxes.deliver(conversation_id, [BotMessage(text=text)], event)
+
+    async def _push_state(self, ticket: Ticket) -> None:
+        """Waiting shoppers on channels that show state (the widget) see their place change."""
+        event = {"handoff": "waiting", "position": self.position(ticket.conversation_id),
+                 "after_hours": ticket.after_hours}
+        await self.postboxes.deliver(ticket.conversation_id, [], event)
+
+    async def _after_change(self) -> None:
+        await self._broadcast_queue()
+        for ticket in self.ordered():
+            if ticket.status == "waiting" and self.postboxes.reaches(ticket.conversation_id):
+                await self._push_state(ticket)
+
+    async def _save(self, ticket: Ticket) -> None:
+        await self._require_db().run("INSERT OR REPLACE INTO handoff_tickets (conversation_id, data) VALUES (?, ?)",
+                                     (ticket.conversation_id, json.dumps(asdict(ticket))))
+
+    async def _broadcast_queue(self) -> None:
+        await self._broadcast({"type": "queue", "items": self.snapshot(), "open": self.hours.is_open()})
+
+    async def _broadcast(self, event: dict[str, Any]) -> None:
+        for listener in list(self.listeners):
+            try:
+                await listener(event)
+            except ConnectionError:
+                self.listeners.discard(listener)

@@ -1,0 +1,158 @@
+"""Telegram: the Bot API webhook in, sendMessage / sendPhoto with inline keyboards out.
+
+Set-up: create a bot with @BotFather, put its token in `AISLE_TELEGRAM_BOT_TOKEN`, choose a secret
+for `AISLE_TELEGRAM_SECRET_TOKEN`, and register the webhook with that secret:
+`setWebhook?url=https://<your host>/webhooks/telegram&secret_token=<the secret>`.
+
+Inbound, `POST /webhooks/telegram`: the `X-Telegram-Bot-Api-Secret-Token` header must equal the
+secret (constant-time; 403 otherwise, nothing processed); each `update_id` is answered once even
+when Telegram delivers it again. Text, photo (with caption) and inline-keyboard presses
+(`callback_query`) become messages of conversation `telegram:<chat id>`; photos are downloaded
+(getFile) and handed to the agent as attachments.
+
+Outbound: text as sendMessage, images and product cards as sendPhoto with "View" and "Choose"
+buttons (product cards become a numbered list when their images have no public address), quick
+replies as an inline keyboard. Telegram asks for at most about one message a second per chat and
+30 a second in all; a 429 is retried after the `retry_after` it names.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+
+from agent.types import Attachment, BotMessage, UserMessage
+from channels.context import CONVERSATION_ID, ChannelHooks
+from channels.outbound import Pace
+from channels.platform_render import card_subtitle, choose_payload, split_text, truncate
+from channels.rendering import product_link
+from channels.services import ChannelServices
+from channels.validation import parse_json_object
+from channels.webhooks import acknowledged, refuse, same_secret, secret_from_env
+
+CHANNEL = "telegram"
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+PACE = Pace(per_key=1.0, burst=5, overall=30.0)
+MAX_TEXT, MAX_CAPTION, MAX_CALLBACK_BYTES = 4096, 1024, 64
+MAX_CARDS = 3  # photo cards per answer; more products are listed in one message
+MAX_FILE_BYTES = 20 * 1024 * 1024  # the Bot API's download limit
+
+
+class TelegramApi:
+    """Calls to one bot's API through the shared outbound session."""
+
+    def __init__(self, services: ChannelServices, base_url: str, token: str) -> None:
+        self.services = services
+        self.base = f"{base_url.rstrip('/')}/bot{token}"
+        self.files = f"{base_url.rstrip('/')}/file/bot{token}"
+
+    async def call(self, method: str, body: dict[str, Any], chat: str = "") -> Any:
+        pace = PACE if chat else None
+        return await self.services.outbound.call(CHANNEL, method, "POST", f"{self.base}/{method}", json=body,
+                                                 pace=pace, key=chat)
+
+    async def deliver(self, chat_id: str, messages: list[BotMessage], event: dict | None = None) -> None:
+        """Send `messages` to chat `chat_id` (the postbox and the answer path both use this)."""
+        for message in messages:
+            for method, body in await self.render(chat_id, message):
+                await self.call(method, body, chat_id)
+
+    async def render(self, chat_id: str, message: BotMessage) -> list[tuple[str, dict[str, Any]]]:
+        calls: list[tuple[str, dict[str, Any]]] = []
+        for piece in split_text(message.text, MAX_TEXT):
+            calls.append(("sendMessage", {"chat_id": chat_id, "text": piece}))
+        image = self.services.image_url(message.image)
+        if image:
+            calls.append(("sendPhoto", {"chat_id": chat_id, "photo": image}))
+        calls.extend(await self._cards(chat_id, message))
+        if message.quick_replies:
+            rows = [[await self._button(q.title, q.payload)] for q in message.quick_replies]
+            if not calls or "reply_markup" in calls[-1][1]:
+                calls.append(("sendMessage", {"chat_id": chat_id, "text": "You could say:"}))
+            calls[-1][1]["reply_markup"] = {"inline_keyboard": rows}
+        return calls
+
+    async def _cards(self, chat_id: str, message: BotMessage) -> list[tuple[str, dict[str, Any]]]:
+        products = message.products
+        if not products:
+            return []
+        images = [self.services.image_url(p.image) for p in products[:MAX_CARDS]]
+        if len(products) <= MAX_CARDS and all(images):
+            return [("sendPhoto", {"chat_id": chat_id, "photo": image,
+                                   "caption": truncate(f"{p.title}\n{card_subtitle(p)}", MAX_CAPTION),
+                                   "reply_markup": {"inline_keyboard": [await self._card_buttons(p, n)]}})
+                    for n, (p, image) in enumerate(zip(products, images), 1)]
+        lines = [f"{n}. {p.title} ({card_subtitle(p)})" for n, p in enumerate(products, 1)]
+        rows = [[await self._button(f"{n}. {truncate(p.title, 28)}", choose_payload(n))]
+                for n, p in enumerate(products, 1)]
+        return [("sendMessage", {"chat_id": chat_id, "text": truncate("\n".join(lines), MAX_TEXT),
+                                 "reply_markup": {"inline_keyboard": rows}})]
+
+    async def _card_buttons(self, product: Any, position: int) -> list[dict[str, str]]:
+        buttons = [await self._button("Choose", choose_payload(position))]
+        link = self.services.absolute_url(product_link(product))
+        return [{"text": "View", "url": link}, *buttons] if link else buttons
+
+    async def _button(self, title: str, payload: str) -> dict[str, str]:
+        """A callback button; a payload over Telegram's 64 bytes is kept in the database under a short key."""
+        data = payload if len(payload.encode("utf-8")) <= MAX_CALLBACK_BYTES else "k:" + await self.services.db.stash(payload)
+        return {"text": truncate(title, 64), "callback_data": data}
+
+    async def photo(self, file_id: str) -> bytes:
+        found = await self.call("getFile", {"file_id": file_id})
+        path = (found.get("result") or {}).get("file_path", "") if isinstance(found, dict) else ""
+        data, _ = await self.services.outbound.download(CHANNEL, f"{self.files}/{path}", MAX_FILE_BYTES)
+        return data
+
+
+def parse_update(update: dict[str, Any]) -> dict[str, Any] | None:
+    """The parts of an update Aisle answers: `{"chat", "text", "photo"?, "mime"?, "callback"?}`; None to ignore."""
+    if isinstance(update.get("callback_query"), dict):
+        query = update["callback_query"]
+        chat = ((query.get("message") or {}).get("chat") or {}).get("id") or (query.get("from") or {}).get("id")
+        return {"chat": str(chat), "text": str(query.get("data") or ""), "callback": str(query.get("id") or "")}
+    message = update.get("message")
+    if not isinstance(message, dict) or not isinstance(message.get("chat"), dict):
+        return None
+    parsed = {"chat": str(message["chat"].get("id")), "text": str(message.get("text") or message.get("caption") or "")}
+    document = message.get("document") or {}
+    if message.get("photo"):
+        parsed |= {"photo": message["photo"][-1].get("file_id"), "mime": "image/jpeg"}  # the largest size
+    elif str(document.get("mime_type", "")).startswith("image/"):
+        parsed |= {"photo": document.get("file_id"), "mime": document["mime_type"]}
+    return parsed if parsed["text"].strip() or "photo" in parsed else None
+
+
+def setup(app: web.Application, hooks: ChannelHooks) -> None:
+    services = hooks.services
+    config = services.config.telegram
+    secret = secret_from_env(config.secret_token_env, CHANNEL)
+    api = TelegramApi(services, config.base_url, secret_from_env(config.bot_token_env, CHANNEL).decode())
+    services.postboxes.register(CHANNEL, api.deliver)
+
+    async def webhook(request: web.Request) -> web.Response:
+        if not same_secret(request.headers.get(SECRET_HEADER), secret):
+            return refuse(403, "the secret token does not match")
+        update = parse_json_object(await request.read())
+        if not await services.db.claim(CHANNEL, str(update.get("update_id"))):
+            return acknowledged(duplicate=True)
+        parsed = parse_update(update)
+        if parsed is not None:
+            request[CONVERSATION_ID] = f"{CHANNEL}:{parsed['chat']}"
+            services.dispatcher.spawn(_answer(api, services, parsed), request[CONVERSATION_ID])
+        return acknowledged()
+
+    app.router.add_post("/webhooks/telegram", webhook)
+
+
+async def _answer(api: TelegramApi, services: ChannelServices, parsed: dict[str, Any]) -> None:
+    chat, text = parsed["chat"], parsed["text"]
+    if parsed.get("callback"):
+        await api.call("answerCallbackQuery", {"callback_query_id": parsed["callback"]})
+        if text.startswith("k:"):
+            text = await services.db.unstash(text[2:]) or ""
+    attachments = ()
+    if parsed.get("photo"):
+        attachments = (Attachment(await api.photo(parsed["photo"]), parsed["mime"]),)
+    message = UserMessage(sender_id=chat, text=text, channel=CHANNEL, attachments=attachments)
+    await services.dispatcher.turn(message, lambda replies: api.deliver(chat, replies))
