@@ -1,0 +1,213 @@
+"""Intent classification benchmark: frozen MiniLM + logistic regression against the contrastive
+fine-tuned MiniLM + logistic regression that `aisle train nlu` builds, side by side.
+
+    python -m bench.nlu [--quick] [--data DIR] --out results/nlu.json
+
+- banking77, official test split; bitext customer service, stratified 80/20 with seed 0:
+  accuracy, macro-F1 and training time (wall and process CPU seconds: encoder fine-tuning, embedding
+  the training set, fitting the head; the model load is not counted).
+- Out-of-scope: 10 banking77 intents (seeded) are held out of training; their test utterances are the
+  out-of-scope set. The threshold is the highest one that keeps in-scope accuracy (accepted and
+  right, over all in-scope test utterances) at the fixed level; the figure is the share of
+  out-of-scope utterances under it. AUROC is the threshold-free view of the same separation.
+
+`--quick` samples a few examples per intent and fine-tunes for a few steps (a smoke check).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import time
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from agent.nlu.intent_model import IntentModel
+from bench.nlu_data import Labelled, Splits, hold_out_intents, load_banking77, load_bitext, present
+from training.contrastive import ContrastiveConfig, finetune_encoder
+from training.threshold import threshold_at_accuracy
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_DATA = ROOT / ".." / "shared" / "data"
+METHODS = ("frozen", "contrastive")
+LABELS = {"frozen": "frozen MiniLM + logreg", "contrastive": "contrastive MiniLM + logreg"}
+PUBLISHED = {"banking77": {"minilm_frozen_logreg": 0.8004, "bert_large_finetuned": 0.9366,
+                           "use_convert": 0.9336}}
+
+
+@dataclass(frozen=True)
+class NluBenchConfig:
+    quick: bool = False
+    steps: int = 500  # contrastive fine-tuning steps on banking77 (and the out-of-scope run)
+    bitext_steps: int = 150  # bitext is template-like: a short run suffices
+    batch_size: int = 32
+    learning_rate: float = 8e-5
+    oos_intents: int = 10
+    oos_levels: tuple[float, ...] = (0.75, 0.70, 0.80, 0.85)  # the first is the headline
+    per_intent: int = 0  # training examples kept per intent; 0: all
+    test_per_intent: int = 0
+    threads: int = 2
+    seed: int = 0
+
+    @classmethod
+    def for_run(cls, quick: bool, steps: int | None) -> "NluBenchConfig":
+        config = cls(quick=True, steps=12, bitext_steps=6, batch_size=16, per_intent=8, test_per_intent=3) \
+            if quick else cls()
+        return config if steps is None else replace(config, steps=steps, bitext_steps=min(steps, config.bitext_steps))
+
+
+@dataclass
+class Fitted:
+    embedder: Any
+    head: IntentModel
+    train_seconds: float
+    train_cpu_seconds: float
+
+
+def fit(method: str, train: Labelled, steps: int, config: NluBenchConfig) -> Fitted:
+    """Fine-tune (or not), embed the training set, fit the head; timed from a loaded model."""
+    from knowledge.embedders import SentenceTransformerEmbedder
+
+    embedder = SentenceTransformerEmbedder()
+    model = embedder.load()
+    wall, cpu = time.perf_counter(), time.process_time()
+    if method == "contrastive":
+        tune = ContrastiveConfig(steps=steps, batch_size=config.batch_size, learning_rate=config.learning_rate,
+                                 seed=config.seed)
+        finetune_encoder(model, train.texts, train.labels, tune, progress=not config.quick)
+    vectors = embedder.embed(train.texts, progress=not config.quick)
+    head = IntentModel.train(vectors, train.labels)
+    return Fitted(embedder, head, round(time.perf_counter() - wall, 1), round(time.process_time() - cpu, 1))
+
+
+def scores(fitted: Fitted, test: Labelled) -> tuple[list[str], np.ndarray]:
+    probabilities = fitted.head.probabilities(fitted.embedder.embed(test.texts))
+    return [fitted.head.classes[i] for i in probabilities.argmax(axis=1)], probabilities.max(axis=1)
+
+
+def classification(splits: Splits, steps: int, config: NluBenchConfig) -> dict[str, dict]:
+    from sklearn.metrics import f1_score
+
+    results = {}
+    for method in METHODS:
+        fitted = fit(method, splits.train, steps if method == "contrastive" else 0, config)
+        predicted, _ = scores(fitted, splits.test)
+        results[method] = {
+            "accuracy": round(float(np.mean(np.array(predicted) == np.array(splits.test.labels))), 4),
+            "macro_f1": round(float(f1_score(splits.test.labels, predicted, average="macro")), 4),
+            "train_seconds": fitted.train_seconds, "train_cpu_seconds": fitted.train_cpu_seconds,
+            "steps": steps if method == "contrastive" else 0}
+    return results
+
+
+def out_of_scope(splits: Splits, config: NluBenchConfig) -> dict[str, Any]:
+    from sklearn.metrics import roc_auc_score
+
+    count = max(1, min(config.oos_intents, len(set(splits.train.labels)) // 4))
+    in_scope, oos, held = hold_out_intents(splits, count, config.seed)
+    result: dict[str, Any] = {
+        "protocol": (f"{count} banking77 intents (seed {config.seed}) held out of training; their test "
+                     "utterances are out-of-scope. Per model, the threshold is the highest that keeps "
+                     "in-scope accuracy (accepted and right, over all in-scope test utterances) at the "
+                     "level; oos_recall is the share of out-of-scope utterances below it."),
+        "held_out_intents": held, "in_scope_test": len(in_scope.test), "oos_test": len(oos),
+        "level": config.oos_levels[0]}
+    for method in METHODS:
+        fitted = fit(method, in_scope.train, config.steps if method == "contrastive" else 0, config)
+        predicted, conf_in = scores(fitted, in_scope.test)
+        _, conf_oos = scores(fitted, oos)
+        correct = np.array(predicted) == np.array(in_scope.test.labels)
+        by_level = {}
+        for level in config.oos_levels:
+            threshold = threshold_at_accuracy(conf_in, correct, level)
+            by_level[f"{level:.2f}"] = {"threshold": round(threshold, 4),
+                                        "oos_recall": round(float(np.mean(conf_oos < threshold)), 4),
+                                        "in_scope_accuracy": round(float(np.mean(correct & (conf_in >= threshold))), 4)}
+        auroc = roc_auc_score([1] * len(conf_in) + [0] * len(conf_oos), np.concatenate([conf_in, conf_oos]))
+        result[method] = {"oos_recall": by_level[f"{config.oos_levels[0]:.2f}"]["oos_recall"],
+                          "auroc": round(float(auroc), 4),
+                          "in_scope_accuracy_without_threshold": round(float(correct.mean()), 4),
+                          "at_level": by_level}
+    return result
+
+
+def run(data_dir: Path, config: NluBenchConfig) -> dict[str, Any]:
+    started, load_start = time.perf_counter(), os.getloadavg()
+    banking, bitext = load_banking77(data_dir / "banking77"), load_bitext(data_dir / "bitext_customer_service")
+    if config.per_intent:
+        banking, bitext = (Splits(s.train.sample(config.per_intent, config.seed),
+                                  s.test.sample(config.test_per_intent, config.seed)) for s in (banking, bitext))
+    report: dict[str, Any] = {}
+    for name, splits, steps in (("banking77", banking, config.steps), ("bitext", bitext, config.bitext_steps)):
+        methods = classification(splits, steps, config)
+        report[name] = {**methods["contrastive"], "model": LABELS["contrastive"], "baseline": methods["frozen"],
+                        "train_size": len(splits.train), "test_size": len(splits.test),
+                        "intents": len(set(splits.train.labels)), "published": PUBLISHED.get(name, {})}
+    report["oos"] = out_of_scope(banking, config)
+    report["machine"] = machine(config.threads, load_start)
+    report["quick"] = config.quick
+    report["config"] = asdict(config)
+    report["seconds"] = round(time.perf_counter() - started, 1)
+    return report
+
+
+def machine(threads: int, load_start: tuple[float, float, float]) -> dict[str, Any]:
+    """The CPU, the torch threads, and the load average (other work on the machine) at start and end."""
+    import torch
+
+    model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                  if line.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else ""
+    return {"cpu_count": os.cpu_count(), "cpu_model": model, "gpu": None, "torch_threads": threads,
+            "torch": torch.__version__, "python": platform.python_version(),
+            "load_average_start": [round(x, 2) for x in load_start],
+            "load_average_end": [round(x, 2) for x in os.getloadavg()]}
+
+
+def table(report: dict[str, Any]) -> str:
+    lines = [f"{'data':<10} {'model':<28} {'accuracy':>8} {'macro-F1':>8} {'train s':>8} {'CPU s':>8}"]
+    for name in ("banking77", "bitext"):
+        part = report[name]
+        for label, row in ((LABELS["frozen"], part["baseline"]), (part["model"], part)):
+            lines.append(f"{name:<10} {label:<28} {row['accuracy']:8.4f} {row['macro_f1']:8.4f} "
+                         f"{row['train_seconds']:8.1f} {row['train_cpu_seconds']:8.1f}")
+        for label, value in part["published"].items():
+            lines.append(f"{name:<10} {'published ' + label:<28} {value:8.4f}")
+    oos = report["oos"]
+    lines.append(f"out-of-scope ({len(oos['held_out_intents'])} intents held out, in-scope accuracy kept at "
+                 f"{oos['level']:.2f}):")
+    for method in METHODS:
+        lines.append(f"  {LABELS[method]:<28} recall {oos[method]['oos_recall']:.4f}  AUROC {oos[method]['auroc']:.4f}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Intent classification benchmark (banking77, bitext).")
+    parser.add_argument("--quick", action="store_true", help="a sample and a few steps, under 2 minutes")
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="folder holding banking77/ and "
+                                                                         "bitext_customer_service/")
+    parser.add_argument("--out", type=Path, required=True, help="JSON file to write")
+    parser.add_argument("--steps", type=int, help="override the fine-tuning steps")
+    args = parser.parse_args(argv)
+    missing = [name for name, ok in present(args.data).items() if not ok]
+    if missing:
+        print(f"bench.nlu: no {' or '.join(missing)} data under {args.data}; nothing to measure")
+        return 0
+    config = NluBenchConfig.for_run(args.quick, args.steps)
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # idle threads yield when other work shares the cores
+    import torch
+
+    torch.set_num_threads(config.threads)
+    report = run(args.data, config)
+    print(table(report))
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

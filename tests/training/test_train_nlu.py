@@ -1,0 +1,72 @@
+"""`aisle train nlu`: a small model trains, carries its config and metrics, and the agent answers with it."""
+import json
+
+import numpy as np
+import pytest
+
+from agent.config import AisleConfig, CatalogConfig, NluConfig
+from agent.nlu.intent_model import TrainedIntentModel
+from agent.runtime import open_agent
+from agent.types import UserMessage
+from channels.cli import main as aisle
+from tests.training.conftest import INTENTS, UNSEEN
+from training.nlu import NluTrainConfig, stratified_split, train
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def trained(tiny_nlu, tmp_path_factory):
+    out = tmp_path_factory.mktemp("model") / "nlu"
+    metrics = train(NluTrainConfig(data=str(tiny_nlu), out=str(out), steps=6, batch_size=5), progress=False)
+    return out, metrics
+
+
+def test_the_model_folder_carries_its_config_metrics_and_tuned_threshold(trained):
+    out, metrics = trained
+    assert {"model.json", "head.npz", "encoder", "config.json", "metrics.json"} <= {p.name for p in out.iterdir()}
+    assert json.loads((out / "config.json").read_text())["steps"] == 6
+    saved = json.loads((out / "metrics.json").read_text())
+    assert saved == json.loads(json.dumps(metrics))
+    assert saved["examples"] == {"train": 30, "held_out": 10, "intents": 5}
+    assert 0 < saved["threshold"]["threshold"] < 1
+    assert json.loads((out / "model.json").read_text())["threshold"] == saved["threshold"]["threshold"]
+
+
+def test_a_model_trained_on_a_small_subset_beats_chance_on_unseen_phrasings(trained):
+    model = TrainedIntentModel.load(trained[0])
+    predicted = [score.intent for score in model.predict([text for text, _ in UNSEEN])]
+    accuracy = np.mean([p == intent for p, (_, intent) in zip(predicted, UNSEEN)])
+    assert accuracy >= 0.6, list(zip(predicted, UNSEEN))  # chance is 0.2 with five intents: three times that
+
+
+async def test_the_agent_answers_with_the_trained_model(trained, demo_catalog_path, training_var):
+    config = AisleConfig(data_dir=str(training_var), catalog=CatalogConfig(path=str(demo_catalog_path)),
+                         nlu=NluConfig(model=str(trained[0])))
+    async with open_agent(config, progress=False) as agent:
+        assert agent.router.model.classes == tuple(sorted(INTENTS))  # the tiny model, not the default one
+        await agent.handle(UserMessage("ann", "hello there"))
+        state = await agent.store.load_state("rest:ann")
+    assert state["last_intent"] == "greet"
+
+
+def test_a_wrong_model_folder_says_how_to_make_one(tmp_path):
+    with pytest.raises(Exception, match="aisle train nlu"):
+        TrainedIntentModel.load(tmp_path)
+
+
+def test_a_bad_data_file_stops_training_with_a_message_naming_it(tmp_path, capsys):
+    bad = tmp_path / "nlu.yml"
+    bad.write_text("nlu:\n- intent: greet\n  examples: |\n    - hi\n    - hello\n", encoding="utf-8")
+    assert aisle(["train", "nlu", "--data", str(bad), "--out", str(tmp_path / "m")]) == 2
+    assert "at least two intents" in capsys.readouterr().err
+    bad.write_text("nlu: [oops", encoding="utf-8")
+    assert aisle(["train", "nlu", "--data", str(bad)]) == 2
+    assert f"{bad}: not valid YAML" in capsys.readouterr().err
+
+
+def test_the_held_out_split_keeps_every_intent_on_both_sides():
+    labels = ["a"] * 10 + ["b"] * 5 + ["c"] * 2
+    train_idx, held = stratified_split(labels, 0.2, seed=0)
+    assert sorted(train_idx + held) == list(range(len(labels)))
+    assert sorted(labels[i] for i in held) == ["a", "a", "b", "c"]
