@@ -26,6 +26,8 @@ from agent.errors import ChannelError
 
 log = logging.getLogger(__name__)
 
+RetryWhen = Callable[[int, bytes], bool]
+
 
 class PlatformError(ChannelError):
     """A platform refused a call, or could not be reached after every retry."""
@@ -78,11 +80,15 @@ class Outbound:
             self.session = None
 
     async def call(self, platform: str, action: str, method: str, url: str, *, pace: Pace | None = None,
-                   key: str = "", **kwargs: Any) -> Any:
-        """Send one request; returns the decoded JSON body (or the text when it is not JSON)."""
+                   key: str = "", retry_when: RetryWhen | None = None, **kwargs: Any) -> Any:
+        """Send one request; returns the decoded JSON body (or the text when it is not JSON).
+
+        `retry_when(status, body)` marks further answers as "slow down" (Meta's rate-limit error codes
+        arrive with a 400).
+        """
         if pace is not None:
             await self._wait_turn(platform, key, pace)
-        body, _ = await self._request(platform, action, method, url, **kwargs)
+        body, _ = await self._request(platform, action, method, url, retry_when=retry_when, **kwargs)
         try:
             return json.loads(body) if body else {}
         except ValueError:
@@ -109,7 +115,7 @@ class Outbound:
         return bucket
 
     async def _request(self, platform: str, action: str, method: str, url: str, max_bytes: int = 0,
-                       **kwargs: Any) -> tuple[bytes, str]:
+                       retry_when: RetryWhen | None = None, **kwargs: Any) -> tuple[bytes, str]:
         if self.session is None:
             raise PlatformError(platform, action, 0, "the HTTP session is not open (the server is not running)")
         attempts = self.config.retries + 1
@@ -127,7 +133,7 @@ class Outbound:
                 continue
             if status < 400:
                 return body, content_type
-            if (status == 429 or status >= 500) and not last:
+            if (status == 429 or status >= 500 or (retry_when and retry_when(status, body))) and not last:
                 await self._back_off(platform, action, attempt, _retry_after(headers, body), str(status))
                 continue
             raise PlatformError(platform, action, status, body.decode("utf-8", "replace"))

@@ -15,7 +15,7 @@ from aiohttp import web
 
 from agent.errors import ConfigError
 from channels import ab, admin, media, rest, webchat
-from channels import telegram
+from channels import messenger, slack, telegram, whatsapp
 from channels.context import ChannelHooks
 
 ChannelSetup = Callable[[web.Application, ChannelHooks], None]
@@ -52,3 +52,6 @@ register_channel(admin.CHANNEL, admin.setup)
 register_channel(ab.CHANNEL, ab.setup)
 register_channel(media.CHANNEL, media.setup)
 register_channel(telegram.CHANNEL, telegram.setup)
+register_channel(slack.CHANNEL, slack.setup)
+register_channel(whatsapp.CHANNEL, whatsapp.setup)
+register_channel(messenger.CHANNEL, messenger.setup)

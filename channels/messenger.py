@@ -1,0 +1,124 @@
+"""Facebook Messenger: Meta's webhook in, the Send API with generic-template cards and quick replies out.
+
+Set-up: in your Meta app's Messenger settings, set the callback URL to
+`https://<your host>/webhooks/messenger` with the verify token from `AISLE_MESSENGER_VERIFY_TOKEN`,
+subscribe the page to `messages` and `messaging_postbacks`, and set `AISLE_MESSENGER_PAGE_TOKEN`
+and `AISLE_MESSENGER_APP_SECRET`.
+
+Inbound (signed, see `channels.meta`): text, quick-reply and postback payloads, and photos
+(downloaded from the attachment URL) become messages of conversation `messenger:<PSID>`; each
+message id (`mid`) is answered once; echoes of the page's own messages are ignored.
+
+Outbound: products are a generic-template carousel (image, title, price, "Choose" and "View"),
+quick replies hang on the last message, images are image attachments.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+
+from agent.types import Attachment, BotMessage, UserMessage
+from channels.context import ChannelHooks
+from channels.meta import GraphApi, meta_webhook
+from channels.outbound import Pace
+from channels.platform_render import card_subtitle, choose_payload, split_text, truncate
+from channels.rendering import product_link
+from channels.services import ChannelServices
+from channels.webhooks import secret_from_env
+
+CHANNEL = "messenger"
+PACE = Pace(per_key=1.0, burst=5, overall=40.0)
+MAX_FILE_BYTES = 16 * 1024 * 1024
+
+
+def _card(product: Any, position: int, services: ChannelServices) -> dict[str, Any]:
+    element: dict[str, Any] = {"title": truncate(product.title, 80), "subtitle": truncate(card_subtitle(product), 80),
+                               "buttons": [{"type": "postback", "title": "Choose", "payload": choose_payload(position)}]}
+    image = services.image_url(product.image)
+    if image:
+        element["image_url"] = image
+    link = services.absolute_url(product_link(product))
+    if link:
+        element["buttons"].append({"type": "web_url", "url": link, "title": "View"})
+    return element
+
+
+def render(message: BotMessage, services: ChannelServices) -> list[dict[str, Any]]:
+    """The Send API `message` objects for one reply; quick replies on the last one."""
+    parts: list[dict[str, Any]] = [{"text": piece} for piece in split_text(message.text, 2000)]
+    image = services.image_url(message.image)
+    if image:
+        parts.append({"attachment": {"type": "image", "payload": {"url": image, "is_reusable": False}}})
+    if message.products:
+        cards = [_card(p, n, services) for n, p in enumerate(message.products[:10], 1)]
+        parts.append({"attachment": {"type": "template", "payload": {"template_type": "generic", "elements": cards}}})
+    if message.quick_replies:
+        if not parts:
+            parts.append({"text": "You could say:"})
+        parts[-1]["quick_replies"] = [{"content_type": "text", "title": truncate(q.title, 20), "payload": q.payload[:1000]}
+                                      for q in message.quick_replies[:13]]
+    return parts
+
+
+def parse_events(payload: dict[str, Any]) -> list[dict[str, Any]]:
+    """`{"id", "sender", "text", "image"?}` for every shopper message or postback in a payload."""
+    found = []
+    for entry in payload.get("entry") or []:
+        for event in entry.get("messaging") or []:
+            parsed = _parse(event)
+            if parsed is not None:
+                found.append(parsed)
+    return found
+
+
+def _parse(event: dict[str, Any]) -> dict[str, Any] | None:
+    sender = str((event.get("sender") or {}).get("id") or "")
+    message, postback = event.get("message") or {}, event.get("postback") or {}
+    if not sender or message.get("is_echo"):
+        return None
+    if postback:
+        mid = postback.get("mid") or f"postback:{sender}:{event.get('timestamp')}"
+        return {"id": str(mid), "sender": sender, "text": str(postback.get("payload") or postback.get("title") or "")}
+    if not message.get("mid"):
+        return None
+    text = str((message.get("quick_reply") or {}).get("payload") or message.get("text") or "")
+    images = [a["payload"]["url"] for a in message.get("attachments") or []
+              if a.get("type") == "image" and (a.get("payload") or {}).get("url")]
+    return {"id": str(message["mid"]), "sender": sender, "text": text} | ({"image": images[0]} if images else {})
+
+
+class Messenger:
+    def __init__(self, services: ChannelServices, graph: GraphApi) -> None:
+        self.services, self.graph = services, graph
+
+    async def deliver(self, psid: str, messages: list[BotMessage], event: dict | None = None) -> None:
+        for message in messages:
+            for part in render(message, self.services):
+                body = {"recipient": {"id": psid}, "messaging_type": "RESPONSE", "message": part}
+                await self.graph.post("send", "me/messages", body, key=psid)
+
+    async def handle(self, payload: dict[str, Any]) -> None:
+        for parsed in parse_events(payload):
+            if await self.services.db.claim(CHANNEL, parsed["id"]):
+                self.services.dispatcher.spawn(self._answer(parsed), f"{CHANNEL}:{parsed['sender']}")
+
+    async def _answer(self, parsed: dict[str, Any]) -> None:
+        attachments: tuple[Attachment, ...] = ()
+        if parsed.get("image"):
+            data, content_type = await self.graph.download(parsed["image"], MAX_FILE_BYTES, authorised=False)
+            attachments = (Attachment(data, content_type),)
+        if not parsed["text"].strip() and not attachments:
+            return
+        message = UserMessage(sender_id=parsed["sender"], text=parsed["text"], channel=CHANNEL, attachments=attachments)
+        await self.services.dispatcher.turn(message, lambda replies: self.deliver(parsed["sender"], replies))
+
+
+def setup(app: web.Application, hooks: ChannelHooks) -> None:
+    services = hooks.services
+    config = services.config.messenger
+    token = secret_from_env(config.page_token_env, CHANNEL).decode()
+    messenger = Messenger(services, GraphApi(services, CHANNEL, config.base_url, config.api_version, token, PACE))
+    services.postboxes.register(CHANNEL, messenger.deliver)
+    meta_webhook(app, "/webhooks/messenger", secret_from_env(config.verify_token_env, CHANNEL),
+                 secret_from_env(config.app_secret_env, CHANNEL), messenger.handle)

@@ -1,0 +1,202 @@
+"""Slack: the Events API and interactivity in, chat.postMessage with Block Kit cards out.
+
+Set-up: create a Slack app, add the bot scopes `chat:write`, `im:history`, `app_mentions:read`
+(and `files:read` for photos), subscribe to the bot events `message.im` and `app_mention` with the
+Request URL `https://<your host>/webhooks/slack/events`, turn on Interactivity with
+`https://<your host>/webhooks/slack/actions`, and set `AISLE_SLACK_BOT_TOKEN` (xoxb-...) and
+`AISLE_SLACK_SIGNING_SECRET`.
+
+Every request must carry `X-Slack-Signature: v0=<HMAC-SHA256 of "v0:{timestamp}:{body}">` and an
+`X-Slack-Request-Timestamp` within `max_age_s` (5 minutes) of now: anything else gets 401 and is
+not processed. `url_verification` is answered with its challenge. Each `event_id` is answered
+once: Slack's retries (`X-Slack-Retry-Num`) are acknowledged and dropped. The bot's own messages
+are ignored. A direct message is conversation `slack:<channel>`; a mention in a channel is
+answered in a thread, conversation `slack:<channel>:<thread ts>`.
+
+Slack allows about one message a second per channel; a 429 is retried after its `Retry-After`.
+"""
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from aiohttp import web
+
+from agent.types import Attachment, BotMessage, UserMessage
+from channels.context import CONVERSATION_ID, ChannelHooks
+from channels.errors import BadRequest
+from channels.outbound import Pace, PlatformError
+from channels.platform_render import card_subtitle, choose_payload, truncate
+from channels.rendering import product_link
+from channels.services import ChannelServices
+from channels.validation import parse_json_object
+from channels.webhooks import acknowledged, fresh, hmac_hex, refuse, secret_from_env, signature_matches
+
+CHANNEL = "slack"
+PACE = Pace(per_key=1.0, burst=3, overall=10.0)
+MAX_FILE_BYTES = 20 * 1024 * 1024
+_MENTION = re.compile(r"<@[A-Z0-9]+>\s*")
+
+
+def escape(text: str) -> str:
+    """Slack's mrkdwn reads &, < and > as markup."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def blocks_for(message: BotMessage, services: ChannelServices) -> list[dict[str, Any]]:
+    """Block Kit: the text, the image, a card per product with Choose and View, then the quick replies."""
+    blocks: list[dict[str, Any]] = []
+    if message.text:
+        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": truncate(escape(message.text), 3000)}})
+    image = services.image_url(message.image)
+    if image:
+        blocks.append({"type": "image", "image_url": image, "alt_text": "Image from the assistant"})
+    for n, product in enumerate(message.products, 1):
+        blocks.extend(_card(product, n, services))
+    if message.quick_replies:
+        blocks.append({"type": "actions", "elements": [
+            _button(q.title, q.payload, f"reply-{n}") for n, q in enumerate(message.quick_replies[:25], 1)]})
+    return blocks
+
+
+def _card(product: Any, position: int, services: ChannelServices) -> list[dict[str, Any]]:
+    section: dict[str, Any] = {"type": "section", "text": {
+        "type": "mrkdwn", "text": f"*{escape(product.title)}*\n{escape(card_subtitle(product))}"}}
+    image = services.image_url(product.image)
+    if image:
+        section["accessory"] = {"type": "image", "image_url": image, "alt_text": truncate(product.title, 200)}
+    buttons = [_button("Choose", choose_payload(position), f"choose-{position}")]
+    link = services.absolute_url(product_link(product))
+    if link:
+        buttons.append({"type": "button", "text": {"type": "plain_text", "text": "View"}, "url": link,
+                        "action_id": f"link-{position}"})
+    return [section, {"type": "actions", "elements": buttons}]
+
+
+def _button(title: str, value: str, action_id: str) -> dict[str, Any]:
+    return {"type": "button", "text": {"type": "plain_text", "text": truncate(title, 75)},
+            "value": value[:2000], "action_id": action_id}
+
+
+class SlackApi:
+    def __init__(self, services: ChannelServices, base_url: str, token: str) -> None:
+        self.services, self.base, self.token = services, base_url.rstrip("/"), token
+
+    @property
+    def auth(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+    async def deliver(self, sender_id: str, messages: list[BotMessage], event: dict | None = None) -> None:
+        channel, _, thread = sender_id.partition(":")
+        for message in messages:
+            body: dict[str, Any] = {"channel": channel, "text": truncate(message.as_text(), 3000) or " ",
+                                    "blocks": blocks_for(message, self.services)}
+            if thread:
+                body["thread_ts"] = thread
+            answer = await self.services.outbound.call(CHANNEL, "chat.postMessage", "POST",
+                                                       f"{self.base}/chat.postMessage", json=body, headers=self.auth,
+                                                       pace=PACE, key=channel)
+            if not isinstance(answer, dict) or not answer.get("ok"):
+                error = answer.get("error", "unknown error") if isinstance(answer, dict) else str(answer)[:100]
+                raise PlatformError(CHANNEL, "chat.postMessage", 200, error)
+
+    async def photo(self, file: dict[str, Any]) -> Attachment:
+        url = str(file.get("url_private_download") or file.get("url_private") or "")
+        data, _ = await self.services.outbound.download(CHANNEL, url, MAX_FILE_BYTES, headers=self.auth)
+        return Attachment(data, str(file.get("mimetype") or ""), str(file.get("name") or ""))
+
+
+def verified(request: web.Request, body: bytes, secret: bytes, max_age_s: int) -> str | None:
+    """Why the request is not Slack's (a stale timestamp or a wrong signature), or None when it is."""
+    timestamp = request.headers.get("X-Slack-Request-Timestamp")
+    if not fresh(timestamp, max_age_s):
+        return "the request timestamp is missing or too old"
+    expected = "v0=" + hmac_hex(secret, b"v0:", str(timestamp).encode(), b":", body)
+    if not signature_matches(request.headers.get("X-Slack-Signature"), expected):
+        return "the request signature does not match"
+    return None
+
+
+def parse_event(event: dict[str, Any]) -> dict[str, Any] | None:
+    """`{"sender", "text", "files"}` for a direct message or a mention; None for anything else (bots included)."""
+    if event.get("bot_id") or event.get("subtype") not in (None, "file_share"):
+        return None
+    channel = str(event.get("channel") or "")
+    if event.get("type") == "message" and event.get("channel_type") == "im":
+        sender = channel
+    elif event.get("type") == "app_mention":
+        sender = f"{channel}:{event.get('thread_ts') or event.get('ts')}"
+    else:
+        return None
+    text = _MENTION.sub("", str(event.get("text") or "")).strip()
+    files = [f for f in event.get("files") or [] if str(f.get("mimetype", "")).startswith("image/")]
+    return {"sender": sender, "text": text, "files": files[:1]} if channel and (text or files) else None
+
+
+def setup(app: web.Application, hooks: ChannelHooks) -> None:
+    services = hooks.services
+    config = services.config.slack
+    secret = secret_from_env(config.signing_secret_env, CHANNEL)
+    api = SlackApi(services, config.base_url, secret_from_env(config.bot_token_env, CHANNEL).decode())
+    services.postboxes.register(CHANNEL, api.deliver)
+
+    async def events(request: web.Request) -> web.Response:
+        body = await request.read()
+        problem = verified(request, body, secret, config.max_age_s)
+        if problem:
+            return refuse(401, problem)
+        payload = parse_json_object(body)
+        if payload.get("type") == "url_verification":
+            return web.json_response({"challenge": payload.get("challenge", "")})
+        event_id = str(payload.get("event_id") or "")
+        if payload.get("type") != "event_callback" or not event_id:
+            return acknowledged()
+        if not await services.db.claim(CHANNEL, event_id):
+            return acknowledged(duplicate=True)
+        parsed = parse_event(payload.get("event") or {})
+        if parsed is not None:
+            request[CONVERSATION_ID] = f"{CHANNEL}:{parsed['sender']}"
+            services.dispatcher.spawn(_answer(api, services, parsed), request[CONVERSATION_ID])
+        return acknowledged()
+
+    async def actions(request: web.Request) -> web.Response:
+        body = await request.read()
+        problem = verified(request, body, secret, config.max_age_s)
+        if problem:
+            return refuse(401, problem)
+        payload = _form_payload(await request.post())
+        for parsed in _pressed(payload):
+            if await services.db.claim(CHANNEL, f"action:{payload.get('trigger_id')}:{parsed['action']}"):
+                services.dispatcher.spawn(_answer(api, services, parsed), f"{CHANNEL}:{parsed['sender']}")
+        return web.Response(status=200)
+
+    app.router.add_post("/webhooks/slack/events", events)
+    app.router.add_post("/webhooks/slack/actions", actions)
+
+
+def _form_payload(form: Any) -> dict[str, Any]:
+    try:
+        payload = json.loads(form.get("payload", ""))
+    except ValueError:
+        raise BadRequest("payload", "the 'payload' form field is not JSON") from None
+    if not isinstance(payload, dict):
+        raise BadRequest("payload", "the 'payload' form field must be a JSON object")
+    return payload
+
+
+def _pressed(payload: dict[str, Any]) -> list[dict[str, Any]]:
+    """The button presses in a `block_actions` payload that say something (links only open a page)."""
+    if payload.get("type") != "block_actions":
+        return []
+    channel = str((payload.get("channel") or {}).get("id") or "")
+    thread = (payload.get("container") or {}).get("thread_ts")
+    sender = f"{channel}:{thread}" if thread else channel
+    return [{"sender": sender, "text": str(a["value"]), "files": [], "action": str(a.get("action_id"))}
+            for a in payload.get("actions") or [] if isinstance(a, dict) and a.get("value") and channel]
+
+
+async def _answer(api: SlackApi, services: ChannelServices, parsed: dict[str, Any]) -> None:
+    attachments = tuple([await api.photo(f) for f in parsed["files"]])
+    message = UserMessage(sender_id=parsed["sender"], text=parsed["text"], channel=CHANNEL, attachments=attachments)
+    await services.dispatcher.turn(message, lambda replies: api.deliver(parsed["sender"], replies))

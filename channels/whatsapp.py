@@ -1,0 +1,135 @@
+"""WhatsApp Cloud API: Meta's webhook in, text, interactive lists and reply buttons out.
+
+Set-up: in your Meta app's WhatsApp settings, set the callback URL to
+`https://<your host>/webhooks/whatsapp` with the verify token from `AISLE_WHATSAPP_VERIFY_TOKEN`,
+subscribe to `messages`, and set `AISLE_WHATSAPP_ACCESS_TOKEN` (a system-user token),
+`AISLE_WHATSAPP_APP_SECRET` (the app secret) and `channels.whatsapp.phone_number_id`.
+
+Inbound (signed, see `channels.meta`): text, reply-button and list choices, and photos (the media
+id is looked up and the file downloaded with the access token) become messages of conversation
+`whatsapp:<wa_id>`; each message id (`wamid...`) is answered once; delivery statuses are ignored.
+
+Outbound: products are an interactive list the shopper picks from ("the second one"), quick
+replies are up to three reply buttons (a list when there are more), images are image messages.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+
+from agent.types import Attachment, BotMessage, UserMessage
+from channels.context import ChannelHooks
+from channels.meta import GraphApi, meta_webhook
+from channels.outbound import Pace
+from channels.platform_render import card_subtitle, choose_payload, split_text, truncate
+from channels.services import ChannelServices
+from channels.webhooks import secret_from_env
+
+CHANNEL = "whatsapp"
+PACE = Pace(per_key=1.0, burst=10, overall=80.0)  # 80 messages a second per business number
+MAX_FILE_BYTES = 16 * 1024 * 1024
+
+
+def _interactive(to: str, kind: str, body: str, action: dict[str, Any]) -> dict[str, Any]:
+    return {"messaging_product": "whatsapp", "recipient_type": "individual", "to": to, "type": "interactive",
+            "interactive": {"type": kind, "body": {"text": truncate(body, 1024)}, "action": action}}
+
+
+def _list(to: str, body: str, button: str, rows: list[dict[str, str]]) -> dict[str, Any]:
+    return _interactive(to, "list", body, {"button": button, "sections": [{"title": "Choose one", "rows": rows[:10]}]})
+
+
+def render(to: str, message: BotMessage, services: ChannelServices) -> list[dict[str, Any]]:
+    """The Cloud API message bodies for one reply, in the order they are sent."""
+    bodies: list[dict[str, Any]] = []
+    text = message.text
+    image = services.image_url(message.image)
+    if image:
+        bodies.append({"messaging_product": "whatsapp", "to": to, "type": "image", "image": {"link": image}})
+    if message.products:
+        rows = [{"id": choose_payload(n), "title": truncate(p.title, 24), "description": truncate(card_subtitle(p), 72)}
+                for n, p in enumerate(message.products, 1)]
+        bodies.append(_list(to, text or "Here is what I found:", "See products", rows))
+        text = ""
+    replies = message.quick_replies
+    if replies and len(replies) <= 3:
+        buttons = [{"type": "reply", "reply": {"id": q.payload[:256], "title": truncate(q.title, 20)}} for q in replies]
+        bodies.append(_interactive(to, "button", text or "Anything else?", {"buttons": buttons}))
+        text = ""
+    elif replies:
+        rows = [{"id": q.payload[:200], "title": truncate(q.title, 24)} for q in replies]
+        bodies.append(_list(to, text or "Anything else?", "Options", rows))
+        text = ""
+    texts = [{"messaging_product": "whatsapp", "to": to, "type": "text", "text": {"body": piece}}
+             for piece in split_text(text, 4096)]
+    return texts + bodies
+
+
+def parse_messages(payload: dict[str, Any]) -> list[dict[str, Any]]:
+    """`{"id", "sender", "text", "media"?, "mime"?}` for every message in a webhook payload."""
+    found = []
+    for entry in payload.get("entry") or []:
+        for change in entry.get("changes") or []:
+            for msg in (change.get("value") or {}).get("messages") or []:
+                parsed = _parse(msg)
+                if parsed is not None:
+                    found.append(parsed)
+    return found
+
+
+def _parse(msg: dict[str, Any]) -> dict[str, Any] | None:
+    kind, base = msg.get("type"), {"id": str(msg.get("id") or ""), "sender": str(msg.get("from") or "")}
+    if not base["id"] or not base["sender"]:
+        return None
+    if kind == "text":
+        return base | {"text": str((msg.get("text") or {}).get("body") or "")}
+    if kind == "interactive":
+        reply = (msg.get("interactive") or {})
+        chosen = reply.get("button_reply") or reply.get("list_reply") or {}
+        return base | {"text": str(chosen.get("id") or chosen.get("title") or "")}
+    if kind == "button":
+        button = msg.get("button") or {}
+        return base | {"text": str(button.get("payload") or button.get("text") or "")}
+    if kind == "image":
+        image = msg.get("image") or {}
+        return base | {"text": str(image.get("caption") or ""), "media": image.get("id"), "mime": image.get("mime_type")}
+    return None
+
+
+class WhatsApp:
+    def __init__(self, services: ChannelServices, graph: GraphApi, phone_number_id: str) -> None:
+        self.services, self.graph, self.phone = services, graph, phone_number_id
+
+    async def deliver(self, wa_id: str, messages: list[BotMessage], event: dict | None = None) -> None:
+        for message in messages:
+            for body in render(wa_id, message, self.services):
+                await self.graph.post("send", f"{self.phone}/messages", body, key=wa_id)
+
+    async def photo(self, media_id: str, mime: str) -> Attachment:
+        found = await self.graph.get("media", media_id)
+        data, content_type = await self.graph.download(str(found.get("url") or ""), MAX_FILE_BYTES)
+        return Attachment(data, str(found.get("mime_type") or mime or content_type))
+
+    async def handle(self, payload: dict[str, Any]) -> None:
+        for parsed in parse_messages(payload):
+            if await self.services.db.claim(CHANNEL, parsed["id"]):
+                self.services.dispatcher.spawn(self._answer(parsed), f"{CHANNEL}:{parsed['sender']}")
+
+    async def _answer(self, parsed: dict[str, Any]) -> None:
+        attachments = (await self.photo(parsed["media"], parsed.get("mime") or ""),) if parsed.get("media") else ()
+        if not parsed["text"].strip() and not attachments:
+            return
+        message = UserMessage(sender_id=parsed["sender"], text=parsed["text"], channel=CHANNEL, attachments=attachments)
+        await self.services.dispatcher.turn(message, lambda replies: self.deliver(parsed["sender"], replies))
+
+
+def setup(app: web.Application, hooks: ChannelHooks) -> None:
+    services = hooks.services
+    config = services.config.whatsapp
+    token = secret_from_env(config.access_token_env, CHANNEL).decode()
+    graph = GraphApi(services, CHANNEL, config.base_url, config.api_version, token, PACE)
+    whatsapp = WhatsApp(services, graph, config.phone_number_id)
+    services.postboxes.register(CHANNEL, whatsapp.deliver)
+    meta_webhook(app, "/webhooks/whatsapp", secret_from_env(config.verify_token_env, CHANNEL),
+                 secret_from_env(config.app_secret_env, CHANNEL), whatsapp.handle)
