@@ -1,23 +1,21 @@
-"""Decisions made before the intent model: a photo, or the answer to a question a skill just asked.
+"""Photos and yes/no answers: what the dialog policy needs to route messages without words to classify.
 
-A photo carries no words to classify, and "yes" means nothing without the question before it, so
-neither goes to the router:
+A photo carries no words, and "yes" means nothing without the question before it, so the dialog
+policy (`agent/dialog.py`) routes both before the intent model:
 
-- a message with attachments goes to the skill that takes photos (`PHOTO_SKILL`);
+- a message with attachments goes to the skill that takes photos (`PHOTO_SKILL`, intent `PHOTO_INTENT`);
 - a skill that asks a yes/no question sets the `awaiting_answer` slot to
-  `{"skill": ..., "argument": ..., "intent": ...}`; if the next message is a clear yes or no, it goes
-  back to that skill as `{argument: True|False}`. The question is open for one message only: anything
-  else is routed as usual and the question is dropped.
+  `{"skill": ..., "argument": ..., "intent": ...}`; a clear yes or no (`answer_in`) fills that
+  skill's `bool` argument on the next message.
 
->>> early_decision(UserMessage("ann", "Yes, use my photo"), {"awaiting_answer": QUESTION})
-Decision(intent='try_on', skill='tryon', arguments={'consent': True}, confidence=1.0)
+>>> answer_in("Yes, use my photo"), answer_in("No, thanks"), answer_in("blue jeans")
+(True, False, None)
 """
 from __future__ import annotations
 
 import re
-from typing import Any
 
-from agent.types import Decision, UserMessage
+from agent.types import UserMessage
 
 PHOTO_SKILL = "tryon"
 PHOTO_INTENT = "share_photo"
@@ -43,26 +41,6 @@ def answer_in(text: str) -> bool | None:
     if words[0] in _YES or any(lowered.startswith(p) for p in _YES_PHRASES):
         return True
     return None
-
-
-def early_decision(message: UserMessage, state: dict[str, Any]) -> Decision | None:
-    """The decision for a photo or an awaited answer; None sends the message to the router.
-
-    Removes the open question from `state` either way: it is asked for one message only.
-    """
-    question = state.pop(AWAITING, None)
-    if message.attachments:
-        return Decision(PHOTO_INTENT, PHOTO_SKILL, {}, 1.0)
-    if not _is_question(question):
-        return None
-    answer = answer_in(message.text)
-    if answer is None:
-        return None
-    return Decision(str(question.get("intent", "answer")), question["skill"], {question["argument"]: answer}, 1.0)
-
-
-def _is_question(value: Any) -> bool:
-    return isinstance(value, dict) and isinstance(value.get("skill"), str) and isinstance(value.get("argument"), str)
 
 
 def turn_text(message: UserMessage) -> str:
