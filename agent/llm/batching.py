@@ -1,5 +1,6 @@
 """Dynamic batching: requests from concurrent conversations are gathered for a few milliseconds and
-decoded together by one worker thread that owns the model.
+decoded together by one worker thread that owns the model. The window slides: it closes once no
+request arrived for `wait_ms` (or after ten windows), so a burst of conversations is caught whole.
 
 >>> batcher = Batcher(run_batch, max_batch=32, wait_ms=5)
 >>> batcher.start()
@@ -101,15 +102,18 @@ class Batcher:
         self._drain()
 
     def _gather(self, first: Job) -> tuple[list[Job], bool]:
-        batch, until = [first], time.monotonic() + self.wait_s
+        """Wait until no request arrived for `wait_ms` (at most ten windows in all), or the batch is full."""
+        batch, now = [first], time.monotonic()
+        until, cap = now + self.wait_s, now + 10 * self.wait_s
         while len(batch) < self.max_batch:
             try:
-                job = self._queue.get(timeout=max(0.0, until - time.monotonic()))
+                job = self._queue.get(timeout=max(0.0, min(until, cap) - time.monotonic()))
             except queue.Empty:
                 break
             if job is _STOP:
                 return batch, True
             batch.append(job)
+            until = time.monotonic() + self.wait_s  # a request just came: others may be right behind it
         return batch, False
 
     def _run(self, group: list[Job]) -> None:
