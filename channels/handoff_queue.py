@@ -160,8 +160,7 @@ class HandoffQueue:
         ticket = self.tickets.pop(conversation_id, None)
         if ticket is None:
             raise QueueError(f"conversation {conversation_id} is not in the queue")
-        await self._require_host().set_handoff(conversation_id, {
-            "status": "returned", "reason": ticket.reason, "ts": self.clock(), "agent": agent})
+        await self._require_host().set_handoff(conversation_id, None)
         await self._require_db().run("DELETE FROM handoff_tickets WHERE conversation_id = ?", (conversation_id,))
         await self._tell(conversation_id, "You're back with the shop assistant. Ask me anything, "
                          "or ask for a person again whenever you like.", {"handoff": "returned", "agent": agent})

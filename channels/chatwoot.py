@@ -1,0 +1,145 @@
+"""Chatwoot: Aisle as an Agent Bot in the inbox a customer-service team already uses.
+
+Set-up: in Chatwoot, create an Agent Bot with the webhook URL `https://<your host>/webhooks/chatwoot`,
+connect it to an inbox, put the bot's access token in `AISLE_CHATWOOT_BOT_TOKEN` and your Chatwoot's
+address in `channels.chatwoot.base_url`. If your Chatwoot signs webhooks, put the secret in
+`AISLE_CHATWOOT_WEBHOOK_SECRET`: then every request needs `X-Chatwoot-Signature: sha256=<HMAC-SHA256
+of "{X-Chatwoot-Timestamp}.{body}">` with a fresh timestamp, or gets 401.
+
+Inbound: `message_created` events for incoming messages in conversations the bot holds (status
+`pending`) become messages of conversation `chatwoot:<account>:<conversation>`; a choice made in an
+options or cards message (`message_updated` with `submitted_values`) is a message too. Each delivery
+(`X-Chatwoot-Delivery`, else event and id) is answered once. Conversations a person holds (`open`)
+are left to the person; when one is resolved, the assistant takes over again next time.
+
+Outbound: the messages API (`POST /api/v1/accounts/{account}/conversations/{id}/messages`, header
+`api_access_token`): text, product `cards` with "View" and "Choose", quick replies as `input_select`.
+Handoff is Chatwoot's own: `toggle_status` to `open`, and the conversation appears in the team's
+inbox with the whole transcript.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from aiohttp import web
+
+from agent.types import BotMessage, UserMessage
+from channels.context import CONVERSATION_ID, ChannelHooks
+from channels.outbound import Pace
+from channels.platform_render import card_subtitle, choose_payload, truncate
+from channels.rendering import product_link
+from channels.services import ChannelServices
+from channels.validation import parse_json_object
+from channels.webhooks import acknowledged, fresh, hmac_hex, optional_secret, refuse, secret_from_env, signature_matches
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "chatwoot"
+PACE = Pace(per_key=2.0, burst=5, overall=20.0)
+
+
+def render(message: BotMessage, services: ChannelServices) -> list[dict[str, Any]]:
+    """Chatwoot message bodies: text, then cards, then the quick replies as options."""
+    bodies: list[dict[str, Any]] = []
+    if message.text and not message.quick_replies:
+        bodies.append({"content": message.text})
+    image = services.image_url(message.image)
+    cards = [{"media_url": image, "title": "Image", "description": "", "actions": []}] if image else []
+    for n, product in enumerate(message.products, 1):
+        actions = [{"type": "postback", "text": "Choose", "payload": choose_payload(n)}]
+        link = services.absolute_url(product_link(product))
+        if link:
+            actions.insert(0, {"type": "link", "text": "View", "uri": link})
+        cards.append({"media_url": services.image_url(product.image), "title": truncate(product.title, 80),
+                      "description": card_subtitle(product), "actions": actions})
+    if cards:
+        bodies.append({"content": "\n".join(c["title"] for c in cards), "content_type": "cards",
+                       "content_attributes": {"items": cards}})
+    if message.quick_replies:
+        items = [{"title": q.title, "value": q.payload} for q in message.quick_replies]
+        bodies.append({"content": message.text or "You could say:", "content_type": "input_select",
+                       "content_attributes": {"items": items}})
+    return [{**body, "message_type": "outgoing", "private": False} for body in bodies]
+
+
+class ChatwootApi:
+    def __init__(self, services: ChannelServices, base_url: str, token: str) -> None:
+        self.services, self.base = services, base_url.rstrip("/")
+        self.headers = {"api_access_token": token}
+
+    def _url(self, sender_id: str, tail: str) -> str:
+        account, _, conversation = sender_id.partition(":")
+        return f"{self.base}/api/v1/accounts/{account}/conversations/{conversation}/{tail}"
+
+    async def deliver(self, sender_id: str, messages: list[BotMessage], event: dict | None = None) -> None:
+        for message in messages:
+            for body in render(message, self.services):
+                await self.services.outbound.call(CHANNEL, "messages", "POST", self._url(sender_id, "messages"),
+                                                  json=body, headers=self.headers, pace=PACE, key=sender_id)
+
+    async def hand_over(self, sender_id: str, handoff: dict[str, Any]) -> None:
+        """The shopper wants a person: open the conversation, so it shows up in the team's inbox."""
+        await self.services.outbound.call(CHANNEL, "toggle_status", "POST", self._url(sender_id, "toggle_status"),
+                                          json={"status": "open"}, headers=self.headers)
+        log.info("conversation %s:%s handed to the Chatwoot inbox (%s)", CHANNEL, sender_id, handoff.get("reason"))
+
+
+def parse_event(payload: dict[str, Any]) -> dict[str, Any] | None:
+    """`{"sender", "text", "status"}` for a shopper's message in a conversation the bot holds, else None."""
+    conversation = payload.get("conversation") or {}
+    account = (payload.get("account") or {}).get("id") or conversation.get("account_id")
+    if not account or not conversation.get("id"):
+        return None
+    sender = f"{account}:{conversation['id']}"
+    event = payload.get("event")
+    if event == "message_created" and payload.get("message_type") == "incoming" and not payload.get("private"):
+        text = str(payload.get("content") or "")
+    elif event == "message_updated":
+        chosen = (payload.get("content_attributes") or {}).get("submitted_values") or []
+        text = str(chosen[0].get("value") or chosen[0].get("title") or "") if chosen else ""
+    else:
+        return {"sender": sender, "text": "", "status": conversation.get("status"), "event": event}
+    return {"sender": sender, "text": text, "status": conversation.get("status"), "event": event}
+
+
+def setup(app: web.Application, hooks: ChannelHooks) -> None:
+    services = hooks.services
+    config = services.config.chatwoot
+    api = ChatwootApi(services, config.base_url, secret_from_env(config.bot_token_env, CHANNEL).decode())
+    secret = optional_secret(config.webhook_secret_env)
+    if secret is None:
+        log.warning("%s is not set: Chatwoot webhooks are accepted without a signature", config.webhook_secret_env)
+    services.postboxes.register(CHANNEL, api.deliver)
+    services.queue.external[CHANNEL] = api.hand_over
+
+    async def webhook(request: web.Request) -> web.Response:
+        body = await request.read()
+        if secret is not None:
+            timestamp = request.headers.get("X-Chatwoot-Timestamp")
+            expected = "sha256=" + hmac_hex(secret, str(timestamp).encode(), b".", body)
+            if not fresh(timestamp, config.max_age_s) or not signature_matches(
+                    request.headers.get("X-Chatwoot-Signature"), expected):
+                return refuse(401, "the webhook signature or timestamp does not match")
+        payload = parse_json_object(body)
+        delivery = request.headers.get("X-Chatwoot-Delivery") or f"{payload.get('event')}:{payload.get('id')}"
+        if not await services.db.claim(CHANNEL, delivery):
+            return acknowledged(duplicate=True)
+        parsed = parse_event(payload)
+        if parsed is not None:
+            request[CONVERSATION_ID] = f"{CHANNEL}:{parsed['sender']}"
+            await _route(services, api, parsed)
+        return acknowledged()
+
+    app.router.add_post("/webhooks/chatwoot", webhook)
+
+
+async def _route(services: ChannelServices, api: ChatwootApi, parsed: dict[str, Any]) -> None:
+    if parsed["event"] in ("conversation_resolved", "conversation_status_changed") and parsed["status"] == "resolved":
+        if services.queue.host is not None:  # the team is done: the assistant answers the next message
+            await services.queue.host.set_handoff(f"{CHANNEL}:{parsed['sender']}", None)
+        return
+    if parsed["status"] != "pending" or not parsed["text"].strip():
+        return  # a person holds it, or there is nothing to answer
+    message = UserMessage(sender_id=parsed["sender"], text=parsed["text"], channel=CHANNEL)
+    services.dispatcher.answer(message, lambda replies: api.deliver(parsed["sender"], replies))
