@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import sys
 import time
@@ -66,53 +67,68 @@ class SearchBenchConfig:
 
 def run(data_dir: Path, config: SearchBenchConfig, cache_dir: Path) -> dict[str, Any]:
     """Every figure of the benchmark, as the JSON object it writes."""
-    started = time.perf_counter()
+    started, load_before = time.perf_counter(), os.getloadavg()[0]
     data = load_beir(data_dir)
     if config.quick:
         data = data.sample(config.sample_queries, config.sample_products, config.seed)
     embedder = _embedder(config.embedder)
-    retriever, doc_ids, corpus_seconds = _build(data, embedder, cache_dir)
+    retriever, doc_ids, open_seconds = _build(data, embedder, cache_dir)
     lexical_started = time.perf_counter()
     retriever.lexical
     lexical_seconds = time.perf_counter() - lexical_started
-    query_ids = data.evaluable()
-    split = split_queries(query_ids, config.tune_share, config.seed)
-    vectors = cached_embeddings(embedder, [data.queries[q] for q in query_ids], cache_dir)
-    found = gather(retriever, data, query_ids, vectors, retriever.config.depth)
-    tuned, grid = tune_linear(found, split.tune, data, doc_ids, retriever.config)
-    held_out = compare(found, split.report, data, doc_ids, retriever.config, tuned)
-    everything = compare(found, query_ids, data, doc_ids, retriever.config, tuned)
-    timing_ids = random.Random(config.seed).sample(query_ids, min(config.latency_queries, len(query_ids)))
-    texts = [data.queries[q] for q in timing_ids]
-    timed = paired_latency_ms({"search": lambda text: retriever.search(text, k=10),
-                               "embed": lambda text: embedder.embed([text])}, texts)
-    latency, embed_query = timed["search"], timed["embed"]
-    throughput = build_throughput(retriever.index.products[: config.throughput_products], embedder,
-                                  lambda index: Retriever(index, retriever.config, retriever.lexical_config))
+    quality = _quality(retriever, data, doc_ids, config, cache_dir)
+    speed = _speed(retriever, data, config)
+    sample = f"{config.sample_queries} queries, {config.sample_products:,} products incl. all they judge"
     return {
-        "ndcg10": {name: figures["ndcg10"] for name, figures in held_out.items()},
-        "recall100": {name: figures["recall100"] for name, figures in held_out.items()},
-        "all_queries": everything,
-        "latency_ms": latency,
-        "embed_query_ms": embed_query,
-        "latency_vs_embed": round(latency["p50"] / embed_query["p50"], 2),
-        **throughput,
-        "catalog_open_seconds": round(corpus_seconds, 1),
+        **quality,
+        **speed,
+        "catalog_open_seconds": round(open_seconds, 1),
         "lexical_build_seconds": round(lexical_seconds, 2),
         "peak_rss_mb": peak_rss_mb(),
-        "tuning": {"split": f"seeded {config.tune_share:.0%} of queries tuned on, the rest reported",
-                   "tune_queries": len(split.tune), "report_queries": len(split.report),
-                   "chosen_in_run": asdict(tuned), "grid_on_tune_split": grid},
         "hybrid_config": asdict(retriever.config),
         "lexical_config": asdict(retriever.lexical_config),
-        "data": {"folder": str(data_dir), "products": len(doc_ids), "evaluable_queries": len(query_ids),
-                 "sample": "500 queries, 5,000 products incl. all they judge" if config.quick else None},
+        "data": {"folder": str(data_dir), "products": len(doc_ids), "evaluable_queries": len(data.evaluable()),
+                 "sample": sample if config.quick else None},
         "reference": {name: {"ndcg10": n, "recall100": r} for name, (n, r) in REFERENCE.items()},
         "embedder": embedder.name,
-        "machine": machine(),
+        "machine": {**machine(), "load_average_1min": {"start": round(load_before, 2),
+                                                        "end": round(os.getloadavg()[0], 2)}},
         "quick": config.quick,
         "seconds": round(time.perf_counter() - started, 1),
     }
+
+
+def _quality(retriever: Retriever, data: BeirData, doc_ids: list[str], config: SearchBenchConfig,
+             cache_dir: Path) -> dict[str, Any]:
+    """nDCG@10 and Recall@100 of every method on the held-out queries (and on all), and the tuning."""
+    query_ids = data.evaluable()
+    split = split_queries(query_ids, config.tune_share, config.seed)
+    vectors = cached_embeddings(retriever.index.embedder, [data.queries[q] for q in query_ids], cache_dir)
+    found = gather(retriever, data, query_ids, vectors, retriever.config.depth)
+    tuned, grid = tune_linear(found, split.tune, data, doc_ids, retriever.config)
+    held_out = compare(found, split.report, data, doc_ids, retriever.config, tuned)
+    return {
+        "ndcg10": {name: figures["ndcg10"] for name, figures in held_out.items()},
+        "recall100": {name: figures["recall100"] for name, figures in held_out.items()},
+        "all_queries": compare(found, query_ids, data, doc_ids, retriever.config, tuned),
+        "tuning": {"split": f"seeded {config.tune_share:.0%} of queries tuned on, the rest reported",
+                   "tune_queries": len(split.tune), "report_queries": len(split.report),
+                   "chosen_in_run": asdict(tuned), "grid_on_tune_split": grid},
+    }
+
+
+def _speed(retriever: Retriever, data: BeirData, config: SearchBenchConfig) -> dict[str, Any]:
+    """Warm search latency beside query-embedding latency, and index build throughput."""
+    query_ids = data.evaluable()
+    timing_ids = random.Random(config.seed).sample(query_ids, min(config.latency_queries, len(query_ids)))
+    embedder = retriever.index.embedder
+    timed = paired_latency_ms({"search": lambda text: retriever.search(text, k=10),
+                               "embed": lambda text: embedder.embed([text])},
+                              [data.queries[q] for q in timing_ids])
+    throughput = build_throughput(retriever.index.products[: config.throughput_products], embedder,
+                                  lambda index: Retriever(index, retriever.config, retriever.lexical_config))
+    return {"latency_ms": timed["search"], "embed_query_ms": timed["embed"],
+            "latency_vs_embed": round(timed["search"]["p50"] / timed["embed"]["p50"], 2), **throughput}
 
 
 def _embedder(name: str) -> Embedder:

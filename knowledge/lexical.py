@@ -36,6 +36,8 @@ to was will with s t
 """.split())
 """English stopwords for product text ("in" is left out: in titles it is mostly inches)."""
 _STEMMERS = ("english", "porter")
+STEM_CACHE_SIZE = 500_000
+"""Distinct words whose stems are remembered; queries full of typos cannot grow the cache past it."""
 
 
 @dataclass(frozen=True)
@@ -87,7 +89,9 @@ class Tokenizer:
             return word
         stem = self._stems.get(word)
         if stem is None:
-            stem = self._stems[word] = self._stemmer.stemWord(word)
+            stem = self._stemmer.stemWord(word)
+            if len(self._stems) < STEM_CACHE_SIZE:
+                self._stems[word] = stem
         return stem
 
 
