@@ -115,9 +115,10 @@ class DialogPolicy:
         escaping = (u.intent in _ESCAPES - {asked_for} and u.confidence >= 0.6
                     and (u.intent != "search_products" or u.entities.has_product_term))
         values = u.entities.values
-        if argument == "order_number":
+        if argument == "order_number":  # a sure intent without a number is a new request, not an answer
             found = values.get("order_number") or values.get("order_reference") or values.get("email")
-            return found or (None if escaping or u.intent == "human_handoff" else text)
+            sure = u.confidence >= 0.5 and u.intent != "out_of_scope"
+            return found or (None if sure else text)
         if argument == "item" and "position" in values:
             return str(values["position"])
         return None if escaping or u.intent == "human_handoff" else text

@@ -122,9 +122,9 @@ class RefineSkill:
         wanted = plan.search.to_filter()
         if plan.size:
             wanted = replace(wanted, sizes=frozenset({plan.size}))
-        if plan.avoid_colours or plan.avoid_brands:
-            others = [p for p in self.retriever.index.products if replace(wanted, colours=frozenset(),
-                                                                             brands=frozenset()).matches(p)]
+        if plan.avoid_colours or plan.avoid_brands:  # "any colour but these" as the set of the others
+            kind = ProductFilter(categories=wanted.categories, product_types=wanted.product_types)
+            others = [p for p in self.retriever.index.products if kind.matches(p)]
             if plan.avoid_colours:
                 wanted = replace(wanted, colours=frozenset(p.colour for p in others) - plan.avoid_colours
                                  or frozenset({"-"}))

@@ -1,0 +1,93 @@
+"""A small real shop for the dialog tests: the demo catalog, the real MiniLM, the shop's policies, demo orders."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from agent.config import AisleConfig, DialogConfig
+from agent.copywriting import register_copy_skills
+from agent.core import Agent, conversation_id
+from agent.customer_service import register_dialog_skills
+from agent.dialog import DialogPolicy
+from agent.nlu.intent_model import cached_intent_model
+from agent.nlu.nlu_data import read_nlu_yaml
+from agent.nlu.router import EmbeddingRouter
+from agent.state import DialogState
+from agent.store import SQLiteStore
+from agent.types import BotMessage, UserMessage
+from knowledge.catalog_index import CatalogIndex
+from knowledge.policy_docs import PolicyIndex
+from knowledge.query_parse import Lexicon
+from knowledge.retriever import Retriever
+from skills.orders import SQLiteOrderStore
+from skills.orders.demo import ensure_demo_orders
+from skills.registry import SkillRegistry
+from skills.search import SearchSkill
+from skills.smalltalk import OutOfScopeSkill, SmalltalkSkill
+
+ORDER_NUMBER = re.compile(r"(?<=Order )ORD-\d{6}(?= \()")  # as an order's status names it
+
+
+@dataclass
+class Shop:
+    catalog: CatalogIndex
+    router: EmbeddingRouter
+    policies: PolicyIndex
+    data_dir: Path
+
+    def skills(self, orders: SQLiteOrderStore) -> SkillRegistry:
+        """The skills `aisle serve` registers, minus try-on and recommendations (not switched on here)."""
+        config = AisleConfig(data_dir=str(self.data_dir))
+        retriever = Retriever(self.catalog)
+        skills = SkillRegistry()
+        for skill in (SearchSkill(retriever, 6), SmalltalkSkill(), OutOfScopeSkill()):
+            skills.register(skill)
+        register_copy_skills(skills, self.catalog, config)
+        register_dialog_skills(skills, retriever, config, orders, self.policies)
+        return skills
+
+    def agent(self, folder: Path, dialog: DialogConfig = DialogConfig()) -> Agent:
+        """An agent whose conversations and orders live in ``folder``; the same folder reopens them."""
+        orders = SQLiteOrderStore.open(folder / "orders.db")
+        ensure_demo_orders(orders, self.catalog.products)
+        skills = self.skills(orders)
+        agent = Agent(self.router, skills, SQLiteStore.open(folder / "aisle.db"), self.catalog,
+                      dialog=DialogPolicy(skills, dialog))
+        agent.orders = orders
+        return agent
+
+
+@pytest.fixture(scope="session")
+def shop(demo_catalog_path, minilm, tmp_path_factory) -> Shop:
+    data_dir = tmp_path_factory.mktemp("shop")
+    catalog = CatalogIndex.open(demo_catalog_path, data_dir / "index", minilm, progress=False)
+    nlu = read_nlu_yaml("data/nlu.yml")
+    model = cached_intent_model(nlu, minilm, data_dir / "cache")
+    router = EmbeddingRouter(minilm, model, Lexicon.from_products(catalog.products), 0.35, regexes=nlu.regexes)
+    return Shop(catalog, router, PolicyIndex.from_folder(Path("data/policies"), minilm), data_dir)
+
+
+@pytest.fixture
+async def agent(shop, tmp_path):
+    agent = shop.agent(tmp_path)
+    yield agent
+    await agent.orders.close()
+    await agent.store.close()
+
+
+async def say(agent: Agent, sender: str, text: str) -> BotMessage:
+    """One turn; the assistant answers every turn with one message unless a person holds the conversation."""
+    replies = await agent.handle(UserMessage(sender, text))
+    assert len(replies) == 1, replies
+    return replies[0]
+
+
+async def state_of(agent: Agent, sender: str) -> DialogState:
+    return DialogState.from_dict(await agent.store.load_state(conversation_id("rest", sender)))
+
+
+def titles(reply: BotMessage) -> list[str]:
+    return [q.title for q in reply.quick_replies]
