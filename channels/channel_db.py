@@ -51,6 +51,11 @@ class ChannelDB:
         with self._lock:
             return self._db.execute(sql, params)
 
+    def script(self, sql: str) -> None:
+        """Run several statements (a module's `CREATE TABLE IF NOT EXISTS ...` schema)."""
+        with self._lock:
+            self._db.executescript(sql)
+
     async def run(self, sql: str, params: tuple = ()) -> list[tuple[Any, ...]]:
         def work() -> list[tuple[Any, ...]]:
             with self._lock:

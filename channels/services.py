@@ -74,7 +74,7 @@ class ChannelServices:
         async def open_services(app: web.Application) -> AsyncIterator[None]:
             self._db = ChannelDB.open(self.db_path)
             for schema in self.schemas:
-                self._db.execute(schema)
+                self._db.script(schema)
             await self._db.forget_old()
             agent = agent_of(app)
             if hasattr(agent, "set_handoff") and hasattr(agent, "desk"):
