@@ -15,12 +15,13 @@ from __future__ import annotations
 import asyncio
 import io
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw, ImageFont, ImageOps
 
 from skills.tryon.backend import TryOnFailed, TryOnImage, TryOnRequest
 
 LABEL = "PREVIEW · rough overlay, not a real try-on"
 MAX_SIDE = 1024
+BACKGROUND_TOLERANCE = 80  # summed over the channels: takes soft shadows on the backdrop, stops at outlines
 # Where a garment sits, as fractions of the photo: (centre x, top, width, height).
 PLACEMENT = {
     "upper_body": (0.5, 0.20, 0.58, 0.36),
@@ -51,8 +52,8 @@ def compose_preview(request: TryOnRequest) -> TryOnImage:
     garment = _garment_cutout(request)
     centre, top, width, height = PLACEMENT[request.category]
     box_w, box_h = int(person.width * width), int(person.height * height)
-    garment.thumbnail((box_w, box_h), Image.Resampling.LANCZOS)
-    alpha = garment.getchannel("A").point(lambda a: a * 92 // 100)
+    garment = ImageOps.contain(garment, (box_w, box_h), Image.Resampling.LANCZOS)  # up or down to the box
+    alpha = garment.getchannel("A").point(lambda a: a * 95 // 100)
     x = int(person.width * centre - garment.width / 2)
     y = int(person.height * top)
     person.paste(garment.convert("RGB"), (x, y), alpha)
@@ -88,7 +89,7 @@ def _clear_background(picture: Image.Image) -> None:
     width, height = picture.size
     for corner in ((0, 0), (width - 1, 0), (0, height - 1), (width - 1, height - 1)):
         if picture.getpixel(corner) != marker:
-            ImageDraw.floodfill(picture, corner, marker, thresh=28)
+            ImageDraw.floodfill(picture, corner, marker, thresh=BACKGROUND_TOLERANCE)
 
 
 def _silhouette(category: str, colour: tuple[int, int, int]) -> Image.Image:
