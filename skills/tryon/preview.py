@@ -80,8 +80,8 @@ def _garment_cutout(request: TryOnRequest) -> Image.Image:
 def _clear_background(picture: Image.Image) -> None:
     """Flood the plain background from each corner with a marker colour, then make the marker transparent.
 
-    Flooding (not colour keying) keeps a white shirt on a white background: only pixels connected
-    to a corner go.
+    Flooding (not colour keying) keeps a white shirt on a white background as long as its edge shows:
+    only pixels connected to a corner go.
     """
     if picture.getchannel("A").getextrema()[0] < 255:
         return  # already cut out

@@ -56,14 +56,14 @@ SVG_WITH_SCRIPT = (b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg
 
 
 def garment_picture(colour: tuple[int, int, int], kind: str = "tshirt") -> bytes:
-    """A garment drawn on the light background catalog photos have."""
+    """A garment drawn on the light background catalog photos have, with the edge a photo shows."""
     image = Image.new("RGB", (320, 400), (244, 242, 238))
     draw = ImageDraw.Draw(image)
     if kind == "tshirt":
         draw.polygon([(100, 40), (220, 40), (300, 120), (260, 160), (240, 140), (240, 360), (80, 360), (80, 140),
-                      (60, 160), (20, 120)], fill=colour)
+                      (60, 160), (20, 120)], fill=colour, outline=(130, 130, 130), width=3)
     else:
-        draw.rectangle((90, 30, 230, 380), fill=colour)
+        draw.rectangle((90, 30, 230, 380), fill=colour, outline=(130, 130, 130), width=3)
     out = io.BytesIO()
     image.save(out, "PNG")
     return out.getvalue()
