@@ -212,6 +212,22 @@ class LLMConfig:
 
 
 @dataclass(frozen=True)
+class RecommendConfig:
+    """Personal recommendations: the shopper-event store, the trained sequential model, the blend."""
+
+    enabled: bool = True
+    events_path: str = ""  # SQLite file of shopper events; empty: data_dir/events.db
+    model_path: str = ""  # written by `aisle train recs`; empty: data_dir/models/recs/sasrec.pt
+    results: int = field(default=6, metadata={"range": (1, 50)})
+    half_life_days: float = field(default=14.0, metadata={"range": (0.0, 3650.0)})  # 0: popularity never fades
+    history_days: float = field(default=180.0, metadata={"range": (1.0, 3650.0)})  # older events are not fitted
+    refresh_seconds: float = field(default=60.0, metadata={"range": (0.0, 86400.0)})
+    diversity: float = field(default=0.3, metadata={"range": (0.0, 1.0)})  # 0: by relevance only
+    per_type: int = field(default=2, metadata={"range": (1, 50)})  # products of one kind in one list
+    demo_shoppers: int = field(default=300, metadata={"range": (0, 10_000)})  # invented shoppers for the demo
+
+
+@dataclass(frozen=True)
 class AisleConfig:
     data_dir: str = "var"
     server: ServerConfig = ServerConfig()
@@ -230,6 +246,7 @@ class AisleConfig:
     media: MediaConfig = MediaConfig()
     channels: ChannelsConfig = ChannelsConfig()
     llm: LLMConfig = LLMConfig()
+    recommend: RecommendConfig = RecommendConfig()
 
     @property
     def data_path(self) -> Path:
@@ -252,6 +269,16 @@ class AisleConfig:
     @property
     def orders_path(self) -> Path:
         return Path(self.orders.path) if self.orders.path else self.data_path / "orders.db"
+
+    @property
+    def events_path(self) -> Path:
+        return Path(self.recommend.events_path) if self.recommend.events_path else self.data_path / "events.db"
+
+    @property
+    def recs_model_path(self) -> Path:
+        if self.recommend.model_path:
+            return Path(self.recommend.model_path)
+        return self.data_path / "models" / "recs" / "sasrec.pt"
 
 
 def load_config(path: str | Path | None = "aisle.yml", environ: Mapping[str, str] | None = None) -> AisleConfig:

@@ -17,6 +17,7 @@ from agent.nlu.intent_model import open_intent_model
 from agent.nlu.nlu_data import read_nlu_yaml
 from agent.llm.setup import open_llm, with_llm
 from agent.nlu.router import EmbeddingRouter
+from agent.recommend_setup import register_recommend_skill
 from agent.store import SQLiteStore
 from agent.tryon_setup import TryOnKit, open_tryon
 from knowledge.catalog_index import CatalogIndex
@@ -56,6 +57,7 @@ def build_skills(retriever: Retriever, config: AisleConfig, tryon: TryOnKit | No
     skills.register(SmalltalkSkill())
     skills.register(OutOfScopeSkill())
     register_copy_skills(skills, retriever.index, config)  # describe, ads (merchants only)
+    register_recommend_skill(skills, retriever, config)  # recommend, and its hint after a search
     if tryon is not None:
         skills.register(tryon.skill(retriever.index.by_id, config.catalog_path.parent))
     return skills

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import ClassVar
 
@@ -43,6 +44,10 @@ class SearchInput:
         )
 
 
+SearchHook = Callable[[SearchInput, SkillResult, SkillContext], Awaitable[SkillResult]]
+"""`await hook(args, result, ctx)` after every search; returns the result to show (the same or extended)."""
+
+
 class SearchSkill:
     name: ClassVar[str] = "search"
     description: ClassVar[str] = "Find products in the catalog that match what the shopper asked for."
@@ -51,6 +56,7 @@ class SearchSkill:
     def __init__(self, retriever: Retriever, results: int = 6):
         self.retriever = retriever
         self.results = results
+        self.after: list[SearchHook] = []  # each may add to the result, e.g. a recommendation hint
 
     async def run(self, args: SearchInput, ctx: SkillContext) -> SkillResult:
         wanted = args.to_filter()
@@ -61,11 +67,14 @@ class SearchSkill:
         text = _found_text(len(hits), wanted, query)
         if not hits:
             hits, text = await self._closest(query, wanted)
-        return SkillResult(
+        result = SkillResult(
             text,
             products=tuple(hit.product for hit in hits),
             slots={"last_results": [hit.product.id for hit in hits], "last_search": dataclasses.asdict(args)},
         )
+        for hook in self.after:
+            result = await hook(args, result, ctx)
+        return result
 
     async def _search(self, query: str, wanted: ProductFilter) -> list[Hit]:
         return await asyncio.to_thread(self.retriever.search, query, wanted, self.results)
