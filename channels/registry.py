@@ -15,7 +15,7 @@ from aiohttp import web
 
 from agent.errors import ConfigError
 from channels import ab, admin, media, rest, webchat
-from channels import chatwoot, messenger, slack, telegram, whatsapp
+from channels import chatwoot, console, messenger, slack, telegram, whatsapp
 from channels.context import ChannelHooks
 
 ChannelSetup = Callable[[web.Application, ChannelHooks], None]
@@ -56,3 +56,4 @@ register_channel(slack.CHANNEL, slack.setup)
 register_channel(whatsapp.CHANNEL, whatsapp.setup)
 register_channel(messenger.CHANNEL, messenger.setup)
 register_channel(chatwoot.CHANNEL, chatwoot.setup)
+register_channel(console.CHANNEL, console.setup)

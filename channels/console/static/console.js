@@ -1,0 +1,223 @@
+// Aisle agent console: sign in, then one WebSocket with the live queue and the open conversation.
+// Every piece of text is inserted with textContent: transcripts hold what shoppers typed.
+(() => {
+  "use strict";
+
+  const byId = (id) => document.getElementById(id);
+  const state = { socket: null, me: "", selected: null, queue: [], conversation: null, retries: 0 };
+  const CHANNEL_NAMES = { webchat: "Web chat", telegram: "Telegram", slack: "Slack", whatsapp: "WhatsApp",
+    messenger: "Messenger", rest: "REST" };
+  const REASONS = { asked: "asked for a person", complaint: "complaint", negative_sentiment: "frustrated",
+    failed_turns: "the assistant could not help", error: "an error", no_answer: "no answer found" };
+
+  function el(tag, className, text) {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  }
+
+  function since(ts) {
+    const seconds = Math.max(0, Math.round(Date.now() / 1000 - ts));
+    if (seconds < 60) return `${seconds} s`;
+    if (seconds < 3600) return `${Math.floor(seconds / 60)} min`;
+    return `${Math.floor(seconds / 3600)} h ${Math.floor((seconds % 3600) / 60)} min`;
+  }
+
+  function clock(ts) {
+    return new Date(ts * 1000).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  }
+
+  function toast(text) {
+    const box = byId("toast");
+    box.textContent = text;
+    box.hidden = false;
+    clearTimeout(toast.timer);
+    toast.timer = setTimeout(() => { box.hidden = true; }, 6000);
+  }
+
+  function send(frame) {
+    if (state.socket && state.socket.readyState === WebSocket.OPEN) state.socket.send(JSON.stringify(frame));
+    else toast("Not connected: trying again…");
+  }
+
+  // -- the queue ------------------------------------------------------------------------------
+
+  function renderQueue() {
+    const list = byId("queue");
+    list.replaceChildren();
+    for (const ticket of state.queue) {
+      const item = el("li", `ticket ${ticket.status}${ticket.conversation_id === state.selected ? " selected" : ""}`);
+      const button = el("button", "ticket-button");
+      button.type = "button";
+      button.setAttribute("aria-pressed", String(ticket.conversation_id === state.selected));
+      const where = CHANNEL_NAMES[ticket.channel] || ticket.channel;
+      const head = el("span", "ticket-head");
+      head.append(el("strong", null, `${where} · ${ticket.sender_id.slice(0, 12)}`),
+        el("span", `priority p${ticket.priority}`, ticket.priority >= 3 ? "urgent" : ticket.priority === 2 ? "high" : "normal"));
+      const status = ticket.status === "active" ? `with ${ticket.agent}` :
+        `#${ticket.position} · waiting ${since(ticket.requested_at)}${ticket.after_hours ? " · left a message" : ""}`;
+      button.append(head, el("span", "ticket-status", status), el("span", "ticket-reason", REASONS[ticket.reason] || ticket.reason));
+      if (ticket.preview) button.append(el("span", "ticket-preview", `“${ticket.preview}”`));
+      button.addEventListener("click", () => select(ticket.conversation_id));
+      item.append(button);
+      list.append(item);
+    }
+    const waiting = state.queue.filter((t) => t.status === "waiting").length;
+    byId("queue-count").textContent = state.queue.length ? `(${waiting} waiting)` : "";
+    byId("queue-empty").hidden = state.queue.length > 0;
+  }
+
+  function select(conversationId) {
+    state.selected = conversationId;
+    renderQueue();
+    send({ type: "open", conversation_id: conversationId });
+  }
+
+  // -- the conversation -----------------------------------------------------------------------
+
+  function turnItem(turn) {
+    const item = el("li", `turn ${turn.role}`);
+    const who = { user: "Shopper", bot: "Assistant", agent: turn.agent || "Colleague", note: `Note by ${turn.agent || "a colleague"}`,
+      notice: "Assistant (notice)", handoff: "Handoff" }[turn.role] || turn.role;
+    item.append(el("p", "turn-meta", `${who} · ${clock(turn.ts)}`));
+    item.append(el("p", "turn-text", turn.text));
+    if (turn.understood) {
+      const u = turn.understood;
+      const sentiment = typeof u.sentiment === "number" ? ` · sentiment ${u.sentiment.toFixed(2)}` : "";
+      item.append(el("p", "understood", `understood: ${u.intent} → ${u.skill} (${Number(u.confidence || 0).toFixed(2)})${sentiment}`));
+    }
+    if ((turn.products || []).length) {
+      const shown = el("ul", "shown");
+      shown.setAttribute("aria-label", "Products shown");
+      turn.products.forEach((p, n) => shown.append(el("li", null, `${n + 1}. ${p.title} · ${p.price}`)));
+      item.append(shown);
+    }
+    if ((turn.quick_replies || []).length) item.append(el("p", "suggested", `suggested: ${turn.quick_replies.join(" | ")}`));
+    if (turn.known && Object.keys(turn.known).length) item.append(el("p", "understood", `knew: ${JSON.stringify(turn.known)}`));
+    return item;
+  }
+
+  function renderConversation(view) {
+    state.conversation = view;
+    const ticket = view.ticket;
+    byId("conv-title").textContent = view.conversation_id;
+    const csat = view.csat ? ` · answers rated 👍 ${view.csat.up} 👎 ${view.csat.down}` : "";
+    byId("conv-meta").textContent = ticket ? `${ticket.status === "active" ? `held by ${ticket.agent}` : `waiting, #${ticket.position}`}` +
+      ` · ${REASONS[ticket.reason] || ticket.reason}${csat}` : `not in the queue${csat}`;
+    const transcript = byId("transcript");
+    transcript.replaceChildren(...view.turns.filter((t) => t.role !== "note").map(turnItem));
+    transcript.scrollTop = transcript.scrollHeight;
+    byId("notes").replaceChildren(...view.turns.filter((t) => t.role === "note").map(turnItem));
+    const known = byId("known");
+    known.replaceChildren();
+    for (const [key, value] of Object.entries(view.known || {})) {
+      known.append(el("dt", null, key), el("dd", null, typeof value === "string" ? value : JSON.stringify(value)));
+    }
+    const inQueue = Boolean(ticket);
+    const mine = inQueue && ticket.status === "active" && ticket.agent === state.me;
+    byId("take").disabled = !inQueue || mine;
+    byId("return").disabled = !inQueue;
+    for (const id of ["reply", "send", "note", "add-note"]) byId(id).disabled = !inQueue;
+  }
+
+  function renderCanned(replies) {
+    const group = byId("canned");
+    group.replaceChildren(...replies.map((text) => {
+      const button = el("button", "canned-reply", text);
+      button.type = "button";
+      button.addEventListener("click", () => { const box = byId("reply"); box.value = text; box.focus(); });
+      return button;
+    }));
+  }
+
+  // -- the socket ------------------------------------------------------------------------------
+
+  function onFrame(frame) {
+    if (frame.type === "hello") {
+      state.me = frame.agent;
+      byId("me").textContent = `Signed in as ${frame.agent}`;
+      byId("hours").textContent = frame.open ? "Open: shoppers are told their place in the queue"
+        : `Closed: shoppers leave a message (back ${frame.next_opening})`;
+      renderCanned(frame.canned || []);
+    } else if (frame.type === "queue") {
+      state.queue = frame.items || [];
+      renderQueue();
+    } else if (frame.type === "conversation" && frame.conversation_id === state.selected) {
+      renderConversation(frame);
+    } else if (frame.type === "error") {
+      toast(frame.message);
+    }
+  }
+
+  function connect() {
+    const url = new URL("console/ws", location.href);
+    url.protocol = location.protocol === "https:" ? "wss:" : "ws:";
+    const socket = new WebSocket(url);
+    state.socket = socket;
+    socket.addEventListener("open", () => {
+      state.retries = 0;
+      byId("link").textContent = "live";
+      if (state.selected) send({ type: "open", conversation_id: state.selected });
+    });
+    socket.addEventListener("message", (event) => { try { onFrame(JSON.parse(event.data)); } catch { /* ignore */ } });
+    socket.addEventListener("close", () => {
+      byId("link").textContent = "reconnecting…";
+      setTimeout(boot, Math.min(10000, 500 * 2 ** state.retries++));
+    });
+  }
+
+  function act(type, extra) {
+    if (state.selected) send({ type, conversation_id: state.selected, ...extra });
+  }
+
+  function wire() {
+    byId("take").addEventListener("click", () => act("take"));
+    byId("return").addEventListener("click", () => act("return"));
+    byId("reply-form").addEventListener("submit", (event) => {
+      event.preventDefault();
+      const box = byId("reply");
+      if (!box.value.trim()) return;
+      act("reply", { text: box.value.trim() });
+      box.value = "";
+    });
+    byId("reply").addEventListener("keydown", (event) => {
+      if (event.key === "Enter" && !event.shiftKey) { event.preventDefault(); byId("reply-form").requestSubmit(); }
+    });
+    byId("note-form").addEventListener("submit", (event) => {
+      event.preventDefault();
+      const box = byId("note");
+      if (!box.value.trim()) return;
+      act("note", { text: box.value.trim() });
+      box.value = "";
+    });
+    byId("login-form").addEventListener("submit", signIn);
+    byId("logout").addEventListener("click", async () => {
+      await fetch("console/logout", { method: "POST" });
+      location.reload();
+    });
+    setInterval(renderQueue, 15000);  // waiting times move on
+  }
+
+  async function signIn(event) {
+    event.preventDefault();
+    const body = JSON.stringify({ name: byId("name").value, token: byId("token").value });
+    const response = await fetch("console/login", { method: "POST", headers: { "Content-Type": "application/json" }, body });
+    if (response.status === 204) { byId("token").value = ""; boot(); return; }
+    const answer = await response.json().catch(() => ({}));
+    byId("login-error").textContent = answer.error || "Could not sign in.";
+  }
+
+  async function boot() {
+    const response = await fetch("console/me").catch(() => null);
+    const signedIn = Boolean(response && response.ok);
+    byId("signin").hidden = signedIn;
+    byId("app").hidden = !signedIn;
+    if (signedIn) connect();
+    else if (response) byId("name").focus();
+    else setTimeout(boot, Math.min(10000, 500 * 2 ** state.retries++));
+  }
+
+  wire();
+  boot();
+})();

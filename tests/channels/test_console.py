@@ -1,0 +1,127 @@
+"""The agent console over HTTP and its WebSocket: sign-in, cookies, who may connect, the actions."""
+from __future__ import annotations
+
+import pytest
+
+from agent.config import ServerConfig
+from agent.config_channels import ChannelsConfig, ConsoleConfig
+from channels.server import build_app, default_channels
+from channels.testing import serving
+
+TOKEN = "console-team-token-123"
+
+
+@pytest.fixture
+def console_env(monkeypatch):
+    monkeypatch.setenv("AISLE_CONSOLE_TOKEN", TOKEN)
+
+
+@pytest.fixture
+async def console(console_env, aiohttp_client, fake_agent, tmp_path):
+    config = ChannelsConfig(console=ConsoleConfig(canned_replies=("Hello, I'm here to help.",)))
+    app = build_app(ServerConfig(), serving(fake_agent), platforms=config, channels_db=tmp_path / "channels.db")
+    return await aiohttp_client(app)
+
+
+async def sign_in(client, token: str = TOKEN, name: str = "Sam"):
+    return await client.post("/console/login", json={"token": token, "name": name})
+
+
+def test_the_console_is_served_only_when_its_token_is_set():
+    assert "console" in default_channels(ServerConfig(), environ={"AISLE_CONSOLE_TOKEN": "x"})
+    assert "console" not in default_channels(ServerConfig(), environ={})
+
+
+async def test_sign_in_sets_a_strict_http_only_cookie_scoped_to_the_console(console):
+    page = await console.get("/console")
+    assert page.status == 200 and "script-src 'self'" in page.headers["Content-Security-Policy"]
+    assert (await console.get("/console/me")).status == 401
+    response = await sign_in(console)
+    assert response.status == 204
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Path=/console" in cookie
+    assert await (await console.get("/console/me")).json() == {"agent": "Sam"}
+    await console.post("/console/logout")
+    assert (await console.get("/console/me")).status == 401
+
+
+async def test_a_wrong_token_is_refused_and_guessing_is_slowed_down(console):
+    assert (await sign_in(console, token="console-team-token-124")).status == 401
+    assert (await console.get("/console/me")).status == 401
+    for _ in range(9):
+        await sign_in(console, token="guess")
+    limited = await sign_in(console)
+    assert limited.status == 429 and int(limited.headers["Retry-After"]) >= 1
+
+
+async def test_the_socket_needs_a_session_or_the_bearer_token_and_the_same_origin(console):
+    from aiohttp import WSServerHandshakeError
+
+    with pytest.raises(WSServerHandshakeError) as refused:
+        await console.ws_connect("/console/ws")
+    assert refused.value.status == 401
+    ws = await console.ws_connect("/console/ws?name=Robot", headers={"Authorization": f"Bearer {TOKEN}"})
+    hello = await ws.receive_json(timeout=5)
+    assert hello["agent"] == "Robot" and hello["canned"] == ["Hello, I'm here to help."]
+    await ws.close()
+    await sign_in(console)
+    with pytest.raises(WSServerHandshakeError) as elsewhere:
+        await console.ws_connect("/console/ws", headers={"Origin": "https://evil.example"})
+    assert elsewhere.value.status == 403
+
+
+async def _until(ws, kind: str, **match) -> dict:
+    while True:
+        frame = await ws.receive_json(timeout=5)
+        if frame["type"] == kind and all(frame.get(k) == v for k, v in match.items()):
+            return frame
+
+
+async def test_a_colleague_sees_the_queue_and_the_transcript_takes_over_replies_and_returns(console, fake_agent):
+    await sign_in(console)
+    ws = await console.ws_connect("/console/ws")
+    await _until(ws, "hello")
+    assert (await _until(ws, "queue"))["items"] == []
+
+    await console.post("/webhooks/rest/webhook", json={"sender": "ann", "message": "red sneakers under 80"})
+    await console.post("/webhooks/rest/webhook", json={"sender": "ann", "message": "talk to a person"})
+    (ticket,) = (await _until(ws, "queue"))["items"]
+    assert ticket["conversation_id"] == "rest:ann" and ticket["position"] == 1 and ticket["status"] == "waiting"
+
+    await ws.send_json({"type": "open", "conversation_id": "rest:ann"})
+    view = await _until(ws, "conversation")
+    roles = [t["role"] for t in view["turns"]]
+    assert roles == ["user", "bot", "user", "bot", "notice"]
+    assert [p["title"] for p in view["turns"][1]["products"]][:2] == ["Canvas Everyday", "Velocity Runner"]
+    assert view["turns"][1]["quick_replies"][0] == "Cheaper"
+
+    await ws.send_json({"type": "take", "conversation_id": "rest:ann"})
+    assert (await _until(ws, "queue"))["items"][0]["agent"] == "Sam"
+    await ws.send_json({"type": "note", "conversation_id": "rest:ann", "text": "Wants size 9."})
+    await ws.send_json({"type": "reply", "conversation_id": "rest:ann", "text": "Hi Ann, Sam here."})
+    view = await _until(ws, "conversation")
+    while not any(t["role"] == "agent" for t in view["turns"]):
+        view = await _until(ws, "conversation")
+    assert [t["text"] for t in view["turns"] if t["role"] == "note"] == ["Wants size 9."]
+    assert (await fake_agent.store.load_state("rest:ann"))["handoff"]["status"] == "active"
+
+    silent = await console.post("/webhooks/rest/webhook", json={"sender": "ann", "message": "thanks"})
+    assert await silent.json() == []  # the assistant stays out of it
+    await ws.send_json({"type": "return", "conversation_id": "rest:ann"})
+    assert (await _until(ws, "queue"))["items"] == []
+    back = await console.post("/webhooks/rest/webhook", json={"sender": "ann", "message": "show me boots"})
+    assert (await back.json())[0]["text"].startswith("I found 2")
+    await ws.send_json({"type": "take", "conversation_id": "rest:ann"})
+    assert "not in the queue" in (await _until(ws, "error"))["message"]
+    await ws.close()
+
+
+async def test_outside_business_hours_the_shopper_is_asked_to_leave_a_message(console_env, aiohttp_client,
+                                                                               fake_agent, tmp_path):
+    from agent.config_channels import HandoffConfig
+
+    closed = ChannelsConfig(handoff=HandoffConfig(hours=("sun 00:00-00:01",), timezone="Pacific/Kiritimati"))
+    client = await aiohttp_client(build_app(ServerConfig(), serving(fake_agent), platforms=closed))
+    replies = await (await client.post("/webhooks/rest/webhook",
+                                       json={"sender": "bo", "message": "talk to a person"})).json()
+    assert "Leave your message here" in replies[-1]["text"] and "at 00:00" in replies[-1]["text"]
