@@ -23,7 +23,7 @@ import sys
 import time
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
@@ -43,8 +43,8 @@ PUBLISHED = {"banking77": {"minilm_frozen_logreg": 0.8004, "bert_large_finetuned
 @dataclass(frozen=True)
 class NluBenchConfig:
     quick: bool = False
-    steps: int = 500  # contrastive fine-tuning steps on banking77 (and the out-of-scope run)
-    bitext_steps: int = 150  # bitext is template-like: a short run suffices
+    steps: int = 300  # contrastive fine-tuning steps on banking77 (and the out-of-scope run)
+    bitext_steps: int = 100  # bitext is template-like: a short run suffices
     batch_size: int = 32
     learning_rate: float = 8e-5
     oos_intents: int = 10
@@ -136,7 +136,9 @@ def out_of_scope(splits: Splits, config: NluBenchConfig) -> dict[str, Any]:
     return result
 
 
-def run(data_dir: Path, config: NluBenchConfig) -> dict[str, Any]:
+def run(data_dir: Path, config: NluBenchConfig, checkpoint: Callable[[dict], None] = lambda report: None
+        ) -> dict[str, Any]:
+    """Every figure of the benchmark; `checkpoint` sees the report after each part (a long run keeps them)."""
     started, load_start = time.perf_counter(), os.getloadavg()
     banking, bitext = load_banking77(data_dir / "banking77"), load_bitext(data_dir / "bitext_customer_service")
     if config.per_intent:
@@ -148,6 +150,7 @@ def run(data_dir: Path, config: NluBenchConfig) -> dict[str, Any]:
         report[name] = {**methods["contrastive"], "model": LABELS["contrastive"], "baseline": methods["frozen"],
                         "train_size": len(splits.train), "test_size": len(splits.test),
                         "intents": len(set(splits.train.labels)), "published": PUBLISHED.get(name, {})}
+        checkpoint(report)
     report["oos"] = out_of_scope(banking, config)
     report["machine"] = machine(config.threads, load_start)
     report["quick"] = config.quick
@@ -202,10 +205,12 @@ def main(argv: list[str] | None = None) -> int:
     import torch
 
     torch.set_num_threads(config.threads)
-    report = run(args.data, config)
-    print(table(report))
     args.out.parent.mkdir(parents=True, exist_ok=True)
+    partial = args.out.with_name(args.out.name + ".partial")
+    report = run(args.data, config, lambda part: partial.write_text(json.dumps(part, indent=2), encoding="utf-8"))
+    print(table(report))
     args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    partial.unlink(missing_ok=True)
     return 0
 
 
