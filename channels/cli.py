@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from agent.config import AisleConfig, load_config
 from agent.errors import AisleError
+from channels.cli_actions import add_actions_command
 from channels.cli_generate import add_generate_commands
 from channels.cli_training import add_training_commands
 from channels.llm_server import add_llm_serve_command
@@ -63,6 +64,7 @@ def _parser() -> argparse.ArgumentParser:
     add_generate_commands(commands)
     add_training_commands(commands)
     add_llm_serve_command(commands)
+    add_actions_command(commands)
     return parser
 
 
@@ -72,7 +74,8 @@ def _serve(config: AisleConfig, args: argparse.Namespace) -> int:
 
     overrides = {k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None}
     config = dataclasses.replace(config, server=dataclasses.replace(config.server, **overrides))
-    app = build_app(config.server, lambda: open_agent(config))
+    channels_db = config.channels.db or config.data_path / "channels.db"
+    app = build_app(config.server, lambda: open_agent(config), platforms=config.channels, channels_db=channels_db)
     run_server(app, config.server.host, config.server.port)
     return 0
 
