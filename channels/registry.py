@@ -14,7 +14,7 @@ from importlib.metadata import entry_points
 from aiohttp import web
 
 from agent.errors import ConfigError
-from channels import ab, admin, media, rest, webchat
+from channels import ab, admin, events, media, rest, webchat
 from channels import chatwoot, console, messenger, slack, telegram, whatsapp
 from channels.context import ChannelHooks
 
@@ -51,6 +51,7 @@ register_channel(webchat.CHANNEL, webchat.setup)
 register_channel(admin.CHANNEL, admin.setup)
 register_channel(ab.CHANNEL, ab.setup)
 register_channel(media.CHANNEL, media.setup)
+register_channel(events.CHANNEL, events.setup)
 register_channel(telegram.CHANNEL, telegram.setup)
 register_channel(slack.CHANNEL, slack.setup)
 register_channel(whatsapp.CHANNEL, whatsapp.setup)

@@ -30,7 +30,7 @@ from knowledge.catalog_updates import UpdateReport
 from knowledge.product import Product
 
 AgentContext = Callable[[], AbstractAsyncContextManager[AgentLike]]
-DEFAULT_CHANNELS = ("rest", "webchat", "ab", "media")
+DEFAULT_CHANNELS = ("rest", "webchat", "ab", "media", "events")
 
 
 def default_channels(server: ServerConfig, environ: Mapping[str, str] | None = None,

@@ -11,7 +11,7 @@ from knowledge.product import Product
 
 async def test_health_reports_products_and_channels(client):
     response = await client.get("/health")
-    assert await response.json() == {"status": "ok", "products": 8, "channels": ["rest", "webchat", "ab", "media"]}
+    assert await response.json() == {"status": "ok", "products": 8, "channels": ["rest", "webchat", "ab", "media", "events"]}
     assert response.headers["X-Content-Type-Options"] == "nosniff"
 
 
