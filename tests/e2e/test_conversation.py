@@ -125,3 +125,34 @@ async def test_conversation_survives_a_restart(tmp_path):
         assert count == 4
     finally:
         second.stop()
+
+
+def buttons_in(replies):
+    return [b["title"] for r in replies for b in r.get("buttons", [])]
+
+
+async def test_ten_turns_with_refinements_an_order_a_policy_and_a_person(server):
+    """The shopper of the README: search, narrow down, pick, ask, track, read a policy, get a person."""
+    say = lambda text: rest(server, "gina", text)  # noqa: E731 - one conversation, one sender
+    found = products_in(await say("running shoes"))
+    assert found and all(p["product_type"] == "running shoes" for p in found)
+    cheaper = products_in(await say("cheaper"))
+    assert cheaper and max(p["price"] for p in cheaper) < sorted(p["price"] for p in found)[len(found) // 2]
+    blue = products_in(await say("in blue?"))
+    assert blue and all(p["colour"] == "blue" and p["product_type"] == "running shoes" for p in blue)
+    picked = await say(f"the {'second' if len(blue) > 1 else 'first'} one, size 9")
+    assert [p["id"] for p in products_in(picked)] == [blue[min(1, len(blue) - 1)]["id"]]
+    assert "size 9" in texts_in(picked)
+    assert "made of" in texts_in(await say("what is it made of?"))
+    similar = products_in(await say("more like this"))
+    assert similar and picked and all(p["id"] != blue[min(1, len(blue) - 1)]["id"] for p in similar)
+    order = texts_in(await say("where is my last order?"))
+    assert "Order ORD-" in order and "placed" in order
+    assert "shipping.md" in texts_in(await say("how long does shipping take?"))
+    offer = await say("this is useless, get me a person")
+    assert buttons_in(offer) == ["Talk to a person", "No thanks"]
+    assert "colleague" in texts_in(await say("Talk to a person"))
+    with sqlite3.connect(server.data_dir / "aisle.db") as db:
+        state = json.loads(db.execute("SELECT state FROM conversations WHERE id = 'rest:gina'").fetchone()[0])
+    assert state["handoff"]["status"] == "requested" and state["last_search"]["product_type"] == "running shoes"
+    assert len(state["history"]) == 10
