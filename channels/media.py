@@ -131,18 +131,18 @@ async def _read_form(request: web.Request, limit: int, limiter: RateLimiter,
         if not isinstance(part, BodyPartReader):
             raise BadRequest("body", "nested multipart bodies are not supported")
         if part.name == "session_id":
-            session_id = (await part.read(decode=True))[:100].decode("utf-8", "replace").strip()
+            session_id = await _read_text(part, "session_id", 64)
             _check_session(session_id)
             wait = limiter.retry_after(session_id, per_minute)
             if wait:
                 raise _Limited(wait)
         elif part.name == "caption":
-            caption = (await part.read(decode=True))[:2000].decode("utf-8", "replace").strip()
+            caption = await _read_text(part, "caption", 2000)
         elif part.name == "photo" and photo is None:
             photo = Attachment(await _read_limited(part, limit), part.headers.get("Content-Type", ""),
                                part.filename or "")
         else:
-            await part.release()
+            raise BadRequest(part.name or "body", "send one photo with the fields session_id, photo and caption only")
     if not session_id:
         raise BadRequest("session_id", "'session_id' is missing: send it before the photo")
     if photo is None or not photo.data:
@@ -153,6 +153,14 @@ async def _read_form(request: web.Request, limit: int, limiter: RateLimiter,
 def _check_session(session_id: str) -> None:
     if not is_session_id(session_id):
         raise BadRequest("session_id", "'session_id' must be 8-64 letters, digits, '-' or '_'")
+
+
+async def _read_text(part: BodyPartReader, name: str, max_chars: int) -> str:
+    try:
+        raw = await _read_limited(part, max_chars * 4)
+    except UploadTooLarge:
+        raise BadRequest(name, f"'{name}' is too long: the limit is {max_chars} characters") from None
+    return raw.decode("utf-8", "replace").strip()
 
 
 async def _read_limited(part: BodyPartReader, limit: int) -> bytes:

@@ -110,6 +110,8 @@ async def test_uploads_are_rate_limited_per_session(upload_client):
     ({"photo": b"x"}, "session_id"),
     ({"session_id": SESSION}, "photo"),
     ({"session_id": "bad id!", "photo": b"x"}, "session_id"),
+    ({"session_id": "x" * 5000, "photo": b"x"}, "session_id"),
+    ({"session_id": SESSION, "padding": b"x" * 100_000}, "padding"),
 ])
 async def test_incomplete_forms_name_what_is_missing(upload_client, body, field):
     client = await upload_client()
