@@ -83,7 +83,8 @@ class MaskRows(LogitsProcessor):
     def __call__(self, input_ids: torch.LongTensor, scores: torch.FloatTensor) -> torch.FloatTensor:
         scores[:, self.first_invalid:] = float("-inf")
         if self.rows:
-            scores[torch.tensor(self.rows)[:, None], torch.tensor(self.eos)[None, :]] = float("-inf")
+            rows = torch.tensor(self.rows, device=scores.device)[:, None]
+            scores[rows, torch.tensor(self.eos, device=scores.device)[None, :]] = float("-inf")
         return scores
 
 

@@ -104,7 +104,10 @@ class LocalBackend:
                  time.perf_counter() - started)
 
     def with_batching(self, max_batch: int, batch_wait_ms: float) -> LocalBackend:
-        """Another front on the same loaded model, batching differently (benchmarks compare them)."""
+        """Another front on the same loaded model, batching differently (benchmarks compare them).
+
+        The fronts share the weights: load adapters before making fronts (peft changes the layers in place).
+        """
         other = LocalBackend(self.model_name, device=self.device, dtype=self.dtype_name, max_batch=max_batch,
                              batch_wait_ms=batch_wait_ms, timeout_s=self.timeout_s, constrained=self.constrained)
         other.model, other.tokenizer, other.grammars, other.eos_ids = self.model, self.tokenizer, self.grammars, self.eos_ids

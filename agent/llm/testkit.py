@@ -96,3 +96,46 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     raise SystemExit(main())
+
+
+class ScriptedBackend:
+    """An LLM backend that answers from a script, for tests of what uses an LLM (not of the LLM).
+
+    >>> llm = ScriptedBackend(["Two red picks for you.", ToolCall("search", {"colour": "red"})])
+    >>> (await llm.complete(request)).text
+    'Two red picks for you.'
+
+    Each request takes the next entry (the last one repeats): a string is the answer's text, a
+    `ToolCall` a call, an exception is raised. `requests` keeps what was asked.
+    """
+
+    name = "scripted"
+
+    def __init__(self, script: list):
+        self.script = list(script)
+        self.requests: list = []
+
+    async def __aenter__(self) -> ScriptedBackend:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        pass
+
+    async def complete(self, request):
+        from agent.llm.types import Completion, ToolCall
+
+        self.requests.append(request)
+        entry = self.script[min(len(self.requests), len(self.script)) - 1]
+        if isinstance(entry, BaseException):
+            raise entry
+        if isinstance(entry, ToolCall):
+            return Completion(tool_calls=(entry,), finish_reason="tool_calls")
+        return Completion(text=entry, raw=entry)
+
+    async def stream(self, request):
+        from agent.llm.types import Chunk
+
+        completion = await self.complete(request)
+        for word in completion.text.split(" "):
+            yield Chunk(word + " ")
+        yield Chunk("", completion.tool_calls, completion.finish_reason, completion)

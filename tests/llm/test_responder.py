@@ -5,6 +5,8 @@ import pytest
 from agent.llm.grounding import ungrounded
 from agent.llm.openai import OpenAIBackend
 from agent.llm.responder import LLMResponder, PhrasedSkill
+from agent.llm.testkit import ScriptedBackend
+from agent.llm.types import LLMTimeout
 from knowledge.product import Product
 from skills.base import SkillContext, SkillResult
 from tests.llm.fake_llm import answer, scripted_server
@@ -55,7 +57,7 @@ async def test_a_reply_stating_an_unreturned_price_is_replaced_by_the_skills_own
     assert "Trail Runner" in facts and "79.0" in facts and "Harbor Loafer" not in facts  # only what was returned
 
 
-async def test_a_grounded_wording_reaches_the_shopper_through_the_skill(aiohttp_server):
+async def test_a_grounded_wording_reaches_the_shopper_and_anything_else_keeps_the_skills_text():
     class TwoSneakers:
         name, description, Input = "search", "Find products.", dict
 
@@ -63,7 +65,9 @@ async def test_a_grounded_wording_reaches_the_shopper_through_the_skill(aiohttp_
             return RESULT
 
     wording = "Two red picks for you: the Trail Runner ($79) and the Court Classic ($64.50)."
-    async with await responder_answering(aiohttp_server, wording, []) as llm:
-        skill = PhrasedSkill(TwoSneakers(), LLMResponder(llm, TITLES, BRANDS))
-        shown = await skill.run({}, SkillContext("rest:ann", "red sneakers under 80"))
-    assert shown.text == wording and shown.products == RESULT.products and skill.name == "search"
+    llm = ScriptedBackend([wording, LLMTimeout("slow"), "The Trail Runner, now only $49!"])
+    skill = PhrasedSkill(TwoSneakers(), LLMResponder(llm, TITLES, BRANDS))
+    shown = [await skill.run({}, SkillContext("rest:ann", "red sneakers under 80")) for _ in range(3)]
+    assert [s.text for s in shown] == [wording, RESULT.text, RESULT.text]  # worded, too slow, ungrounded
+    assert all(s.products == RESULT.products for s in shown) and skill.name == "search"
+    assert skill.responder.stats == {"phrased": 1, "error": 1, "ungrounded": 1}
