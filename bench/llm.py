@@ -70,7 +70,7 @@ async def run_model(path: Path, label: str, device: str, dtype: str, queries: li
     modes = {"off": loaded.with_batching(1, 0), "on": loaded.with_batching(args.max_batch, args.wait_ms)}
     rows = []
     for concurrency in CONCURRENCY:
-        turns = max(2, math.ceil(args.requests / concurrency))
+        turns = max(1, math.ceil(args.requests / concurrency))
         for batching, backend in modes.items():
             async with backend:
                 await run_cell(backend, queries, min(concurrency, 4), 1, 4)  # warm-up, untimed
