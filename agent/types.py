@@ -17,6 +17,8 @@ class UserMessage:
     `attachments` carry files the shopper sent (a photo: its bytes and the platform's content type;
     the agent checks them itself). `interim`, where the channel can push messages before the answer
     (the widget's WebSocket), shows progress such as "working on it, about 10 s".
+    `stream`, where the channel can show a reply as it is written (the widget), takes the text of
+    the answer piece by piece before the answer itself is returned; channels that cannot leave it None.
     """
 
     sender_id: str
@@ -25,6 +27,7 @@ class UserMessage:
     metadata: dict[str, Any] = field(default_factory=dict)
     attachments: tuple[Attachment, ...] = ()
     interim: Callable[[BotMessage], Awaitable[None]] | None = field(default=None, compare=False, repr=False)
+    stream: Callable[[str], Awaitable[None]] | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)

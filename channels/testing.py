@@ -104,6 +104,7 @@ class FakeAgent:
         self.store = SQLiteStore.open(":memory:")
         self.desk: Any = _SilentDesk()
         self.received: list[UserMessage] = []
+        self.streams = False  # True: answers are streamed word by word where the channel can show that
 
     @property
     def product_count(self) -> int:
@@ -145,6 +146,9 @@ class FakeAgent:
             replies = [BotMessage(text=HANDOFF_ACCEPTED)]
         else:
             replies = [self._answer(msg.text)]
+        if self.streams and msg.stream is not None:  # like an LLM writing its answer, a few words at a time
+            for piece in re.findall(r"\S+\s*", replies[0].text):
+                await msg.stream(piece)
         for reply in replies:
             suggestions = [{"title": q.title, "payload": q.payload} for q in reply.quick_replies]
             await self.store.append(cid, "bot", reply.text, {"products": [p.id for p in reply.products],

@@ -13,7 +13,9 @@ Server to client, as JSON text frames:
 - `{"type": "typing"}` before the agent runs, then `{"type": "bot", "id", "messages": [widget message]}`
   (see `channels.rendering.widget_message`), or `{"type": "idle"}` when a colleague holds the
   conversation and the assistant stays silent. A slow skill may send `{"type": "interim", "messages":
-  [...]}` first ("working on it, about 10 s"); the typing indicator stays until the answer.
+  [...]}` first ("working on it, about 10 s"); the typing indicator stays until the answer. Where
+  the agent writes its answer piece by piece (`UserMessage.stream`), `{"type": "delta", "text"}`
+  frames carry the pieces; the `bot` frame that follows is the whole answer and replaces them.
 - Outside a turn (`channels.postboxes`): a colleague's `{"type": "bot", "id", "messages", "author"}` and
   `{"type": "handoff", "id", "status": "waiting"|"active"|"returned", "position"?, "agent"?, "after_hours"?}`.
 - `{"type": "error", "message", "field"?}` for a bad frame or a failed turn; the socket stays open.
@@ -164,7 +166,7 @@ class WebchatSocket:
             return session_id
         await _send(ws, {"type": "typing"})
         try:
-            replies = await self.hooks.on_message(dataclasses.replace(message, interim=_interim(ws)))
+            replies = await self.hooks.on_message(dataclasses.replace(message, interim=_interim(ws), stream=_stream(ws)))
         except Exception:
             log.exception("the agent failed to answer (conversation %s:%s)", CHANNEL, message.sender_id)
             await _send(ws, _error(SORRY))
@@ -203,6 +205,13 @@ def _interim(ws: web.WebSocketResponse):
         await _send(ws, {"type": "interim", "messages": widget_messages([message])})
 
     return interim
+
+
+def _stream(ws: web.WebSocketResponse):
+    async def stream(text: str) -> None:
+        await _send(ws, {"type": "delta", "text": text})
+
+    return stream
 
 
 def _error(message: str, field: str | None = None) -> dict[str, Any]:

@@ -97,3 +97,16 @@ async def test_thumbs_up_and_down_are_saved_for_the_shoppers_own_answers(client)
     error = await _receive(other)
     assert error["type"] == "error" and "no such answer" in error["message"]
     await ws.close(), await other.close()
+
+
+async def test_a_streamed_answer_arrives_in_pieces_then_whole(client, fake_agent):
+    fake_agent.streams = True
+    ws, _ = await _open(client)
+    await ws.send_json({"type": "message", "text": "show me boots"})
+    assert (await _receive(ws))["type"] == "typing"
+    pieces = []
+    while (frame := await _receive(ws))["type"] == "delta":
+        pieces.append(frame["text"])
+    assert len(pieces) > 3 and "".join(pieces) == frame["messages"][0]["text"]
+    assert frame["type"] == "bot" and len(frame["messages"][0]["products"]) == 2
+    await ws.close()

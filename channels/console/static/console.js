@@ -210,7 +210,8 @@
 
   async function boot() {
     const response = await fetch("console/me").catch(() => null);
-    const signedIn = Boolean(response && response.ok);
+    const me = response && response.ok ? await response.json().catch(() => ({})) : {};
+    const signedIn = Boolean(me.agent);
     byId("signin").hidden = signedIn;
     byId("app").hidden = !signedIn;
     if (signedIn) connect();

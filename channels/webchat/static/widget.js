@@ -14,6 +14,7 @@
   let socket = null;
   let sessionId = readSession();
   let retries = 0;
+  let lastId = 0;  // the newest numbered frame seen: a dropped connection resumes after it
   const outbox = [];
 
   function readSession() {
@@ -150,11 +151,99 @@
     statusLine.textContent = text;
   }
 
+  // -- live frames: streamed answers, thumbs up/down, a colleague joining ----------------------
+
+  let streaming = null;  // the bubble an answer is being written into
+  let handoffLine = "";  // the status line while a colleague is asked for or holds the chat
+
+  function sendFrame(frame) {
+    if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(frame));
+  }
+
+  function addDelta(text) {
+    if (!streaming) {
+      showTyping(false);
+      streaming = el("li", "message bot streaming");
+      streaming.setAttribute("aria-hidden", "true");  // screen readers hear the finished answer once
+      streaming.append(el("p", "bubble", ""));
+      list.append(streaming);
+    }
+    streaming.firstChild.textContent += text;
+    scroller.scrollTop = scroller.scrollHeight;
+  }
+
+  function endStream() {
+    if (streaming) streaming.remove();
+    streaming = null;
+  }
+
+  function decorateAnswer(frame) {
+    const item = list.lastElementChild;
+    if (!item || !item.classList.contains("bot")) return;
+    if (frame.author) {
+      item.classList.add("agent");
+      item.prepend(el("p", "author", `${frame.author} · customer service`));
+      return;
+    }
+    if (typeof frame.id !== "number") return;
+    const group = el("div", "rating");
+    group.setAttribute("role", "group");
+    group.setAttribute("aria-label", "Was this answer helpful?");
+    group.dataset.messageId = String(frame.id);
+    for (const [rating, label, symbol] of [["up", "This answer helped", "👍"], ["down", "This answer did not help", "👎"]]) {
+      const button = el("button", `rate rate-${rating}`, symbol);
+      button.type = "button";
+      button.setAttribute("aria-label", label);
+      button.setAttribute("aria-pressed", "false");
+      button.addEventListener("click", () => {
+        const again = button.getAttribute("aria-pressed") === "true";
+        sendFrame({ type: "feedback", message_id: frame.id, rating: again ? null : rating });
+      });
+      group.append(button);
+    }
+    item.append(group);
+  }
+
+  function showRating(frame) {
+    const group = list.querySelector(`.rating[data-message-id="${Number(frame.message_id)}"]`);
+    if (!group) return;
+    group.querySelectorAll(".rate").forEach((button) => {
+      button.setAttribute("aria-pressed", String(button.classList.contains(`rate-${frame.rating}`)));
+    });
+  }
+
+  function showHandoff(frame) {
+    const avatar = document.querySelector(".chat-header .avatar");
+    document.querySelector(".chat").dataset.handoff = frame.status;
+    if (frame.status === "waiting") {
+      handoffLine = frame.after_hours ? "our team is away · leave a message"
+        : `waiting for a colleague${frame.position ? ` · #${frame.position} in the queue` : ""}`;
+    } else if (frame.status === "active") {
+      handoffLine = `${frame.agent || "A colleague"} from our team is here`;
+      if (avatar) avatar.textContent = (frame.agent || "A").slice(0, 1).toUpperCase();
+    } else {
+      handoffLine = "";
+      if (avatar) avatar.textContent = "A";
+    }
+    setStatus(handoffLine || "online");
+  }
+
+  function onLiveFrame(frame) {
+    if (typeof frame.id === "number") lastId = Math.max(lastId, frame.id);
+    if (frame.type === "delta") addDelta(frame.text || "");
+    else if (frame.type === "idle") showTyping(false);
+    else if (frame.type === "feedback") showRating(frame);
+    else if (frame.type === "handoff") showHandoff(frame);
+    else return false;
+    return true;
+  }
+
   // -- the socket ------------------------------------------------------------------------------
 
   function onFrame(raw) {
     let frame;
     try { frame = JSON.parse(raw); } catch { return; }
+    if (onLiveFrame(frame)) return;
     if (frame.type === "session") {
       sessionId = frame.session_id;
       saveSession(sessionId);
@@ -162,6 +251,7 @@
       loadPromo();
     } else if (frame.type === "history") {
       renderHistory(frame.messages || []);
+      lastId = Math.max(lastId, frame.last_id || 0);
     } else if (frame.type === "typing") {
       showTyping(true);
     } else if (frame.type === "interim") {
@@ -170,7 +260,9 @@
       showTyping(true);
     } else if (frame.type === "bot") {
       showTyping(false);
+      endStream();
       (frame.messages || []).forEach(addBot);
+      decorateAnswer(frame);
     } else if (frame.type === "error") {
       showTyping(false);
       addNotice(frame.message || "Something went wrong.");
@@ -181,10 +273,11 @@
     const url = new URL("webchat/ws", location.href);
     url.protocol = location.protocol === "https:" ? "wss:" : "ws:";
     if (sessionId) url.searchParams.set("session_id", sessionId);
+    if (sessionId && lastId) url.searchParams.set("after", String(lastId));
     socket = new WebSocket(url);
     socket.addEventListener("open", () => {
       retries = 0;
-      setStatus("online");
+      setStatus(handoffLine || "online");
       while (outbox.length) socket.send(outbox.shift());
     });
     socket.addEventListener("message", (event) => onFrame(event.data));

@@ -1,0 +1,91 @@
+"""A shopper in the widget and a colleague in the agent console, two real browser sessions in
+headless Chromium: a streamed answer rated, a handoff round trip, and the assistant back again."""
+from __future__ import annotations
+
+import pytest
+
+from agent.config import ServerConfig
+from channels.server import build_app
+from channels.testing import serving
+from tests.browser import chromium_launch_options
+
+playwright_api = pytest.importorskip("playwright.async_api")
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+TOKEN = "console-browser-token"
+
+
+@pytest.fixture
+async def two_browsers():
+    async with playwright_api.async_playwright() as playwright:
+        browser = await playwright.chromium.launch(**chromium_launch_options())
+        pages, problems = [], []
+        for _ in range(2):  # separate contexts: separate cookies and storage, like two people
+            context = await browser.new_context(viewport={"width": 1100, "height": 800})
+            page = await context.new_page()
+            page.on("pageerror", lambda error: problems.append(str(error)))
+            page.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
+            page.on("response", lambda r: problems.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+            pages.append(page)
+        yield pages, problems
+        await browser.close()
+
+
+async def test_a_colleague_takes_over_answers_in_the_widget_and_hands_back(aiohttp_server, fake_agent, monkeypatch,
+                                                                          two_browsers):
+    monkeypatch.setenv("AISLE_CONSOLE_TOKEN", TOKEN)
+    fake_agent.streams = True
+    server = await aiohttp_server(build_app(ServerConfig(), serving(fake_agent)))
+    (shopper, colleague), problems = two_browsers
+    expect = playwright_api.expect
+
+    await shopper.goto(str(server.make_url("/")))
+    await expect(shopper.locator("#status")).to_have_text("online")
+    box = shopper.get_by_label("Message the shop assistant")
+    await box.fill("show me boots")
+    await box.press("Enter")
+    await expect(shopper.locator(".message.bot .card")).to_have_count(2)
+    await expect(shopper.locator(".streaming")).to_have_count(0)  # the streamed bubble became the answer
+    helped = shopper.get_by_role("button", name="This answer helped")
+    await helped.click()
+    await expect(helped).to_have_attribute("aria-pressed", "true")
+
+    await shopper.get_by_role("button", name="Talk to a person").last.click()
+    await expect(shopper.locator("#status")).to_have_text("waiting for a colleague · #1 in the queue")
+    await expect(shopper.get_by_text("You're next in line.", exact=False)).to_be_visible()
+
+    await colleague.goto(str(server.make_url("/console")))
+    await colleague.get_by_label("Your name, as shoppers will see it").fill("Sam")
+    await colleague.get_by_label("Team token").fill(TOKEN)
+    await colleague.get_by_role("button", name="Sign in").click()
+    ticket = colleague.locator(".ticket-button")
+    await expect(ticket).to_contain_text("Web chat")
+    await expect(ticket).to_contain_text("#1 · waiting")
+    await ticket.click()
+    transcript = colleague.locator("#transcript")
+    await expect(transcript).to_contain_text("show me boots")
+    await expect(transcript).to_contain_text("2. Heritage Leather Boot · USD 129.00")
+    await colleague.get_by_role("button", name="Take over").click()
+
+    await expect(shopper.locator("#status")).to_have_text("Sam from our team is here")
+    await expect(shopper.get_by_text("Sam from our team has joined the conversation.")).to_be_visible()
+    await box.fill("my boots are too big")
+    await box.press("Enter")
+    await expect(transcript).to_contain_text("my boots are too big")
+    await colleague.get_by_role("button", name="Is there anything else I can help you with?").click()
+    await expect(colleague.get_by_label("Reply to the shopper")).to_have_value("Is there anything else I can help you with?")
+    await colleague.get_by_label("Reply to the shopper").fill("Sorry about that! I'll send a smaller pair today.")
+    await colleague.get_by_role("button", name="Send", exact=True).click()
+    agent_message = shopper.locator(".message.agent")
+    await expect(agent_message).to_contain_text("Sam · customer service")
+    await expect(agent_message).to_contain_text("I'll send a smaller pair today.")
+
+    await colleague.get_by_role("button", name="Return to bot").click()
+    await expect(colleague.get_by_text("Nobody is waiting.")).to_be_visible()
+    await expect(shopper.locator("#status")).to_have_text("online")
+    await expect(shopper.get_by_text("You're back with the shop assistant", exact=False)).to_be_visible()
+    await box.fill("red sneakers under 80")
+    await box.press("Enter")
+    await expect(shopper.locator(".message.bot .cards")).to_have_count(2)
+    assert [m.text for m in fake_agent.received][-2:] == ["my boots are too big", "red sneakers under 80"]
+    assert problems == [], problems
