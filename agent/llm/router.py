@@ -64,32 +64,32 @@ class LLMRouter:
         self.fallback.lexicon = value
 
     def understand(self, text: str) -> Any:
-        """Blocking, for the turn loop's worker thread; runs the LLM call on the backend's loop."""
-        return self._on_loop(self.aunderstand(text))
+        """Blocking, for the turn loop's worker thread: the embedding router runs right here, the LLM
+        request on the backend's loop (so no second worker thread is needed: many conversations at
+        once cannot exhaust the thread pool)."""
+        understanding = self.fallback.understand(text)
+        if self._fast(understanding.intent, understanding.confidence):
+            return understanding
+        return _understood(understanding, self._on_loop(self._ask(text, ())))
 
     def decide(self, text: str) -> Decision:
-        return self._on_loop(self.adecide(text))
+        decision = self.fallback.decide(text)
+        if self._fast(decision.intent, decision.confidence):
+            return decision
+        return _decided(decision, self._on_loop(self._ask(text, ())))
 
-    # the LLM path ----------------------------------------------------------------------------------
+    # the same from coroutines ---------------------------------------------------------------------
     async def aunderstand(self, text: str, history: Sequence[dict] = ()) -> Any:
         understanding = await asyncio.to_thread(self.fallback.understand, text)
         if self._fast(understanding.intent, understanding.confidence):
             return understanding
-        call = await self._ask(text, history)
-        if call is None:
-            return understanding
-        entities = {**understanding.entities.values,
-                    **{k: v for k, v in call.arguments.items() if k in ENTITY_NAMES}}
-        return understanding.as_intent(intent_of(call, understanding.intent), entities)
+        return _understood(understanding, await self._ask(text, history))
 
     async def adecide(self, text: str, history: Sequence[dict] = ()) -> Decision:
         decision = await asyncio.to_thread(self.fallback.decide, text)
         if self._fast(decision.intent, decision.confidence):
             return decision
-        call = await self._ask(text, history)
-        if call is None:
-            return decision
-        return Decision(intent_of(call, decision.intent), call.name, call.arguments, 1.0)
+        return _decided(decision, await self._ask(text, history))
 
     def _fast(self, intent: str, confidence: float) -> bool:
         fast = intent != "out_of_scope" and confidence >= self.fast_path_confidence
@@ -130,6 +130,20 @@ class LLMRouter:
             coroutine.close()
             raise RuntimeError("understand() would block the event loop; await aunderstand() there")
         return asyncio.run_coroutine_threadsafe(coroutine, loop).result()
+
+
+def _understood(understanding: Any, call: ToolCall | None) -> Any:
+    """The router's reading, with the LLM's skill as the intent and its arguments among the entities."""
+    if call is None:
+        return understanding
+    entities = {**understanding.entities.values, **{k: v for k, v in call.arguments.items() if k in ENTITY_NAMES}}
+    return understanding.as_intent(intent_of(call, understanding.intent), entities)
+
+
+def _decided(decision: Decision, call: ToolCall | None) -> Decision:
+    if call is None:
+        return decision
+    return Decision(intent_of(call, decision.intent), call.name, call.arguments, 1.0)
 
 
 def _running_loop() -> asyncio.AbstractEventLoop | None:
