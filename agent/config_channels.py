@@ -103,7 +103,7 @@ class ConsoleConfig:
 
 @dataclass(frozen=True)
 class ChannelsConfig:
-    enabled: tuple[str, ...] = ()  # messaging platforms to serve: telegram, slack, whatsapp, messenger, chatwoot
+    enabled: tuple[str, ...] = ()  # channels to serve: telegram, slack, whatsapp, messenger, chatwoot, plug-ins
     public_base_url: str = ""  # Aisle's public address; platforms fetch product images from it
     db: str = ""  # delivery log and widget outbox; empty: data_dir/channels.db
     outbound: OutboundConfig = OutboundConfig()
@@ -115,10 +115,7 @@ class ChannelsConfig:
     handoff: HandoffConfig = HandoffConfig()
     console: ConsoleConfig = ConsoleConfig()
 
-    def __post_init__(self) -> None:
-        for name in self.enabled:
-            if name not in PLATFORMS:
-                raise ConfigError(f"channels.enabled: {name!r} is not a platform: choose from {', '.join(PLATFORMS)}")
+    def __post_init__(self) -> None:  # unknown names are refused by the channel registry, which knows plug-ins
         if "chatwoot" in self.enabled and not self.chatwoot.base_url:
             raise ConfigError("channels.chatwoot.base_url is empty: the chatwoot channel needs your Chatwoot's address")
         if "whatsapp" in self.enabled and not self.whatsapp.phone_number_id:
