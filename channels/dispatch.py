@@ -14,12 +14,13 @@ import logging
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
 
-from agent.types import BotMessage, OnMessage, UserMessage
+from agent.types import Attachment, BotMessage, OnMessage, UserMessage
 from channels.outbound import PlatformError
 
 log = logging.getLogger(__name__)
 
 SORRY = "Sorry, something went wrong on our side. Please try again in a moment."
+PHOTO_FAILED = "Sorry, I couldn't fetch your photo. Could you send it again?"
 Send = Callable[[list[BotMessage]], Awaitable[None]]
 
 
@@ -53,6 +54,16 @@ class Dispatcher:
                 await send(replies)
         if not self._order[cid].locked():
             self._order.pop(cid, None)
+
+    @staticmethod
+    async def fetch_photo(fetch: Awaitable[Attachment], send: Send, cid: str) -> Attachment | None:
+        """The shopper's photo from the platform; when it cannot be fetched, they are told and None returned."""
+        try:
+            return await fetch
+        except PlatformError as exc:
+            log.warning("could not fetch a photo (conversation %s): %s", cid, exc)
+            await send([BotMessage(text=PHOTO_FAILED)])
+            return None
 
     @staticmethod
     async def _logged(work: Awaitable[None], name: str) -> None:

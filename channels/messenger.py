@@ -104,14 +104,22 @@ class Messenger:
                 self.services.dispatcher.spawn(self._answer(parsed), f"{CHANNEL}:{parsed['sender']}")
 
     async def _answer(self, parsed: dict[str, Any]) -> None:
+        send = lambda replies: self.deliver(parsed["sender"], replies)  # noqa: E731
         attachments: tuple[Attachment, ...] = ()
         if parsed.get("image"):
-            data, content_type = await self.graph.download(parsed["image"], MAX_FILE_BYTES, authorised=False)
-            attachments = (Attachment(data, content_type),)
+            photo = await self.services.dispatcher.fetch_photo(self.photo(parsed["image"]), send,
+                                                               f"{CHANNEL}:{parsed['sender']}")
+            if photo is None:
+                return
+            attachments = (photo,)
         if not parsed["text"].strip() and not attachments:
             return
         message = UserMessage(sender_id=parsed["sender"], text=parsed["text"], channel=CHANNEL, attachments=attachments)
-        await self.services.dispatcher.turn(message, lambda replies: self.deliver(parsed["sender"], replies))
+        await self.services.dispatcher.turn(message, send)
+
+    async def photo(self, url: str) -> Attachment:
+        data, content_type = await self.graph.download(url, MAX_FILE_BYTES, authorised=False)
+        return Attachment(data, content_type)
 
 
 def setup(app: web.Application, hooks: ChannelHooks) -> None:

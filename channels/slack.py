@@ -197,6 +197,12 @@ def _pressed(payload: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 async def _answer(api: SlackApi, services: ChannelServices, parsed: dict[str, Any]) -> None:
-    attachments = tuple([await api.photo(f) for f in parsed["files"]])
+    send = lambda replies: api.deliver(parsed["sender"], replies)  # noqa: E731
+    attachments: tuple[Attachment, ...] = ()
+    if parsed["files"]:
+        photo = await services.dispatcher.fetch_photo(api.photo(parsed["files"][0]), send, f"{CHANNEL}:{parsed['sender']}")
+        if photo is None:
+            return
+        attachments = (photo,)
     message = UserMessage(sender_id=parsed["sender"], text=parsed["text"], channel=CHANNEL, attachments=attachments)
-    await services.dispatcher.turn(message, lambda replies: api.deliver(parsed["sender"], replies))
+    await services.dispatcher.turn(message, send)

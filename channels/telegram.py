@@ -98,11 +98,11 @@ class TelegramApi:
         data = payload if len(payload.encode("utf-8")) <= MAX_CALLBACK_BYTES else "k:" + await self.services.db.stash(payload)
         return {"text": truncate(title, 64), "callback_data": data}
 
-    async def photo(self, file_id: str) -> bytes:
+    async def photo(self, file_id: str, mime: str) -> Attachment:
         found = await self.call("getFile", {"file_id": file_id})
         path = (found.get("result") or {}).get("file_path", "") if isinstance(found, dict) else ""
         data, _ = await self.services.outbound.download(CHANNEL, f"{self.files}/{path}", MAX_FILE_BYTES)
-        return data
+        return Attachment(data, mime)
 
 
 def parse_update(update: dict[str, Any]) -> dict[str, Any] | None:
@@ -151,8 +151,13 @@ async def _answer(api: TelegramApi, services: ChannelServices, parsed: dict[str,
         await api.call("answerCallbackQuery", {"callback_query_id": parsed["callback"]})
         if text.startswith("k:"):
             text = await services.db.unstash(text[2:]) or ""
-    attachments = ()
+    send = lambda replies: api.deliver(chat, replies)  # noqa: E731
+    attachments: tuple[Attachment, ...] = ()
     if parsed.get("photo"):
-        attachments = (Attachment(await api.photo(parsed["photo"]), parsed["mime"]),)
+        photo = await services.dispatcher.fetch_photo(api.photo(parsed["photo"], parsed["mime"]), send,
+                                                      f"{CHANNEL}:{chat}")
+        if photo is None:
+            return
+        attachments = (photo,)
     message = UserMessage(sender_id=chat, text=text, channel=CHANNEL, attachments=attachments)
-    await services.dispatcher.turn(message, lambda replies: api.deliver(chat, replies))
+    await services.dispatcher.turn(message, send)

@@ -117,11 +117,18 @@ class WhatsApp:
                 self.services.dispatcher.spawn(self._answer(parsed), f"{CHANNEL}:{parsed['sender']}")
 
     async def _answer(self, parsed: dict[str, Any]) -> None:
-        attachments = (await self.photo(parsed["media"], parsed.get("mime") or ""),) if parsed.get("media") else ()
+        send = lambda replies: self.deliver(parsed["sender"], replies)  # noqa: E731
+        attachments: tuple[Attachment, ...] = ()
+        if parsed.get("media"):
+            photo = await self.services.dispatcher.fetch_photo(self.photo(parsed["media"], parsed.get("mime") or ""),
+                                                               send, f"{CHANNEL}:{parsed['sender']}")
+            if photo is None:
+                return
+            attachments = (photo,)
         if not parsed["text"].strip() and not attachments:
             return
         message = UserMessage(sender_id=parsed["sender"], text=parsed["text"], channel=CHANNEL, attachments=attachments)
-        await self.services.dispatcher.turn(message, lambda replies: self.deliver(parsed["sender"], replies))
+        await self.services.dispatcher.turn(message, send)
 
 
 def setup(app: web.Application, hooks: ChannelHooks) -> None:

@@ -44,23 +44,7 @@ def setup(app: web.Application, hooks: ChannelHooks) -> None:
         return web.FileResponse(STATIC_DIR / "console.html", headers=headers)
 
     async def login(request: web.Request) -> web.Response:
-        wait = attempts.retry_after(request.remote or "?", LOGINS_PER_MINUTE)
-        if wait:
-            response = json_error(429, "too many sign-in attempts: wait a minute")
-            response.headers["Retry-After"] = str(max(1, round(wait)))
-            return response
-        if request.content_type != "application/json":
-            raise BadRequest("body", "send the token and your name as JSON")
-        body = parse_json_object(await request.read())
-        name = clean_name(body.get("name"))
-        if not name:
-            raise BadRequest("name", "'name' is missing: the name shoppers will see, e.g. Sam")
-        session_id = sessions.sign_in(str(body.get("token") or ""), name)
-        if session_id is None:
-            return json_error(401, "that token is not valid")
-        response = web.Response(status=204)
-        sessions.set_cookie(request, response, session_id)
-        return response
+        return await _sign_in(request, sessions, attempts)
 
     async def me(request: web.Request) -> web.Response:
         return web.json_response({"agent": sessions.from_request(request)})  # null: not signed in
@@ -85,6 +69,26 @@ def setup(app: web.Application, hooks: ChannelHooks) -> None:
     app.router.add_post("/console/logout", logout)
     app.router.add_get("/console/ws", socket)
     app.router.add_static("/console/static/", STATIC_DIR)
+
+
+async def _sign_in(request: web.Request, sessions: ConsoleSessions, attempts: RateLimiter) -> web.Response:
+    wait = attempts.retry_after(request.remote or "?", LOGINS_PER_MINUTE)
+    if wait:
+        response = json_error(429, "too many sign-in attempts: wait a minute")
+        response.headers["Retry-After"] = str(max(1, round(wait)))
+        return response
+    if request.content_type != "application/json":
+        raise BadRequest("body", "send the token and your name as JSON")
+    body = parse_json_object(await request.read())
+    name = clean_name(body.get("name"))
+    if not name:
+        raise BadRequest("name", "'name' is missing: the name shoppers will see, e.g. Sam")
+    session_id = sessions.sign_in(str(body.get("token") or ""), name)
+    if session_id is None:
+        return json_error(401, "that token is not valid")
+    response = web.Response(status=204)
+    sessions.set_cookie(request, response, session_id)
+    return response
 
 
 def _same_origin(request: web.Request) -> bool:

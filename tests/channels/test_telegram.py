@@ -118,3 +118,11 @@ class TestTelegramContract(ChannelContract):
         delivery = Delivery.json("/webhooks/telegram", {"update_id": 31, "edited_message": {"chat": {"id": 1}}})
         assert (await self.post(channel_client, delivery)).status == 200
         assert await platform.settle() == [] and fake_agent.received == []
+
+    async def test_a_photo_that_cannot_be_fetched_is_asked_for_again(self, channel_client, platform, fake_agent):
+        platform.fail_next("/getFile", 400, body={"ok": False, "error_code": 400, "description": "file is too big"})
+        delivery = Delivery.json("/webhooks/telegram", {"update_id": 778, "message": {
+            "message_id": 10, "chat": {"id": int(CHAT)}, "photo": [{"file_id": "huge", "width": 9000, "height": 9000}]}})
+        assert (await self.post(channel_client, delivery)).status == 200
+        await self.said(platform, "couldn't fetch your photo")
+        assert fake_agent.received == []
