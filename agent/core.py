@@ -22,6 +22,7 @@ from agent.awaiting import turn_text
 from agent.dialog import DialogPolicy
 from agent.handoff import HandoffDesk, StoreHandoffDesk
 from agent.nlu.router import EmbeddingRouter
+from agent.observe import TurnMetrics, now
 from agent.responder import message_payload, respond
 from agent.state import DialogState
 from agent.store import ConversationStore
@@ -65,9 +66,14 @@ class Agent:
         self.media_root = media_root
         self._locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._catalog_lock = threading.Lock()
+        self.metrics = TurnMetrics()  # served at /metrics
 
     async def handle(self, message: UserMessage) -> list[BotMessage]:
         cid = conversation_id(message.channel, message.sender_id)
+        with self.metrics.turn(cid):
+            return await self._handle(cid, message)
+
+    async def _handle(self, cid: str, message: UserMessage) -> list[BotMessage]:
         async with self._locks[cid]:
             state = DialogState.from_dict(await self.store.load_state(cid))
             await self.store.append(cid, "user", turn_text(message))
@@ -83,6 +89,7 @@ class Agent:
 
     async def _turn(self, cid: str, message: UserMessage, state: DialogState) -> SkillResult:
         """Understand, decide, act; the dialog policy keeps the state and may offer a person."""
+        started = now()
         understanding = await asyncio.to_thread(self.router.understand, message.text)
         plan = self.dialog.plan(understanding, state, photo=bool(message.attachments))
         self.dialog.prepare(plan, state)
@@ -92,8 +99,10 @@ class Agent:
             result, error = await self._act(cid, plan.decision, plan.text or message.text, state.to_dict(),
                                             role_of(message), message)
         result = self.dialog.conclude(understanding, plan, result, state, error)
-        if state.handoff and state.handoff != before and state.handoff.get("status") == "requested":
+        handoff = bool(state.handoff and state.handoff != before and state.handoff.get("status") == "requested")
+        if handoff:
             await self.desk.request(cid, state.handoff, state)
+        self.metrics.observe(plan.decision.intent, plan.decision.skill, now() - started, error=error, handoff=handoff)
         return result
 
     async def _act(self, cid: str, decision: Decision, text: str, state: dict[str, Any],

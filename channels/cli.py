@@ -15,6 +15,7 @@ from channels.cli_actions import add_actions_command
 from channels.cli_generate import add_generate_commands
 from channels.cli_training import add_training_commands
 from channels.llm_server import add_llm_serve_command
+from channels.observability import configure_logging
 
 if TYPE_CHECKING:
     from knowledge.catalog_index import CatalogIndex
@@ -25,8 +26,7 @@ log = logging.getLogger("aisle")
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging(logging.DEBUG if args.verbose else logging.INFO, args.log_format)
     logging.getLogger("faiss").setLevel(logging.WARNING)  # its CPU-feature probing is not news
     try:
         config = load_config(args.config)
@@ -43,6 +43,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--config", default=os.environ.get("AISLE_CONFIG", "aisle.yml"),
                         help="configuration file (default: aisle.yml; absent means defaults)")
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    parser.add_argument("--log-format", choices=("text", "json"), default=os.environ.get("AISLE_LOG_FORMAT", "text"),
+                        help="log lines as text or one JSON object each (default: text); personal data is redacted")
     commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
 
     serve = commands.add_parser("serve", help="serve the web widget, REST and WebSocket channels")

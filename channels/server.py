@@ -20,7 +20,7 @@ from aiohttp.abc import AbstractAccessLogger
 from agent.config import ServerConfig
 from agent.config_channels import ChannelsConfig
 from agent.types import BotMessage, OnMessage, UserMessage
-from channels import site
+from channels import observability, site
 from channels.context import (AGENT, CHANNEL_NAMES, SERVER_CONFIG, SERVICES, AgentLike, CatalogUpdate, ChannelHooks,
                               Transcript)
 from channels.middleware import add_security_headers, cors_middleware, error_middleware
@@ -71,6 +71,7 @@ def build_app(
     for name in channels:
         channel_setup(name)(app, hooks)
     site.setup(app)
+    observability.setup(app)
     app.router.add_get("/health", health)
     return app
 

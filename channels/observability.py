@@ -1,0 +1,88 @@
+"""`GET /metrics` for Prometheus, and log lines as JSON with personal data taken out.
+
+`aisle --log-format json serve` (or `AISLE_LOG_FORMAT=json`) writes one JSON object per line:
+`{"ts", "level", "logger", "message", "conversation"?, "exc"?}`. Whatever the format, e-mail addresses,
+phone numbers and card numbers in a message or a traceback are replaced by `[email]`, `[phone]`,
+`[card]` before the line is written.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+
+from aiohttp import web
+
+from agent.observe import CONTENT_TYPE, CONVERSATION
+from channels.context import AGENT, SERVICES
+
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+CARD = re.compile(r"(?<![\w-])\d(?:[ -]?\d){12,18}(?![\w-])")
+PHONE = re.compile(r"(?<![\w])(?:\+|00)?\(?\d{1,4}\)?(?:[ .-]?\(?\d{2,4}\)?){2,5}(?![\w])")
+
+
+def _luhn(digits: str) -> bool:
+    total = 0
+    for n, char in enumerate(reversed(digits)):
+        value = int(char) * (2 if n % 2 else 1)
+        total += value - 9 if value > 9 else value
+    return total % 10 == 0
+
+
+def _card(match: re.Match[str]) -> str:
+    digits = re.sub(r"\D", "", match.group())
+    return "[card]" if _luhn(digits) else match.group()
+
+
+def _phone(match: re.Match[str]) -> str:
+    return "[phone]" if 7 <= len(re.sub(r"\D", "", match.group())) <= 15 else match.group()
+
+
+def redact(text: str) -> str:
+    """`text` without e-mail addresses, card numbers (Luhn-valid, 13-19 digits) or phone numbers."""
+    return PHONE.sub(_phone, CARD.sub(_card, EMAIL.sub("[email]", text)))
+
+
+class RedactingFormatter(logging.Formatter):
+    """The usual text format, with personal data redacted."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(super().format(record))
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line, with the conversation being handled and personal data redacted."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        line = {"ts": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created)) + f".{int(record.msecs):03d}Z",
+                "level": record.levelname, "logger": record.name, "message": redact(record.getMessage())}
+        conversation = CONVERSATION.get()
+        if conversation != "-":
+            line["conversation"] = conversation
+        if record.exc_info:
+            line["exc"] = redact(self.formatException(record.exc_info))
+        return json.dumps(line, ensure_ascii=False)
+
+
+def configure_logging(level: int, fmt: str) -> None:
+    """Root logging as `fmt` ("text" or "json"), redacted either way."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(JsonFormatter() if fmt == "json" else
+                         RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=level, handlers=[handler], force=True)
+
+
+async def metrics(request: web.Request) -> web.Response:
+    """The agent's counters and histograms in Prometheus' text format."""
+    agent_metrics = getattr(request.app[AGENT], "metrics", None)
+    if agent_metrics is None:
+        raise web.HTTPNotFound(reason="this agent keeps no metrics")
+    queue = request.app[SERVICES].queue
+    agent_metrics.queue_source = lambda: sum(1 for t in queue.tickets.values() if t.status == "waiting")
+    body = agent_metrics.exposition()
+    return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE})
+
+
+def setup(app: web.Application) -> None:
+    app.router.add_get("/metrics", metrics)

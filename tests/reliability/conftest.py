@@ -1,0 +1,23 @@
+"""Fixtures for the reliability tests: the small real shop of the dialog tests, served by the real app."""
+from __future__ import annotations
+
+import pytest
+
+from agent.config import ServerConfig
+from channels.server import build_app
+from channels.testing import serving
+from tests.agent.conftest import Shop, shop  # noqa: F401  (the session fixture, shared)
+
+
+@pytest.fixture
+async def real_agent(shop: Shop, tmp_path):  # noqa: F811
+    agent = shop.agent(tmp_path)
+    yield agent
+    await agent.orders.close()
+    await agent.store.close()
+
+
+@pytest.fixture
+async def real_client(aiohttp_client, real_agent):
+    """The real app (default channels) over the real agent on tiny data."""
+    return await aiohttp_client(build_app(ServerConfig(), serving(real_agent)))
