@@ -144,15 +144,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, help="unused: the server generates its demo catalog")
     parser.add_argument("--concurrency", type=int, help="shoppers at once")
     parser.add_argument("--duration", type=float, help="seconds after which no new turn starts")
-    parser.add_argument("--work-dir", type=Path, default=ROOT / "var" / "bench-cache" / "load",
-                        help="the server's data folder (demo catalog, index and intent model kept between runs)")
+    parser.add_argument("--work-dir", type=Path, help="the server's data folder (demo catalog, index and intent "
+                        "model kept between runs; default: var/bench-cache/load-<demo size>)")
     args = parser.parse_args(argv)
     config = LoadConfig.quick() if args.quick else LoadConfig()
     if args.concurrency:
         config = replace(config, concurrency=args.concurrency)
     if args.duration:
         config = replace(config, duration_s=args.duration)
-    result = run(config, args.work_dir, args.quick)
+    work_dir = args.work_dir or ROOT / "var" / "bench-cache" / f"load-{config.demo_size}"
+    result = run(config, work_dir, args.quick)
     print(format_table(result))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
