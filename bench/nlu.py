@@ -35,6 +35,7 @@ from training.threshold import threshold_at_accuracy
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = ROOT / ".." / "shared" / "data"
 METHODS = ("frozen", "contrastive")
+PARTS = ("banking77", "bitext", "oos")
 LABELS = {"frozen": "frozen MiniLM + logreg", "contrastive": "contrastive MiniLM + logreg"}
 PUBLISHED = {"banking77": {"minilm_frozen_logreg": 0.8004, "bert_large_finetuned": 0.9366,
                            "use_convert": 0.9336}}
@@ -53,11 +54,13 @@ class NluBenchConfig:
     test_per_intent: int = 0
     threads: int = 2
     seed: int = 0
+    parts: tuple[str, ...] = PARTS
 
     @classmethod
-    def for_run(cls, quick: bool, steps: int | None) -> "NluBenchConfig":
+    def for_run(cls, quick: bool, steps: int | None, parts: tuple[str, ...] = PARTS) -> "NluBenchConfig":
         config = cls(quick=True, steps=12, bitext_steps=6, batch_size=16, per_intent=8, test_per_intent=3) \
             if quick else cls()
+        config = replace(config, parts=parts)
         return config if steps is None else replace(config, steps=steps, bitext_steps=min(steps, config.bitext_steps))
 
 
@@ -146,12 +149,15 @@ def run(data_dir: Path, config: NluBenchConfig, checkpoint: Callable[[dict], Non
                                   s.test.sample(config.test_per_intent, config.seed)) for s in (banking, bitext))
     report: dict[str, Any] = {}
     for name, splits, steps in (("banking77", banking, config.steps), ("bitext", bitext, config.bitext_steps)):
+        if name not in config.parts:
+            continue
         methods = classification(splits, steps, config)
         report[name] = {**methods["contrastive"], "model": LABELS["contrastive"], "baseline": methods["frozen"],
                         "train_size": len(splits.train), "test_size": len(splits.test),
                         "intents": len(set(splits.train.labels)), "published": PUBLISHED.get(name, {})}
         checkpoint(report)
-    report["oos"] = out_of_scope(banking, config)
+    if "oos" in config.parts:
+        report["oos"] = out_of_scope(banking, config)
     report["machine"] = machine(config.threads, load_start)
     report["quick"] = config.quick
     report["config"] = asdict(config)
@@ -174,12 +180,16 @@ def machine(threads: int, load_start: tuple[float, float, float]) -> dict[str, A
 def table(report: dict[str, Any]) -> str:
     lines = [f"{'data':<10} {'model':<28} {'accuracy':>8} {'macro-F1':>8} {'train s':>8} {'CPU s':>8}"]
     for name in ("banking77", "bitext"):
+        if name not in report:
+            continue
         part = report[name]
         for label, row in ((LABELS["frozen"], part["baseline"]), (part["model"], part)):
             lines.append(f"{name:<10} {label:<28} {row['accuracy']:8.4f} {row['macro_f1']:8.4f} "
                          f"{row['train_seconds']:8.1f} {row['train_cpu_seconds']:8.1f}")
         for label, value in part["published"].items():
             lines.append(f"{name:<10} {'published ' + label:<28} {value:8.4f}")
+    if "oos" not in report:
+        return "\n".join(lines)
     oos = report["oos"]
     lines.append(f"out-of-scope ({len(oos['held_out_intents'])} intents held out, in-scope accuracy kept at "
                  f"{oos['level']:.2f}):")
@@ -195,12 +205,16 @@ def main(argv: list[str] | None = None) -> int:
                                                                          "bitext_customer_service/")
     parser.add_argument("--out", type=Path, required=True, help="JSON file to write")
     parser.add_argument("--steps", type=int, help="override the fine-tuning steps")
+    parser.add_argument("--parts", default=",".join(PARTS), help=f"comma-separated subset of {', '.join(PARTS)}")
     args = parser.parse_args(argv)
+    parts = tuple(part.strip() for part in args.parts.split(",") if part.strip())
+    if not parts or set(parts) - set(PARTS):
+        parser.error(f"--parts takes a comma-separated subset of {', '.join(PARTS)}, got {args.parts!r}")
     missing = [name for name, ok in present(args.data).items() if not ok]
     if missing:
         print(f"bench.nlu: no {' or '.join(missing)} data under {args.data}; nothing to measure")
         return 0
-    config = NluBenchConfig.for_run(args.quick, args.steps)
+    config = NluBenchConfig.for_run(args.quick, args.steps, parts)
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # idle threads yield when other work shares the cores
     import torch
 
