@@ -185,7 +185,8 @@ class DialogPolicy:
                      error: bool) -> SkillResult:
         if plan.decision.skill == "handoff" or TALK_TO_A_PERSON in result.quick_replies:
             return result
-        reason = self.handoff.reason(u.sentiment, state, error)
+        productive = plan.decision.intent in _SHOPPING and bool(result.products)
+        reason = self.handoff.reason(u.sentiment, state, error, productive)
         if reason is None:
             return result
         state.handoff_offer = reason

@@ -40,15 +40,21 @@ class HandoffPolicy:
     negative_sentiment: float = -0.5
     quiet_turns: int = 3  # after "No thanks", the turns before a person is offered again
 
-    def reason(self, sentiment: Sentiment, state: DialogState, error: bool) -> str | None:
-        """Why a person should be offered after this turn, or None."""
+    def reason(self, sentiment: Sentiment, state: DialogState, error: bool, productive: bool = False) -> str | None:
+        """Why a person should be offered after this turn, or None.
+
+        ``productive`` turns (the shopper asked for products and got them) offer a person for frustration
+        aimed at the assistant only: "is it waterproof? I hate wet feet" is not about the service.
+        """
         if state.handoff and state.handoff.get("status") in ("requested", "active"):
             return None
         if error:
             return "error"
         if state.declined_turn is not None and state.turns - state.declined_turn < self.quiet_turns:
             return None
-        if sentiment.compound <= self.negative_sentiment or (sentiment.frustrated and sentiment.compound < 0):
+        if sentiment.frustrated and sentiment.compound < 0:
+            return "negative_sentiment"
+        if sentiment.compound <= self.negative_sentiment and not productive:
             return "negative_sentiment"
         if state.failed_turns >= self.failed_turns:
             return "failed_turns"

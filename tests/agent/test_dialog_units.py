@@ -72,6 +72,8 @@ def test_handoff_policy_offers_a_person_for_the_right_reasons():
     assert policy.reason(Sentiment(-0.7), state, error=False) == "negative_sentiment"
     assert policy.reason(Sentiment(-0.2, frustrated=True), state, error=False) == "negative_sentiment"
     assert policy.reason(Sentiment(0.1), state, error=False) is None
+    assert policy.reason(Sentiment(-0.6), state, error=False, productive=True) is None  # "I hate wet feet"
+    assert policy.reason(Sentiment(-0.3, frustrated=True), state, error=False, productive=True)
     state.failed_turns = 2
     assert policy.reason(Sentiment(0.0), state, error=False) == "failed_turns"
     state.declined_turn, state.turns = 4, 5  # "No thanks" a turn ago: not asked again so soon
