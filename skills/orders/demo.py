@@ -7,7 +7,8 @@
 Every demo customer has an old delivered order (outside the 30-day return window), a recent
 delivered one (returnable) and an open one (shipped or still processing, so it can be cancelled).
 In the demo every chat is signed in as one of these customers (`demo_customer_for`), so "where is
-my last order?" has an answer; a real shop passes its signed-in customer instead.
+my last order?" has an answer; a real shop passes its signed-in customer instead. The demo orders
+are dated from the day they are made and made again each new day.
 """
 from __future__ import annotations
 
@@ -79,9 +80,12 @@ def _tracking(rng: random.Random, carrier: str) -> str:
 
 
 def ensure_demo_orders(store: SQLiteOrderStore, products: Sequence[Product], seed: int = 0) -> int:
-    """Fill an empty store with the demo orders; returns how many were added (0 when it had orders)."""
-    if not store.is_empty():
+    """Demo orders dated from today: made on first start and again each new day, so "it should arrive by
+    Thursday" never lies in the past (returns and cancellations made in the demo go with them).
+    Returns how many orders were written, 0 when today's are already there."""
+    today = store.today.isoformat()
+    if store.meta("demo_date") == today and not store.is_empty():
         return 0
     orders = demo_orders(products, store.today, seed)
-    store.add(orders)
+    store.replace_all(orders, {"demo_date": today})
     return len(orders)

@@ -29,6 +29,7 @@ CREATE TABLE IF NOT EXISTS order_items (
     price REAL NOT NULL, quantity INTEGER NOT NULL, size TEXT NOT NULL, returned INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (order_number, line)
 );
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS returns (
     number TEXT PRIMARY KEY, order_number TEXT NOT NULL, line INTEGER NOT NULL, reason TEXT NOT NULL,
     created TEXT NOT NULL
@@ -70,6 +71,21 @@ class SQLiteOrderStore:
     def is_empty(self) -> bool:
         with self._lock:
             return self._db.execute("SELECT COUNT(*) FROM orders").fetchone()[0] == 0
+
+    def meta(self, key: str) -> str | None:
+        with self._lock:
+            row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def replace_all(self, orders: Iterable[Order], meta: dict[str, str]) -> None:
+        """Drop every order and return, then add ``orders``; for regenerated demo data."""
+        with self._lock:
+            self._db.execute("BEGIN")
+            for table in ("orders", "order_items", "returns", "meta"):
+                self._db.execute(f"DELETE FROM {table}")
+            self._db.executemany("INSERT INTO meta VALUES (?, ?)", list(meta.items()))
+            self._db.execute("COMMIT")
+        self.add(orders)
 
     def add(self, orders: Iterable[Order]) -> None:
         with self._lock:

@@ -37,6 +37,19 @@ def test_demo_orders_are_deterministic_and_cover_every_case():
     assert all(o.items and all(i.product_id in {p.id for p in PRODUCTS} for i in o.items) for o in first)
 
 
+async def test_demo_orders_are_made_again_each_day_and_kept_within_one(tmp_path):
+    first = SQLiteOrderStore.open(tmp_path / "orders.db", today=TODAY)
+    assert ensure_demo_orders(first, PRODUCTS) > 0 and ensure_demo_orders(first, PRODUCTS) == 0
+    number = (await first.orders_for(SAM))[0].number
+    await first.cancel(number)
+    assert ensure_demo_orders(first, PRODUCTS) == 0 and (await first.get(number)).status == "cancelled"
+    await first.close()
+    tomorrow = SQLiteOrderStore.open(tmp_path / "orders.db", today=TODAY + timedelta(days=1))
+    assert ensure_demo_orders(tomorrow, PRODUCTS) > 0
+    assert all(o.placed <= TODAY + timedelta(days=1) for o in await tomorrow.orders_for(SAM))
+    await tomorrow.close()
+
+
 @pytest.mark.parametrize("text, number", [
     ("ORD-123456", "ORD-123456"), ("ord 123456", "ORD-123456"), ("#123456", "ORD-123456"), ("123456", "ORD-123456"),
     ("ORD-12345", None), ("12-34", None), ("ORD-1234567", None), ("hello", None),
