@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from agent.awaiting import turn_text
-from agent.dialog import DialogPolicy
+from agent.dialog import DialogPolicy, Plan
 from agent.handoff import HandoffDesk, StoreHandoffDesk
-from agent.nlu.router import EmbeddingRouter
+from agent.nlu.router import EmbeddingRouter, Understanding
 from agent.observe import TurnMetrics, now
 from agent.responder import message_payload, respond
 from agent.state import DialogState
@@ -90,8 +90,8 @@ class Agent:
     async def _turn(self, cid: str, message: UserMessage, state: DialogState) -> SkillResult:
         """Understand, decide, act; the dialog policy keeps the state and may offer a person."""
         started = now()
-        understanding = await asyncio.to_thread(self.router.understand, message.text)
-        plan = self.dialog.plan(understanding, state, photo=bool(message.attachments))
+        understanding, decided = await self._understand(message.text)
+        plan = decided or self.dialog.plan(understanding, state, photo=bool(message.attachments))
         self.dialog.prepare(plan, state)
         before = state.handoff
         result, error = plan.reply, False
@@ -104,6 +104,13 @@ class Agent:
             await self.desk.request(cid, state.handoff, state)
         self.metrics.observe(plan.decision.intent, plan.decision.skill, now() - started, error=error, handoff=handoff)
         return result
+
+    async def _understand(self, text: str) -> tuple[Understanding, Plan | None]:
+        """The router's reading; a router that only has `decide` (a shop's own rules) gives the decision itself."""
+        if hasattr(self.router, "understand"):
+            return await asyncio.to_thread(self.router.understand, text), None
+        decision = await asyncio.to_thread(self.router.decide, text)
+        return Understanding(text, decision.intent, decision.confidence), Plan(decision, text=text)
 
     async def _act(self, cid: str, decision: Decision, text: str, state: dict[str, Any],
                    role: str = "shopper", message: UserMessage | None = None) -> tuple[SkillResult, bool]:
