@@ -82,6 +82,7 @@ class NluConfig:
 @dataclass(frozen=True)
 class StoreConfig:
     path: str = ""  # empty: data_dir/aisle.db
+    retention_days: float = field(default=0.0, metadata={"range": (0.0, 36500.0)})  # 0: keep conversations
 
 
 @dataclass(frozen=True)

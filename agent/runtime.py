@@ -18,6 +18,7 @@ from agent.nlu.nlu_data import read_nlu_yaml
 from agent.llm.setup import open_llm, with_llm
 from agent.nlu.router import EmbeddingRouter
 from agent.recommend_setup import register_recommend_skill
+from agent.privacy import retention_task
 from agent.store import SQLiteStore
 from agent.tryon_setup import TryOnKit, open_tryon
 from knowledge.catalog_index import CatalogIndex
@@ -81,7 +82,7 @@ async def open_agent(config: AisleConfig, progress: bool = True) -> AsyncIterato
     store = SQLiteStore.open(config.store_path)
     try:
         async with open_tryon(config) as tryon:  # media store, its cleanup task, the try-on backend
-            async with open_llm(config.llm) as llm:  # the dialog LLM; None with llm.backend: none
+            async with open_llm(config.llm) as llm, retention_task(store, config.store.retention_days):
                 agent = await asyncio.to_thread(build_agent, config, store, progress, tryon)
                 yield with_llm(agent, llm, config.llm)
     finally:

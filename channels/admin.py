@@ -17,6 +17,7 @@ from typing import Any
 from aiohttp import hdrs, web
 
 from agent.errors import ConfigError
+from channels import privacy
 from channels.context import ChannelHooks
 from channels.errors import BadRequest, json_error, type_name
 from channels.validation import parse_json_object
@@ -59,6 +60,7 @@ def setup(app: web.Application, hooks: ChannelHooks) -> None:
         return web.json_response(report.to_dict())
 
     app.router.add_post("/admin/catalog", update_catalog)
+    privacy.setup(app, lambda request: _authorised(request, expected), _unauthorised)
 
 
 def _authorised(request: web.Request, expected: bytes) -> bool:

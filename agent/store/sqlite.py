@@ -88,6 +88,36 @@ class SQLiteStore:
         )
         return [Turn(role, text, ts, json.loads(payload)) for role, text, ts, payload in rows]
 
+    async def conversations_of(self, user: str) -> list[str]:
+        """Every conversation id of `user` on any channel (`<channel>:<user>`)."""
+        rows = await self._run("SELECT id FROM conversations WHERE substr(id, instr(id, ':') + 1) = ? UNION "
+                               "SELECT DISTINCT conversation_id FROM events "
+                               "WHERE substr(conversation_id, instr(conversation_id, ':') + 1) = ?", (user, user))
+        return sorted(row[0] for row in rows)
+
+    async def delete(self, conversation_id: str) -> int:
+        """Remove a conversation, its state and every message; returns how many messages there were."""
+        def work() -> int:
+            with self._lock:
+                self._db.execute("BEGIN IMMEDIATE")
+                try:
+                    count = self._db.execute("DELETE FROM events WHERE conversation_id = ?", (conversation_id,)).rowcount
+                    self._db.execute("DELETE FROM conversations WHERE id = ?", (conversation_id,))
+                    self._db.execute("COMMIT")
+                except BaseException:
+                    self._db.execute("ROLLBACK")
+                    raise
+                return count
+
+        return await asyncio.to_thread(work)
+
+    async def idle_since(self, before: float) -> list[str]:
+        """Conversations with no message and no state change since `before` (a Unix time)."""
+        rows = await self._run(
+            "SELECT id FROM (SELECT id, updated_at AS ts FROM conversations UNION ALL "
+            "SELECT conversation_id, ts FROM events) GROUP BY id HAVING MAX(ts) < ?", (before,))
+        return [row[0] for row in rows]
+
     async def close(self) -> None:
         with self._lock:
             self._db.close()
