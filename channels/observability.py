@@ -19,6 +19,7 @@ from channels.context import AGENT, SERVICES
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 CARD = re.compile(r"(?<![\w-])\d(?:[ -]?\d){12,18}(?![\w-])")
+DATE = re.compile(r"\d{4}-\d{2}-\d{2}\b")  # a date or timestamp is not a phone number
 PHONE = re.compile(r"(?<![\w])(?:\+|00)?\(?\d{1,4}\)?(?:[ .-]?\(?\d{2,4}\)?){2,5}(?![\w])")
 
 
@@ -36,7 +37,10 @@ def _card(match: re.Match[str]) -> str:
 
 
 def _phone(match: re.Match[str]) -> str:
-    return "[phone]" if 7 <= len(re.sub(r"\D", "", match.group())) <= 15 else match.group()
+    text = match.group()
+    if DATE.match(text) or not 7 <= len(re.sub(r"\D", "", text)) <= 15:
+        return text
+    return "[phone]"
 
 
 def redact(text: str) -> str:
@@ -45,10 +49,14 @@ def redact(text: str) -> str:
 
 
 class RedactingFormatter(logging.Formatter):
-    """The usual text format, with personal data redacted."""
+    """The usual text format, with personal data redacted from the message and the traceback."""
 
-    def format(self, record: logging.LogRecord) -> str:
-        return redact(super().format(record))
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        record.message = redact(record.message)
+        return super().formatMessage(record)
+
+    def formatException(self, ei) -> str:  # noqa: N802 (logging's name)
+        return redact(super().formatException(ei))
 
 
 class JsonFormatter(logging.Formatter):

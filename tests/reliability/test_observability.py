@@ -50,6 +50,13 @@ def test_redaction_hides_emails_phones_and_card_numbers_but_keeps_prices_and_ord
     assert "jane" not in shown and "7946" not in shown and "4111" not in shown
     assert shown.count("[email]") == 1 and shown.count("[phone]") == 1 and shown.count("[card]") == 1
     assert "ORD-123456" in shown and "49.99" in shown and "size 42" in shown
+    assert redact("delivered 2026-11-24 09:33:35") == "delivered 2026-11-24 09:33:35"
+
+
+def test_text_log_lines_keep_their_timestamp_and_hide_personal_data():
+    record = logging.LogRecord("aisle", logging.INFO, __file__, 1, "reply to %s", ("ann@example.org",), None)
+    line = RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s").format(record)
+    assert line.endswith("INFO aisle: reply to [email]") and line[:4].isdigit() and "[phone]" not in line
 
 
 def test_json_log_lines_name_the_conversation_and_redact(real_agent):
