@@ -23,7 +23,7 @@ from typing import Any
 
 from bench.beir import BeirData, load_beir, missing_files, write_catalog
 from bench.embed_cache import cached_embeddings, content_key
-from bench.search_eval import compare, gather, split_queries, tune_linear
+from bench.search_eval import agreement, compare, gather, split_queries, tune_linear
 from bench.search_timing import build_throughput, machine, peak_rss_mb, paired_latency_ms
 from knowledge.catalog_index import CatalogIndex
 from knowledge.embedders import Embedder, HashingEmbedder, SentenceTransformerEmbedder
@@ -107,6 +107,8 @@ def _quality(retriever: Retriever, data: BeirData, doc_ids: list[str], config: S
     found = gather(retriever, data, query_ids, vectors, retriever.config.depth)
     tuned, grid = tune_linear(found, split.tune, data, doc_ids, retriever.config)
     held_out = compare(found, split.report, data, doc_ids, retriever.config, tuned)
+    step = max(1, len(query_ids) // 50)
+    same = agreement(retriever, data, found, query_ids[::step], vectors[::step], retriever.config)
     return {
         "ndcg10": {name: figures["ndcg10"] for name, figures in held_out.items()},
         "recall100": {name: figures["recall100"] for name, figures in held_out.items()},
@@ -114,6 +116,8 @@ def _quality(retriever: Retriever, data: BeirData, doc_ids: list[str], config: S
         "tuning": {"split": f"seeded {config.tune_share:.0%} of queries tuned on, the rest reported",
                    "tune_queries": len(split.tune), "report_queries": len(split.report),
                    "chosen_in_run": asdict(tuned), "grid_on_tune_split": grid},
+        "batched_vs_live_top10_agreement": {"queries": len(query_ids[::step]),
+                                             "share": round(same, 3)},
     }
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 import os
 import platform
 import resource
+import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -84,8 +86,12 @@ def _cpu_model() -> str:
 
 
 def _gpu_name() -> str | None:
-    try:
-        import torch
-    except ImportError:
+    """The first CUDA device's name; torch is asked only when this run already loaded it."""
+    torch = sys.modules.get("torch")
+    if torch is not None:
+        return torch.cuda.get_device_name(0) if torch.cuda.is_available() else None
+    if shutil.which("nvidia-smi") is None:
         return None
-    return torch.cuda.get_device_name(0) if torch.cuda.is_available() else None
+    listed = subprocess.run(["nvidia-smi", "--query-gpu=name", "--format=csv,noheader"], capture_output=True,
+                            text=True, check=False)
+    return listed.stdout.strip().splitlines()[0] if listed.returncode == 0 and listed.stdout.strip() else None

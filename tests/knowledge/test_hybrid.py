@@ -164,6 +164,7 @@ def test_the_search_benchmark_runs_end_to_end_on_a_tiny_beir_folder(tmp_path, ca
     assert result["build_products_per_s"] > 0 and result["peak_rss_mb"] > 0
     assert result["quick"] is True and "cpu_count" in result["machine"]
     assert result["data"]["evaluable_queries"] == 9
+    assert result["batched_vs_live_top10_agreement"]["share"] == 1.0
     assert "hybrid" in capsys.readouterr().out
 
 
