@@ -42,6 +42,10 @@ class ServerConfig:
     admin_token_env: str = "AISLE_ADMIN_TOKEN"  # the admin channel is served only when this variable is set
     admin_max_body_bytes: int = field(default=8 * 1024 * 1024, metadata={"range": (1024, 1024 * 1024 * 1024)})
     merchant_token_env: str = "AISLE_MERCHANT_TOKEN"  # REST with "Authorization: Bearer <its value>" is the merchant
+    requests_per_second_per_ip: float = field(default=50.0, metadata={"range": (0.0, 100_000.0)})  # 0: no limit
+    messages_per_minute: float = field(default=120.0, metadata={"range": (0.0, 100_000.0)})  # per shopper; 0: none
+    max_concurrent_turns: int = field(default=64, metadata={"range": (1, 100_000)})
+    shutdown_grace_s: float = field(default=20.0, metadata={"range": (0.0, 3600.0)})
 
 
 @dataclass(frozen=True)

@@ -35,8 +35,11 @@ class TurnMetrics:
                                       ["skill"], registry=r)
         self.in_flight = Gauge("aisle_turns_in_flight", "Turns being answered right now", registry=r)
         self.queue_length = Gauge("aisle_handoff_queue_length", "Conversations waiting for a person", registry=r)
+        self.turns_waiting = Gauge("aisle_turns_waiting", "Messages waiting for a free turn slot", registry=r)
         self.queue_source: Callable[[], int] | None = None
+        self.waiting_source: Callable[[], int] | None = None
         self.queue_length.set_function(lambda: float(self.queue_source() if self.queue_source else 0))
+        self.turns_waiting.set_function(lambda: float(self.waiting_source() if self.waiting_source else 0))
 
     @contextmanager
     def turn(self, conversation_id: str) -> Iterator[None]:

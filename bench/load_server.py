@@ -32,7 +32,9 @@ class ServeProcess:
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = data_dir / "server.log"
         self.env = {**os.environ, "AISLE_DATA_DIR": str(data_dir), "AISLE_SERVER__PORT": str(self.port),
-                    "AISLE_CATALOG__DEMO_SIZE": str(demo_size), **(extra_env or {})}
+                    "AISLE_CATALOG__DEMO_SIZE": str(demo_size),
+                    # every simulated shopper comes from 127.0.0.1: a per-address limit would count them as one
+                    "AISLE_SERVER__REQUESTS_PER_SECOND_PER_IP": "0", **(extra_env or {})}
         self.process: subprocess.Popen | None = None
 
     def start(self, timeout_s: float = 600, fresh_store: bool = True) -> ServeProcess:

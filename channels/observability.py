@@ -16,6 +16,7 @@ from aiohttp import web
 
 from agent.observe import CONTENT_TYPE, CONVERSATION
 from channels.context import AGENT, SERVICES
+from channels.limits import TURN_GATE
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 CARD = re.compile(r"(?<![\w-])\d(?:[ -]?\d){12,18}(?![\w-])")
@@ -88,6 +89,8 @@ async def metrics(request: web.Request) -> web.Response:
         raise web.HTTPNotFound(reason="this agent keeps no metrics")
     queue = request.app[SERVICES].queue
     agent_metrics.queue_source = lambda: sum(1 for t in queue.tickets.values() if t.status == "waiting")
+    gate = request.app.get(TURN_GATE)
+    agent_metrics.waiting_source = (lambda: gate.waiting) if gate is not None else None
     body = agent_metrics.exposition()
     return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE})
 

@@ -24,6 +24,7 @@ from channels import observability, site
 from channels.context import (AGENT, CHANNEL_NAMES, SERVER_CONFIG, SERVICES, AgentLike, CatalogUpdate, ChannelHooks,
                               Transcript)
 from channels.middleware import add_security_headers, cors_middleware, error_middleware
+from channels.limits import TURN_GATE, TurnGate, ip_rate_limit
 from channels.registry import channel_setup
 from channels.services import ChannelServices
 from knowledge.catalog_updates import UpdateReport
@@ -58,7 +59,7 @@ def build_app(
     channels = default_channels(server, platforms=platforms) if channels is None else channels
     app = web.Application(
         client_max_size=server.max_body_bytes,
-        middlewares=[cors_middleware(server.cors_origins), error_middleware],
+        middlewares=[cors_middleware(server.cors_origins), ip_rate_limit(server), error_middleware],
     )
     app[SERVER_CONFIG] = server
     app[CHANNEL_NAMES] = tuple(channels)
@@ -66,7 +67,10 @@ def build_app(
     services = app[SERVICES] = ChannelServices(platforms, channels_db)
     app.cleanup_ctx.append(services.lifecycle(lambda app: app[AGENT]))
     app.on_response_prepare.append(add_security_headers)
-    hooks = ChannelHooks(on_message=services.on_message(_agent_handle(app)), transcript=_agent_transcript(app),
+    gate = app[TURN_GATE] = TurnGate(server)
+    app.on_shutdown.append(gate.drain)
+    on_message = services.on_message(gate.around(_agent_handle(app)))
+    hooks = ChannelHooks(on_message=on_message, transcript=_agent_transcript(app),
                          server=server, update_catalog=_agent_update_catalog(app), services=services)
     for name in channels:
         channel_setup(name)(app, hooks)
