@@ -88,13 +88,14 @@ class EmbeddingRouter:
     def understand(self, text: str) -> Understanding:
         score = self.model.predict(self.embedder.embed([text]))[0]
         entities = self.extractor.extract(text, self.lexicon)
-        intent = score.intent if score.confidence >= self.threshold else "out_of_scope"
-        if intent == "out_of_scope" and entities.has_product_term:
-            intent = "search_products"  # the catalog's own words outweigh a weak intent score
-        if intent == "out_of_scope" and "order_number" in entities.values:
-            intent = "order_status"
-        return Understanding(text, intent, score.confidence, score.runner_up, score.runner_up_confidence,
-                             entities, self.sentiment.score(text))
+        intent, runner_up = score.intent, (score.runner_up, score.runner_up_confidence)
+        if score.confidence < self.threshold:
+            intent, runner_up = "out_of_scope", ("", 0.0)  # too unsure to weigh a second intent against it
+            if entities.has_product_term:
+                intent = "search_products"  # the catalog's own words outweigh a weak intent score
+            elif "order_number" in entities.values:
+                intent = "order_status"
+        return Understanding(text, intent, score.confidence, *runner_up, entities, self.sentiment.score(text))
 
     def decide(self, text: str) -> Decision:
         """A decision from this message alone (no conversation): the intent's skill and its arguments."""

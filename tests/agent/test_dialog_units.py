@@ -6,10 +6,13 @@ from agent.dialog import DialogPolicy
 from agent.dialog_args import arguments_for
 from agent.handoff import HandoffPolicy
 from agent.nlu.entities import EntityExtractor, positions
-from agent.nlu.router import Understanding
+from agent.nlu.intent_model import cached_intent_model
+from agent.nlu.nlu_data import read_nlu_yaml
+from agent.nlu.router import EmbeddingRouter, Understanding
 from agent.nlu.sentiment import Sentiment, SentimentAnalyzer
 from agent.state import DialogState
 from knowledge.demo_catalog import generate_products
+from knowledge.embedders import HashingEmbedder
 from knowledge.query_parse import Lexicon
 from skills.handoff import HandoffSkill
 from skills.orders import CancelOrderSkill, OrderStatusSkill, ReturnSkill, SQLiteOrderStore
@@ -112,6 +115,15 @@ def test_an_awaited_answer_goes_back_to_the_skill_that_asked(policy):
     assert policy.plan(understood("12-34", "out_of_scope", 0.2), state).decision.arguments == {"order_number": "12-34"}
     new_request = policy.plan(understood("I want to speak to a human", "human_handoff", 0.9), state)
     assert new_request.decision.skill == "handoff" and not new_request.answers_question
+
+
+def test_a_weak_intent_saved_by_catalog_words_is_searched_not_questioned(policy, tmp_path):
+    embedder = HashingEmbedder(dim=64)
+    model = cached_intent_model(read_nlu_yaml("data/nlu.yml"), embedder, tmp_path)
+    router = EmbeddingRouter(embedder, model, LEXICON, threshold=0.99)  # every score is "too unsure"
+    understanding = router.understand("blue sneakers")
+    assert (understanding.intent, understanding.runner_up) == ("search_products", "")
+    assert policy.plan(understanding, DialogState()).decision.skill == "search"
 
 
 def test_skills_not_switched_on_get_an_honest_reply(policy):
