@@ -13,6 +13,7 @@ serve: $(VENV)/.installed
 
 test: $(VENV)/.installed-dev
 	bash scripts/ensure-chromium.sh
+	bash scripts/ensure-redis.sh
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 install: $(VENV)/.installed

@@ -1,0 +1,142 @@
+"""The conversation store, lock and event bus on Redis, for several `aisle serve` processes at once.
+
+Same interfaces as `SQLiteStore`, `LocalLock` and `LocalBus`:
+
+>>> store = await RedisStore.open("redis://localhost:6379/0")
+>>> lock, bus = RedisLock(store.client), RedisBus(store.client)
+
+Keys (under `prefix`, default `aisle:`): `conv:<id>:state` (JSON), `conv:<id>:events` (a list of JSON
+messages), `conv:<id>:seen` (last change, Unix time), and the set `users:<sender id>` of a shopper's
+conversation ids. Every call has a timeout (`timeout_s`); a Redis that does not answer raises
+`redis.exceptions.TimeoutError` or `ConnectionError`, which the turn loop reports like any failure.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import secrets
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from redis import asyncio as aioredis
+
+from agent.store.base import Turn
+
+_RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end"
+
+
+class RedisStore:
+    def __init__(self, client: aioredis.Redis, prefix: str = "aisle:") -> None:
+        self.client = client
+        self.prefix = prefix
+
+    @classmethod
+    async def open(cls, url: str, prefix: str = "aisle:", timeout_s: float = 2.0) -> RedisStore:
+        client = aioredis.from_url(url, socket_timeout=timeout_s, socket_connect_timeout=timeout_s,
+                                   decode_responses=True)
+        await client.ping()
+        return cls(client, prefix)
+
+    def _key(self, conversation_id: str, part: str) -> str:
+        return f"{self.prefix}conv:{conversation_id}:{part}"
+
+    async def _touch(self, pipe: Any, conversation_id: str) -> None:
+        pipe.set(self._key(conversation_id, "seen"), time.time())
+        pipe.sadd(f"{self.prefix}users:{conversation_id.partition(':')[2]}", conversation_id)
+
+    async def load_state(self, conversation_id: str) -> dict[str, Any]:
+        raw = await self.client.get(self._key(conversation_id, "state"))
+        return json.loads(raw) if raw else {}
+
+    async def save_state(self, conversation_id: str, state: dict[str, Any]) -> None:
+        async with self.client.pipeline(transaction=True) as pipe:
+            pipe.set(self._key(conversation_id, "state"), json.dumps(state))
+            await self._touch(pipe, conversation_id)
+            await pipe.execute()
+
+    async def append(self, conversation_id: str, role: str, text: str, payload: dict[str, Any] | None = None) -> None:
+        message = json.dumps({"role": role, "text": text, "ts": time.time(), "payload": payload or {}})
+        async with self.client.pipeline(transaction=True) as pipe:
+            pipe.rpush(self._key(conversation_id, "events"), message)
+            await self._touch(pipe, conversation_id)
+            await pipe.execute()
+
+    async def transcript(self, conversation_id: str, limit: int = 200) -> list[Turn]:
+        rows = await self.client.lrange(self._key(conversation_id, "events"), -limit, -1)
+        return [Turn(m["role"], m["text"], m["ts"], m["payload"]) for m in map(json.loads, rows)]
+
+    async def conversations_of(self, user: str) -> list[str]:
+        return sorted(await self.client.smembers(f"{self.prefix}users:{user}"))
+
+    async def delete(self, conversation_id: str) -> int:
+        async with self.client.pipeline(transaction=True) as pipe:
+            pipe.llen(self._key(conversation_id, "events"))
+            pipe.delete(*(self._key(conversation_id, part) for part in ("events", "state", "seen")))
+            pipe.srem(f"{self.prefix}users:{conversation_id.partition(':')[2]}", conversation_id)
+            count, *_ = await pipe.execute()
+        return int(count)
+
+    async def idle_since(self, before: float) -> list[str]:
+        idle = []
+        async for key in self.client.scan_iter(match=f"{self.prefix}conv:*:seen", count=500):
+            seen = await self.client.get(key)
+            if seen is not None and float(seen) < before:
+                idle.append(key[len(self.prefix) + len("conv:"):-len(":seen")])
+        return sorted(idle)
+
+    async def close(self) -> None:
+        await self.client.aclose()
+
+
+class RedisLock:
+    """One holder per conversation across every process: SET NX with an expiry, released only by its holder.
+
+    `ttl_s` bounds how long a crashed holder blocks the conversation; `wait_s` how long `hold` waits.
+    """
+
+    def __init__(self, client: aioredis.Redis, prefix: str = "aisle:", ttl_s: float = 30.0, wait_s: float = 30.0):
+        self.client, self.prefix, self.ttl_s, self.wait_s = client, prefix, ttl_s, wait_s
+
+    @asynccontextmanager
+    async def hold(self, conversation_id: str) -> AsyncIterator[None]:
+        key, token = f"{self.prefix}lock:{conversation_id}", secrets.token_hex(16)
+        deadline = time.monotonic() + self.wait_s
+        delay = 0.005
+        while not await self.client.set(key, token, nx=True, px=int(self.ttl_s * 1000)):
+            if time.monotonic() >= deadline:
+                raise TimeoutError(f"conversation {conversation_id} stayed locked for {self.wait_s:g} s")
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 0.1)
+        try:
+            yield
+        finally:
+            await self.client.eval(_RELEASE, 1, key, token)
+
+
+class RedisBus:
+    """Publish/subscribe over Redis channels: every process's subscribers get every event."""
+
+    def __init__(self, client: aioredis.Redis, prefix: str = "aisle:") -> None:
+        self.client, self.prefix = client, prefix
+
+    async def publish(self, channel: str, event: dict[str, Any]) -> None:
+        await self.client.publish(self.prefix + channel, json.dumps(event))
+
+    @asynccontextmanager
+    async def subscribe(self, channel: str) -> AsyncIterator[AsyncIterator[dict[str, Any]]]:
+        pubsub = self.client.pubsub(ignore_subscribe_messages=True)
+        await pubsub.subscribe(self.prefix + channel)
+
+        async def events() -> AsyncIterator[dict[str, Any]]:
+            while True:
+                message = await pubsub.get_message(timeout=1.0)
+                if message is not None and message.get("type") == "message":
+                    yield json.loads(message["data"])
+
+        try:
+            yield events()
+        finally:
+            await pubsub.unsubscribe()
+            await pubsub.aclose()
