@@ -14,6 +14,7 @@ the real one's, for GPU throughput measurements.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 SPECIAL_TOKENS = ("<|endoftext|>", "<|im_start|>", "<|im_end|>")
@@ -38,8 +39,10 @@ _CORPUS = [
 ]
 
 
-def build_tokenizer(vocab_size: int = 1024):
-    """A byte-level BPE tokenizer trained on a small corpus, with chat and tool markup tokens."""
+def build_tokenizer(vocab_size: int = 1024, corpus: Sequence[str] = ()):
+    """A byte-level BPE tokenizer trained on a small corpus (plus `corpus`), with chat and tool markup
+    tokens. Text the tokenizer was trained on takes a realistic number of tokens (a tool list, a shop's
+    phrases), where otherwise it would be spelt out almost byte by byte."""
     from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
     from transformers import PreTrainedTokenizerFast
 
@@ -48,7 +51,7 @@ def build_tokenizer(vocab_size: int = 1024):
     tokenizer.decoder = decoders.ByteLevel()
     trainer = trainers.BpeTrainer(vocab_size=vocab_size, special_tokens=list(SPECIAL_TOKENS),
                                   initial_alphabet=pre_tokenizers.ByteLevel.alphabet(), show_progress=False)
-    tokenizer.train_from_iterator(_CORPUS * 4, trainer=trainer)
+    tokenizer.train_from_iterator(_CORPUS * 4 + list(corpus), trainer=trainer)
     wrapped = PreTrainedTokenizerFast(tokenizer_object=tokenizer, eos_token="<|im_end|>",
                                       pad_token="<|endoftext|>", padding_side="left")
     wrapped.add_tokens(list(MARKUP_TOKENS))
@@ -56,13 +59,14 @@ def build_tokenizer(vocab_size: int = 1024):
     return wrapped
 
 
-def build_chat_model(path: str | Path, shape: str = "tiny", seed: int = 0, dtype: str = "float32") -> Path:
+def build_chat_model(path: str | Path, shape: str = "tiny", seed: int = 0, dtype: str = "float32",
+                     corpus: Sequence[str] = (), vocab_size: int = 1024) -> Path:
     """Write a random-init Qwen2-shaped model, its tokenizer and chat template to `path`; return it."""
     import torch
     from transformers import GenerationConfig, Qwen2Config, Qwen2ForCausalLM
 
     path = Path(path)
-    tokenizer = build_tokenizer()
+    tokenizer = build_tokenizer(vocab_size, corpus)
     sizes = dict(SHAPES[shape])
     vocab = sizes.pop("vocab_size", _round_up(len(tokenizer), 64))
     config = Qwen2Config(vocab_size=vocab, bos_token_id=None, eos_token_id=tokenizer.eos_token_id,
