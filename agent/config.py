@@ -87,6 +87,7 @@ class NluConfig:
 class StoreConfig:
     path: str = ""  # empty: data_dir/aisle.db
     retention_days: float = field(default=0.0, metadata={"range": (0.0, 36500.0)})  # 0: keep conversations
+    redis_url: str = ""  # redis://host:6379/0 keeps conversations in Redis, shared by several processes
 
 
 @dataclass(frozen=True)

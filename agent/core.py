@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -26,6 +25,7 @@ from agent.observe import TurnMetrics, now
 from agent.responder import message_payload, respond
 from agent.state import DialogState
 from agent.store import ConversationStore
+from agent.store.coordination import ConversationLock, LocalLock
 from agent.types import BotMessage, Decision, UserMessage
 from knowledge.catalog_index import CatalogIndex, UpdateReport
 from knowledge.product import Product
@@ -64,7 +64,7 @@ class Agent:
         self.desk = desk or StoreHandoffDesk(store)
         self.catalog = catalog
         self.media_root = media_root
-        self._locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self.lock: ConversationLock = LocalLock()  # one turn at a time per conversation (RedisLock across processes)
         self._catalog_lock = threading.Lock()
         self.metrics = TurnMetrics()  # served at /metrics
 
@@ -74,7 +74,7 @@ class Agent:
             return await self._handle(cid, message)
 
     async def _handle(self, cid: str, message: UserMessage) -> list[BotMessage]:
-        async with self._locks[cid]:
+        async with self.lock.hold(cid):
             state = DialogState.from_dict(await self.store.load_state(cid))
             await self.store.append(cid, "user", turn_text(message))
             if state.human_holds:
@@ -129,7 +129,7 @@ class Agent:
     async def set_handoff(self, conversation_id: str, handoff: dict[str, Any] | None) -> None:
         """Who holds a conversation: the console sets ``{"status": "active", ...}`` when a colleague takes it,
         and None when it hands the conversation back to the assistant."""
-        async with self._locks[conversation_id]:
+        async with self.lock.hold(conversation_id):
             state = DialogState.from_dict(await self.store.load_state(conversation_id))
             state.handoff, state.handoff_offer, state.failed_turns = handoff, None, 0
             await self.store.save_state(conversation_id, state.to_dict())

@@ -20,6 +20,7 @@ from agent.nlu.router import EmbeddingRouter
 from agent.recommend_setup import register_recommend_skill
 from agent.privacy import retention_task
 from agent.store import SQLiteStore
+from agent.store.redis import RedisLock, RedisStore
 from agent.tryon_setup import TryOnKit, open_tryon
 from knowledge.catalog_index import CatalogIndex
 from knowledge.demo_catalog import generate_demo_catalog
@@ -79,11 +80,14 @@ def build_agent(config: AisleConfig, store: SQLiteStore, progress: bool = True,
 
 @asynccontextmanager
 async def open_agent(config: AisleConfig, progress: bool = True) -> AsyncIterator[Agent]:
-    store = SQLiteStore.open(config.store_path)
+    redis_url = config.store.redis_url
+    store = await RedisStore.open(redis_url) if redis_url else SQLiteStore.open(config.store_path)
     try:
         async with open_tryon(config) as tryon:  # media store, its cleanup task, the try-on backend
             async with open_llm(config.llm) as llm, retention_task(store, config.store.retention_days):
                 agent = await asyncio.to_thread(build_agent, config, store, progress, tryon)
+                if redis_url:
+                    agent.lock = RedisLock(store.client)
                 yield with_llm(agent, llm, config.llm)
     finally:
         await store.close()

@@ -10,6 +10,7 @@ import time
 import pytest
 
 from agent.store.redis import RedisBus, RedisLock, RedisStore
+from tests.agent.conftest import shop  # noqa: F401  (the small real shop)
 from tests.reliability.store_conformance import *  # noqa: F401,F403  (the shared tests)
 
 
@@ -71,3 +72,24 @@ async def test_two_processes_worth_of_clients_share_conversations_and_locks(redi
     finally:
         await first.close()
         await second.close()
+
+
+async def test_the_agent_keeps_its_conversations_in_redis(redis_url, shop, tmp_path):
+    from agent.types import UserMessage
+
+    agent = shop.agent(tmp_path)
+    sqlite_store = agent.store
+    store = await RedisStore.open(redis_url, prefix="agent-test:")
+    agent.store, agent.lock = store, RedisLock(store.client, "agent-test:")
+    agent.desk.store = store
+    try:
+        for text in ("red sneakers", "in blue"):
+            assert await agent.handle(UserMessage("ria", text))
+        said = [t.text for t in await store.transcript("rest:ria") if t.role == "user"]
+        assert said == ["red sneakers", "in blue"]
+        assert (await store.load_state("rest:ria"))  # the dialog state is there for the next process
+        assert await sqlite_store.transcript("rest:ria") == []
+    finally:
+        await store.close()
+        await sqlite_store.close()
+        await agent.orders.close()
