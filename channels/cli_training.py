@@ -19,6 +19,13 @@ def add_training_commands(commands: argparse._SubParsersAction) -> None:
     nlu.add_argument("--steps", type=int, help="contrastive fine-tuning steps; 0 keeps the encoder frozen "
                                                "(default 200)")
     nlu.set_defaults(command=_train_nlu)
+    recs = what.add_parser("recs", help="train the sequential recommender on shopper events (or a sequence file)")
+    recs.add_argument("--data", help="a file of `user item item ...` lines, oldest first; default: the shop's events")
+    recs.add_argument("--out", help="checkpoint to write (default: <data_dir>/models/recs/sasrec.pt)")
+    recs.add_argument("--max-minutes", type=float, help="training time budget in minutes (default 18)")
+    recs.add_argument("--loss", choices=("ce", "bce"),
+                      help="ce: softmax over all items (default); bce: SASRec's sampled negatives")
+    recs.set_defaults(command=_train_recs)
 
     test = commands.add_parser("test", help="evaluate the intent model and run conversation tests")
     test.add_argument("--nlu", help="NLU data to cross-validate (default from config: data/nlu.yml)")
@@ -39,6 +46,13 @@ def _train_nlu(config: AisleConfig, args: argparse.Namespace) -> int:
         overrides["steps"] = args.steps
     train_config = dataclasses.replace(NluTrainConfig(), **overrides)
     print(summary(train(train_config), train_config.out))
+    return 0
+
+
+def _train_recs(config: AisleConfig, args: argparse.Namespace) -> int:
+    from training.recs import train_shop_model
+
+    print(train_shop_model(config, args.data, args.out, args.max_minutes, args.loss))
     return 0
 
 

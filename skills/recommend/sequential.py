@@ -13,15 +13,16 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
-import torch
 
 from skills.recommend.items import ItemTable
 from skills.recommend.sasrec import SASRec, load_checkpoint
+from skills.recommend.sasrec_numpy import NumpySASRec
 
 
 class SequentialScorer:
     def __init__(self, model: SASRec, model_items: list[str], items: ItemTable, metrics: dict | None = None):
         self.model = model.eval()
+        self.fast = NumpySASRec.from_torch(self.model)
         self.metrics = metrics or {}
         known = {product_id: number for number, product_id in enumerate(model_items, 1)}
         # model item number of each catalog row (0: unknown to the model)
@@ -40,8 +41,7 @@ class SequentialScorer:
         out = np.full(len(self.numbers), np.nan, dtype=np.float32)
         if not numbers:
             return out
-        with torch.inference_mode():
-            scores = self.model.score_next(torch.tensor([numbers], dtype=torch.long))[0].numpy()
+        scores = self.fast.score_next(numbers)
         known = self.numbers > 0
         out[known] = scores[self.numbers[known]]
         return out

@@ -43,3 +43,18 @@ def recommender(recs_index, make_recommender) -> Recommender:
 def view(user: str, *product_ids: str, kind: str = "view", start: float = NOW - 600) -> list[Event]:
     return [Event(id=f"{user}-{kind}-{n}-{pid}", user=user, type=kind, item=pid, ts=start + n)
             for n, pid in enumerate(product_ids)]
+
+
+def write_sequences(path: Path, users: int = 120, items: int = 60, seed: int = 0) -> Path:
+    """A tiny data set in the Beauty.txt layout (`user item item ...`) with a learnable order."""
+    import random
+
+    rng = random.Random(seed)
+    lines = []
+    for user in range(1, users + 1):
+        start = rng.randrange(items)
+        seq = [(start + 3 * step + rng.randrange(2)) % items + 1 for step in range(rng.randint(5, 12))]
+        lines.append(f"{user} " + " ".join(map(str, seq)))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
