@@ -32,6 +32,7 @@ class ItemTable:
     categories: np.ndarray = field(init=False, repr=False)
     codes: dict[str, np.ndarray] = field(init=False, repr=False)
     vocab: dict[str, dict[str, int]] = field(init=False, repr=False)
+    names: dict[str, dict[str, str]] = field(init=False, repr=False)  # lower-case value -> as the catalog spells it
     type_median_price: dict[str, float] = field(init=False, repr=False)
     columns: ProductColumns = field(init=False, repr=False)
 
@@ -46,6 +47,11 @@ class ItemTable:
         vocab = {name: {} for name in ATTRIBUTES}
         codes = {name: np.array([vocab[name].setdefault(_attr(p, name), len(vocab[name])) for p in self.products],
                                 dtype=np.int64) for name in ATTRIBUTES}
+        names: dict[str, dict[str, str]] = {name: {} for name in ATTRIBUTES}
+        for product in self.products:
+            for name in ATTRIBUTES:
+                names[name].setdefault(_attr(product, name), str(getattr(product, name) or ""))
+        set_(self, "names", names)
         set_(self, "codes", codes)
         set_(self, "vocab", vocab)
         set_(self, "type_median_price", _median_prices(self.products))

@@ -17,7 +17,7 @@ from skills.recommend.blend import (
 from skills.recommend.complements import complements_of, look_arrays
 from skills.recommend.explain import Reason
 from skills.recommend.models import Models
-from skills.recommend.profile import UserProfile
+from skills.recommend.profile import UserProfile, searched_terms
 
 Picked = tuple[list[tuple[int, float, Reason]], tuple[str, ...]]
 RECENT_FOR_CONTENT = 10
@@ -64,7 +64,8 @@ def _personal_signals(r: Request, history: list[int]) -> dict[str, np.ndarray]:
         recent = history[-RECENT_FOR_CONTENT:]
         recency = [0.8 ** age for age in range(len(recent))][::-1]
         signals["content"] = normalised(r.items.content_scores(recent, recency))
-    signals["affinity"] = normalised(r.profile.affinity(r.items)) if r.profile.categories else None
+    taste = r.profile.categories or r.profile.kinds or r.profile.colours
+    signals["affinity"] = normalised(r.profile.affinity(r.items)) if taste else None
     signals["popularity"] = normalised(r.models.popularity)
     return {name: values for name, values in signals.items() if values is not None}
 
@@ -174,6 +175,9 @@ class _Explainer:
 
     def affinity(self, row: int) -> Reason | None:
         product, profile = self.r.items.products[row], self.r.profile
+        for query in profile.searches:
+            if _answers(product, searched_terms([query], self.r.items)):
+                return explain.searched(query)
         for kind, prefs, value in (("brand", profile.brands, product.brand), ("colour", profile.colours, product.colour),
                                    ("category", profile.categories, product.category)):
             if value and value in list(prefs)[:3]:
@@ -182,6 +186,17 @@ class _Explainer:
 
     def popularity(self, row: int) -> Reason | None:
         return _popular_reason(self.r, row, self.history)
+
+
+def _answers(product, terms: list[tuple[str, str]]) -> bool:
+    """Whether a product is what a search named: its kind, else its category, else its colour or brand."""
+    named: dict[str, set[str]] = {}
+    for name, value in terms:
+        named.setdefault(name, set()).add(value)
+    for name in ("product_type", "category", "colour", "brand"):
+        if name in named:
+            return getattr(product, name) in named[name]
+    return False
 
 
 def _popular_reason(r: Request, row: int, history: list[int]) -> Reason | None:

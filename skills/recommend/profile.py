@@ -10,6 +10,7 @@ price-sensitive they look, and how recently they were here::
 """
 from __future__ import annotations
 
+import re
 import time
 from collections import Counter, defaultdict
 from collections.abc import Sequence
@@ -21,6 +22,8 @@ from skills.recommend.events import INTEREST, Event, interest
 from skills.recommend.items import ItemTable
 
 HALF_LIFE_DAYS = 30.0
+PREFERENCES = ("category", "product_type", "brand", "colour")
+SEARCH_WEIGHT = 1.0  # a search says as much about taste as one view
 SENSITIVITY = (("budget", 0.8), ("mid-range", 1.25), ("premium", float("inf")))
 
 
@@ -31,6 +34,7 @@ class UserProfile:
     categories: dict[str, float] = field(default_factory=dict)
     brands: dict[str, float] = field(default_factory=dict)
     colours: dict[str, float] = field(default_factory=dict)
+    kinds: dict[str, float] = field(default_factory=dict)
     sizes: tuple[str, ...] = ()
     price_band: tuple[float, float] | None = None
     price_sensitivity: str = "unknown"
@@ -48,8 +52,8 @@ class UserProfile:
     def affinity(self, items: ItemTable) -> np.ndarray:
         """(len(items),) in [0, 1]: how well each product matches the shopper's categories, brands, colours."""
         total = np.zeros(len(items), dtype=np.float32)
-        for name, prefs, share in (("category", self.categories, 0.5), ("brand", self.brands, 0.25),
-                                   ("colour", self.colours, 0.25)):
+        for name, prefs, share in (("category", self.categories, 0.35), ("product_type", self.kinds, 0.25),
+                                   ("brand", self.brands, 0.2), ("colour", self.colours, 0.2)):
             if prefs:
                 weights = np.zeros(len(items.vocab[name]) + 1, dtype=np.float32)
                 for value, weight in prefs.items():
@@ -94,8 +98,7 @@ class UserProfile:
 def build_profile(user: str, events: Sequence[Event], items: ItemTable, now: float | None = None) -> UserProfile:
     """The profile that `events` (oldest first) support; events about unknown products are skipped."""
     now = time.time() if now is None else now
-    prefs: dict[str, dict[str, float]] = {"category": defaultdict(float), "brand": defaultdict(float),
-                                          "colour": defaultdict(float)}
+    prefs: dict[str, dict[str, float]] = {name: defaultdict(float) for name in PREFERENCES}
     prices, weights, recent, purchased, disliked, sizes = [], [], [], set(), set(), Counter()
     actions: dict[int, str] = {}
     for event in events:
@@ -119,14 +122,29 @@ def build_profile(user: str, events: Sequence[Event], items: ItemTable, now: flo
         disliked.update([row] if event.type == "rating" and (event.value or 0) <= 2 else [])
         sizes.update([event.size] if event.size else [])
     searches = tuple(dict.fromkeys(e.query for e in reversed(events) if e.type == "search" and e.query))[:5]
+    for name, value in searched_terms(searches, items):
+        prefs[name][value] += SEARCH_WEIGHT
     band, sensitivity = _price_band(prices, weights, items)
     return UserProfile(
         user=user, counts=dict(Counter(e.type for e in events)),
         categories=_top(prefs["category"]), brands=_top(prefs["brand"]), colours=_top(prefs["colour"]),
+        kinds=_top(prefs["product_type"]),
         sizes=tuple(size for size, _ in sizes.most_common(3)), price_band=band, price_sensitivity=sensitivity,
         last_seen=max((e.ts for e in events), default=None), recent=tuple(recent),
         purchased=frozenset(purchased), disliked=frozenset(disliked), actions=actions, searches=searches,
     )
+
+
+def searched_terms(searches: Sequence[str], items: ItemTable) -> list[tuple[str, str]]:
+    """(attribute, catalog value) pairs that the searches name: "red sneakers" -> colour red, kind sneakers."""
+    found = []
+    for query in searches:
+        words = re.findall(r"[a-z0-9&'-]+", query.lower())
+        grams = {" ".join(words[i:i + n]) for n in (1, 2, 3) for i in range(len(words) - n + 1)}
+        grams |= {g[:-1] for g in grams if g.endswith("s")} | {g[:-2] for g in grams if g.endswith("es")}
+        for name in PREFERENCES:
+            found += [(name, items.names[name][g]) for g in sorted(grams) if g in items.names[name]]
+    return found
 
 
 def _top(table: dict[str, float], keep: int = 5) -> dict[str, float]:

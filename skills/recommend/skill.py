@@ -24,9 +24,9 @@ from skills.recommend.events import Event
 from skills.recommend.service import Recommendations, Recommender
 
 MODES = ("auto", "for_you", "goes_with", "similar", "popular", "profile", "forget")
-WHAT_GOES = "What goes with this?"
+WHAT_GOES = "What goes with this?"  # each of these is an example of the recommend intent in data/nlu.yml
 FOR_ME = "Recommend something for me"
-WHY = "Why these?"
+WHY = "Why these recommendations?"
 FORGET = "Forget my history"
 _PATTERNS = (
     ("forget", r"\b(?:forget|erase|delete|clear|wipe)\s+(?:me|my\s+(?:history|data|profile|activity|views))\b"),
@@ -152,6 +152,8 @@ def _heading(picks: Recommendations, mode: str, anchor_missing: bool) -> str:
         heading = "a selection from across the shop:"
     elif picks.profile.is_new:
         heading = "some popular picks to start with:"
+    elif not picks.profile.recent:
+        heading = "picks for you, from what you searched for:"
     else:
         heading = "picks for you, from what you looked at:"
     return prefix + heading if prefix else heading[0].upper() + heading[1:]

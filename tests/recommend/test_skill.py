@@ -5,7 +5,7 @@ from knowledge.retriever import Retriever
 from skills.base import SkillContext
 from skills.recommend import RecommendInput, RecommendSkill
 from skills.recommend.search_hook import SearchSuggestion
-from skills.recommend.skill import WHAT_GOES, infer_mode
+from skills.recommend.skill import FORGET, WHAT_GOES, WHY, infer_mode
 from skills.search import SearchInput, SearchSkill
 from tests.recommend.conftest import view
 
@@ -39,7 +39,7 @@ async def test_recommend_something_for_me_explains_each_pick(skill, recommender,
     assert result.slots["last_results"] == [p.id for p in result.products]
     for product in result.products:
         assert f"• {product.title}: {result.data['reasons'][product.id]['text']}" in result.text
-    assert result.quick_replies == ("What goes with this?", "Why these?")
+    assert result.quick_replies == (WHAT_GOES, WHY)
 
 
 async def test_what_goes_with_this_builds_on_the_product_in_focus(skill, recommender, recs_index):
@@ -64,7 +64,7 @@ async def test_why_am_i_seeing_this_and_forget_me(skill, recommender, recs_index
     viewed = [p.id for p in recs_index.products if p.category == "kitchen"][:2]
     recommender.record(view(CHAT, *viewed))
     why = await skill.run(RecommendInput(), SkillContext(CHAT, "why am I seeing this?"))
-    assert "kitchen" in why.text and "Forget my history" in why.quick_replies
+    assert "kitchen" in why.text and FORGET in why.quick_replies
     assert why.data["profile"]["categories"] == {"kitchen": 1.0}
     forgotten = await skill.run(RecommendInput(), SkillContext(CHAT, "forget my history"))
     assert "2 events" in forgotten.text and recommender.store.count(CHAT) == 0
@@ -78,3 +78,6 @@ async def test_a_search_is_remembered_and_suggests_completing_the_look(recommend
     result = await search.run(SearchInput(query="sneakers", product_type="sneakers"), SkillContext(CHAT, "sneakers"))
     assert result.products and WHAT_GOES in result.quick_replies
     assert recommender.profile(CHAT).searches == ("sneakers",)
+    after = await RecommendSkill(recommender).run(RecommendInput(), SkillContext(CHAT, "recommend something for me"))
+    assert after.text.startswith("Picks for you, from what you searched for:")
+    assert "Related to your search for “sneakers”" in after.text
