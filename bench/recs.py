@@ -12,12 +12,19 @@ wall-clock budget. The latency is one whole recommendation request through the s
 (`skills.recommend.Recommender`: the shopper's events from SQLite, the profile, the trained model,
 co-occurrence, blending, diversity and explanations), measured warm.
 ``--quick`` samples 3,000 users and trains each model for at most 25 seconds.
+
+torch's worker threads spin while they wait for each other; on a machine shared with other work
+that spinning eats the cores it waits for, so this benchmark asks them to sleep instead
+(``OMP_WAIT_POLICY=PASSIVE``, set before torch loads; an explicit setting wins).
 """
 from __future__ import annotations
 
+import os
+
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
 import argparse
 import json
-import os
 import platform
 import random
 import sys
@@ -148,7 +155,8 @@ def machine() -> dict[str, Any]:
                   if line.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() \
         else platform.processor()
     return {"cpu_count": os.cpu_count(), "cpu_model": model, "torch_threads": torch.get_num_threads(), "gpu": None,
-            "python": platform.python_version(), "torch": torch.__version__}
+            "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY"), "python": platform.python_version(),
+            "torch": torch.__version__}
 
 
 def _table(result: dict[str, Any]) -> str:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import os
 from pathlib import Path
 
 from agent.config import AisleConfig
@@ -50,6 +51,7 @@ def _train_nlu(config: AisleConfig, args: argparse.Namespace) -> int:
 
 
 def _train_recs(config: AisleConfig, args: argparse.Namespace) -> int:
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # torch's threads sleep, not spin, while they wait
     from training.recs import train_shop_model
 
     print(train_shop_model(config, args.data, args.out, args.max_minutes, args.loss))
