@@ -35,10 +35,11 @@ from training.threshold import threshold_at_accuracy
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = ROOT / ".." / "shared" / "data"
 METHODS = ("frozen", "contrastive")
-PARTS = ("banking77", "bitext", "oos")
+PARTS = ("banking77", "bitext", "oos", "banking77_8shot")
+FEW_SHOT = 8  # examples per intent in MTEB's Banking77Classification, where the published 80.04 % comes from
 LABELS = {"frozen": "frozen MiniLM + logreg", "contrastive": "contrastive MiniLM + logreg"}
-PUBLISHED = {"banking77": {"minilm_frozen_logreg": 0.8004, "bert_large_finetuned": 0.9366,
-                           "use_convert": 0.9336}}
+PUBLISHED = {"banking77": {"bert_large_finetuned": 0.9366, "use_convert": 0.9336},
+             "banking77_8shot": {"minilm_frozen_logreg_mteb": 0.8004}}
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ class NluBenchConfig:
     quick: bool = False
     steps: int = 300  # contrastive fine-tuning steps on banking77 (and the out-of-scope run)
     bitext_steps: int = 100  # bitext is template-like: a short run suffices
+    few_shot_steps: int = 200  # on 8 examples per intent (616 in all)
     batch_size: int = 32
     learning_rate: float = 8e-5
     oos_intents: int = 10
@@ -61,7 +63,8 @@ class NluBenchConfig:
         config = cls(quick=True, steps=12, bitext_steps=6, batch_size=16, per_intent=8, test_per_intent=3) \
             if quick else cls()
         config = replace(config, parts=parts)
-        return config if steps is None else replace(config, steps=steps, bitext_steps=min(steps, config.bitext_steps))
+        return config if steps is None else replace(config, steps=steps, bitext_steps=min(steps, config.bitext_steps),
+                                                    few_shot_steps=min(steps, config.few_shot_steps))
 
 
 @dataclass
@@ -147,8 +150,10 @@ def run(data_dir: Path, config: NluBenchConfig, checkpoint: Callable[[dict], Non
     if config.per_intent:
         banking, bitext = (Splits(s.train.sample(config.per_intent, config.seed),
                                   s.test.sample(config.test_per_intent, config.seed)) for s in (banking, bitext))
+    few_shot = Splits(banking.train.sample(FEW_SHOT, config.seed), banking.test)
     report: dict[str, Any] = {}
-    for name, splits, steps in (("banking77", banking, config.steps), ("bitext", bitext, config.bitext_steps)):
+    for name, splits, steps in (("banking77", banking, config.steps), ("bitext", bitext, config.bitext_steps),
+                                ("banking77_8shot", few_shot, config.few_shot_steps)):
         if name not in config.parts:
             continue
         methods = classification(splits, steps, config)
@@ -178,16 +183,16 @@ def machine(threads: int, load_start: tuple[float, float, float]) -> dict[str, A
 
 
 def table(report: dict[str, Any]) -> str:
-    lines = [f"{'data':<10} {'model':<28} {'accuracy':>8} {'macro-F1':>8} {'train s':>8} {'CPU s':>8}"]
-    for name in ("banking77", "bitext"):
+    lines = [f"{'data':<15} {'model':<28} {'accuracy':>8} {'macro-F1':>8} {'train s':>8} {'CPU s':>8}"]
+    for name in ("banking77", "bitext", "banking77_8shot"):
         if name not in report:
             continue
         part = report[name]
         for label, row in ((LABELS["frozen"], part["baseline"]), (part["model"], part)):
-            lines.append(f"{name:<10} {label:<28} {row['accuracy']:8.4f} {row['macro_f1']:8.4f} "
+            lines.append(f"{name:<15} {label:<28} {row['accuracy']:8.4f} {row['macro_f1']:8.4f} "
                          f"{row['train_seconds']:8.1f} {row['train_cpu_seconds']:8.1f}")
         for label, value in part["published"].items():
-            lines.append(f"{name:<10} {'published ' + label:<28} {value:8.4f}")
+            lines.append(f"{name:<15} {'published ' + label:<28} {value:8.4f}")
     if "oos" not in report:
         return "\n".join(lines)
     oos = report["oos"]
