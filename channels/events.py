@@ -11,7 +11,8 @@ Routes:
 
 - `POST /events` `{"session_id"?, "events": [{"id", "type", "item"?, "query"?, "value"?, "size"?,
   "ts"?, "user"?}]}`: up to 500 events, validated as a whole (400 names the first bad field), stored
-  once per user and id: 200 `{"accepted": n, "duplicates": m}`, so a retried batch is harmless.
+  once per user and id: 200 `{"accepted": n, "duplicates": m, "recorded": true}`, so a retried batch
+  is harmless (`"recorded": false` where the server has no recommendations).
 - `GET /recommendations?session_id=S|user=U[&context=PRODUCT_ID][&mode=for_you|goes_with|similar|popular][&k=6]`:
   `{"user", "mode", "anchor", "items": [card + {"reason": {"kind", "text", "product_id"}, "score"}], "sources"}`.
 - `GET /recommendations/profile?...`: "why am I seeing this?": what the shop believes about the shopper.
@@ -46,14 +47,17 @@ def setup(app: web.Application, hooks: ChannelHooks) -> None:
     token_env = hooks.server.merchant_token_env
 
     async def post_events(request: web.Request) -> web.Response:
-        recommender = _recommender(request)
         merchant = merchant_role(request, token_env) == MERCHANT
         body = parse_json_object(await request.read())
         owner = None if merchant else _widget_owner(body)
         events = _parse_events(body.get("events"), owner)
         request[CONVERSATION_ID] = owner or "merchant"
+        recommender = _recommender(request, required=False)
+        if recommender is None:  # the widget reports anyway: say plainly that nothing was kept
+            return web.json_response({"accepted": 0, "duplicates": 0, "recorded": False,
+                                      "reason": "recommendations are not enabled on this server"})
         added = await asyncio.to_thread(recommender.record, events)
-        return web.json_response({"accepted": added.accepted, "duplicates": added.duplicates})
+        return web.json_response({"accepted": added.accepted, "duplicates": added.duplicates, "recorded": True})
 
     async def recommendations(request: web.Request) -> web.Response:
         recommender = _recommender(request)
@@ -80,9 +84,11 @@ def setup(app: web.Application, hooks: ChannelHooks) -> None:
     app.router.add_delete("/recommendations/profile", erase)
 
 
-def _recommender(request: web.Request) -> Recommender:
+def _recommender(request: web.Request, required: bool = True) -> Recommender | None:
     skills = getattr(request.app[AGENT], "skills", None) or ()
     skill = next((s for s in skills if isinstance(s, RecommendSkill)), None)
+    if skill is None and not required:
+        return None
     if skill is None:
         raise web.HTTPNotFound(text=json_error(404, "recommendations are not enabled on this server").text,
                                content_type="application/json")

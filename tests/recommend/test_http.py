@@ -32,9 +32,9 @@ def batch(items, session=SESSION, kind="view"):
 async def test_events_are_stored_once_even_when_a_batch_is_sent_twice(client, recommender, recs_index):
     body = batch(shoes(recs_index))
     first = await client.post("/events", json=body)
-    assert first.status == 200 and await first.json() == {"accepted": 3, "duplicates": 0}
+    assert first.status == 200 and await first.json() == {"accepted": 3, "duplicates": 0, "recorded": True}
     again = await client.post("/events", json=body)
-    assert await again.json() == {"accepted": 0, "duplicates": 3}
+    assert await again.json() == {"accepted": 0, "duplicates": 3, "recorded": True}
     assert recommender.store.count(f"webchat:{SESSION}") == 3
 
 
@@ -114,3 +114,6 @@ async def test_without_a_recommend_skill_the_routes_say_so(aiohttp_client, recs_
     client = await aiohttp_client(build_app(ServerConfig(), serving(FakeAgent(list(recs_index.products)))))
     response = await client.get("/recommendations", params={"session_id": SESSION})
     assert response.status == 404 and "not enabled" in (await response.json())["error"]
+    events = {"session_id": SESSION, "events": [{"id": "1", "type": "view", "item": "sku-00001"}]}
+    kept = await (await client.post("/events", json=events)).json()  # the widget reports anyway
+    assert kept["recorded"] is False and kept["accepted"] == 0
