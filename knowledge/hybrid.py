@@ -44,6 +44,8 @@ class HybridConfig:
 
     ``dense_weight`` is the share of the dense score in the ``linear`` blend (1 - it goes to BM25);
     ``rrf_k`` is the rank offset of ``rrf``; ``depth`` is how many rows each retriever proposes.
+    The defaults come from the tuning split of ``bench/search.py``: min-max at 0.3 was within 0.003
+    nDCG@10 of the best cell (z-score at 0.2) and had the better Recall@100.
     """
 
     fusion: str = "linear"
