@@ -61,7 +61,7 @@ class SearchBenchConfig:
     @classmethod
     def for_run(cls, quick: bool, embedder: str) -> SearchBenchConfig:
         if quick:
-            return cls(quick=True, latency_queries=200, throughput_products=500, embedder=embedder)
+            return cls(quick=True, latency_queries=150, throughput_products=300, embedder=embedder)
         return cls(embedder=embedder)
 
 
