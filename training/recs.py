@@ -92,7 +92,7 @@ def train(config: TrainRecsConfig, data: Sequences, out: Path | None = None, pro
         model.train()
         batches = tqdm(training_batches(split.train, batch_size, config.max_len, rng),
                        desc=f"epoch {epoch}", unit="batch", disable=not progress, leave=False)
-        losses = [_step(model, optimizer, inputs, targets, config, data.n_items) for inputs, targets in batches]
+        losses = _epoch(model, optimizer, batches, config, data.n_items, deadline=started + config.max_seconds)
         elapsed = time.perf_counter() - started
         out_of_time = elapsed >= config.max_seconds
         if epoch % config.eval_every and not out_of_time and epoch < config.max_epochs:
@@ -115,6 +115,17 @@ def train(config: TrainRecsConfig, data: Sequences, out: Path | None = None, pro
         out.parent.mkdir(parents=True, exist_ok=True)
         save_checkpoint(out, model, data.item_ids, metrics, asdict(config))
     return TrainResult(model.eval(), metrics, seconds, epoch)
+
+
+def _epoch(model: SASRec, optimizer: torch.optim.Optimizer, batches, config: TrainRecsConfig, n_items: int,
+           deadline: float) -> list[float]:
+    """One pass over the batches, cut short when the time budget runs out."""
+    losses = []
+    for inputs, targets in batches:
+        losses.append(_step(model, optimizer, inputs, targets, config, n_items))
+        if time.perf_counter() >= deadline:
+            break
+    return losses
 
 
 def _step(model: SASRec, optimizer: torch.optim.Optimizer, inputs: torch.Tensor, targets: torch.Tensor,
