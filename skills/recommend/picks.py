@@ -178,8 +178,9 @@ class _Explainer:
         for query in profile.searches:
             if _answers(product, searched_terms([query], self.r.items)):
                 return explain.searched(query)
-        for kind, prefs, value in (("brand", profile.brands, product.brand), ("colour", profile.colours, product.colour),
-                                   ("category", profile.categories, product.category)):
+        tastes = (("brand", profile.brands, product.brand), ("colour", profile.colours, product.colour),
+                  ("category", profile.categories, product.category))
+        for kind, prefs, value in tastes:
             if value and value in list(prefs)[:3]:
                 return explain.taste(kind, value)
         return None

@@ -21,7 +21,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 
 from knowledge.filters import ProductFilter
 from knowledge.product import Product

@@ -25,8 +25,8 @@ def shoes(recs_index, n=3):
 
 
 def batch(items, session=SESSION, kind="view"):
-    return {"session_id": session,
-            "events": [{"id": f"e{n}", "type": kind, "item": item, "ts": NOW - 100 + n} for n, item in enumerate(items)]}
+    events = [{"id": f"e{n}", "type": kind, "item": item, "ts": NOW - 100 + n} for n, item in enumerate(items)]
+    return {"session_id": session, "events": events}
 
 
 async def test_events_are_stored_once_even_when_a_batch_is_sent_twice(client, recommender, recs_index):

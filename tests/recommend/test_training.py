@@ -7,7 +7,6 @@ import torch
 from bench.recs import main as bench_main
 from channels.cli import main as aisle
 from knowledge.demo_catalog import generate_demo_catalog
-from skills.recommend.service import Recommender, RecommendSettings
 from tests.recommend.conftest import view, write_sequences
 
 
