@@ -13,6 +13,8 @@ from typing import AsyncIterator
 from agent.config import AisleConfig
 from agent.copywriting import register_copy_skills
 from agent.core import Agent
+from agent.customer_service import open_orders, open_policies, prepare_orders, register_dialog_skills
+from agent.dialog import DialogPolicy
 from agent.nlu.intent_model import open_intent_model
 from agent.nlu.nlu_data import read_nlu_yaml
 from agent.llm.setup import open_llm, with_llm
@@ -25,8 +27,10 @@ from agent.tryon_setup import TryOnKit, open_tryon
 from knowledge.catalog_index import CatalogIndex
 from knowledge.demo_catalog import generate_demo_catalog
 from knowledge.embedders import SentenceTransformerEmbedder
+from knowledge.policy_docs import PolicyIndex
 from knowledge.query_parse import Lexicon
 from knowledge.retriever import Retriever
+from skills.orders import OrderStore
 from skills.registry import SkillRegistry
 from skills.search import SearchSkill
 from skills.smalltalk import OutOfScopeSkill, SmalltalkSkill
@@ -53,41 +57,47 @@ def open_catalog(config: AisleConfig, progress: bool = True, rebuild: bool = Fal
     return index
 
 
-def build_skills(retriever: Retriever, config: AisleConfig, tryon: TryOnKit | None = None) -> SkillRegistry:
+def build_skills(retriever: Retriever, config: AisleConfig, tryon: TryOnKit | None = None,
+                 orders: OrderStore | None = None, policies: PolicyIndex | None = None) -> SkillRegistry:
     skills = SkillRegistry()
     skills.register(SearchSkill(retriever, config.search.results))
     skills.register(SmalltalkSkill())
     skills.register(OutOfScopeSkill())
     register_copy_skills(skills, retriever.index, config)  # describe, ads (merchants only)
     register_recommend_skill(skills, retriever, config)  # recommend, and its hint after a search
+    register_dialog_skills(skills, retriever, config, orders, policies)  # refine, select, orders, policies, ...
     if tryon is not None:
         skills.register(tryon.skill(retriever.index.by_id, config.catalog_path.parent))
     return skills
 
 
 def build_agent(config: AisleConfig, store: SQLiteStore, progress: bool = True,
-                tryon: TryOnKit | None = None) -> Agent:
+                tryon: TryOnKit | None = None, orders: OrderStore | None = None) -> Agent:
     catalog = open_catalog(config, progress)
+    if orders is not None:
+        prepare_orders(config, orders, catalog.products)
     nlu = read_nlu_yaml(config.nlu.data)
     intent = open_intent_model(config.nlu.model, nlu, catalog.embedder, config.data_path / "cache",
                                config.nlu.threshold, config.embedder.device)
     router = EmbeddingRouter(intent.embedder, intent.model, Lexicon.from_products(catalog.products),
-                             intent.threshold)
-    skills = build_skills(Retriever(catalog), config, tryon)
+                             intent.threshold, regexes=nlu.regexes)
+    skills = build_skills(Retriever(catalog), config, tryon, orders, open_policies(config, catalog.embedder))
     return Agent(router, skills, store, catalog, media_root=config.catalog_path.parent,
-                 experiments=skills["ads"].experiments, tryon=tryon)
+                 experiments=skills["ads"].experiments, tryon=tryon, dialog=DialogPolicy(skills, config.dialog))
 
 
 @asynccontextmanager
 async def open_agent(config: AisleConfig, progress: bool = True) -> AsyncIterator[Agent]:
     redis_url = config.store.redis_url
     store = await RedisStore.open(redis_url) if redis_url else SQLiteStore.open(config.store_path)
+    orders = open_orders(config)
     try:
         async with open_tryon(config) as tryon:  # media store, its cleanup task, the try-on backend
             async with open_llm(config.llm) as llm, retention_task(store, config.store.retention_days):
-                agent = await asyncio.to_thread(build_agent, config, store, progress, tryon)
+                agent = await asyncio.to_thread(build_agent, config, store, progress, tryon, orders)
                 if redis_url:
                     agent.lock = RedisLock(store.client)
                 yield with_llm(agent, llm, config.llm)
     finally:
+        await orders.close()
         await store.close()
