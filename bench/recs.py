@@ -42,11 +42,12 @@ from skills.recommend.cooccurrence import CoOccurrence
 from skills.recommend.events import Event, EventStore
 from skills.recommend.items import ItemTable
 from skills.recommend.popularity import decayed_popularity
-from skills.recommend.sasrec import save_checkpoint
+from skills.recommend.blend import Weights
+from skills.recommend.sasrec import SASRec, save_checkpoint
 from skills.recommend.service import Recommender, RecommendSettings
 from training.recs import TrainRecsConfig, train
-from training.recs_data import Sequences, leave_one_out, read_sequence_file
-from training.recs_eval import rank_all
+from training.recs_data import Sequences, leave_one_out, pad_left, read_sequence_file
+from training.recs_eval import Scorer, rank_all
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = ROOT / ".." / "shared" / "data" / "amazon_beauty"
@@ -74,7 +75,9 @@ def run(data_dir: Path, config: RecsBenchConfig, log=print) -> dict[str, Any]:
     if config.sample_users and config.sample_users < len(data.users):
         data = _sample(data, config.sample_users, config.seed)
     split = leave_one_out(data.seqs)
-    results = {"popularity": _popularity(data), "item_item": _item_item(data)}
+    baselines = {"popularity": _popularity_scorer(data), "co_occurrence": _item_item_scorer(data)}
+    results = {"popularity": _evaluate(baselines["popularity"], data),
+               "item_item": _evaluate(baselines["co_occurrence"], data)}
     threads = os.cpu_count() or 1
     trained = {}
     for name, loss, every in (("sequential", "ce", 1), ("sequential_bce", "bce", config.bce_eval_every)):
@@ -86,6 +89,8 @@ def run(data_dir: Path, config: RecsBenchConfig, log=print) -> dict[str, Any]:
         results[name] = {**metrics["test"], "valid_hr10": metrics["valid"]["hr10"],
                          "valid_ndcg10": metrics["valid"]["ndcg10"], "epochs": metrics["epochs"],
                          "train_seconds": metrics["train_seconds"], "cpu_seconds": metrics["cpu_seconds"]}
+    served = {"sequential": _sequential_scorer(trained["sequential"].model), **baselines}
+    results["blend"] = _evaluate(_blend_scorer(served), data)
     latency = _request_latency(data, split.test_history, trained["sequential"], config)
     return {
         "amazon_beauty": results, "train_seconds": results["sequential"]["train_seconds"],
@@ -102,16 +107,17 @@ def _sample(data: Sequences, users: int, seed: int) -> Sequences:
     return Sequences([data.users[i] for i in picked], [data.seqs[i] for i in picked], data.item_ids)
 
 
-def _popularity(data: Sequences) -> dict[str, float]:
+def _popularity_scorer(data: Sequences) -> Scorer:
     """Counts over every item before each user's test item; no decay (the data has no timestamps)."""
     split = leave_one_out(data.seqs)
     rows = [item - 1 for seq in split.test_history for item in seq]
-    scores = np.concatenate([[0.0], decayed_popularity(rows, np.ones(len(rows)), np.zeros(len(rows)), data.n_items, 0)])
-    scorer = lambda chunk: torch.from_numpy(np.tile(scores, (len(chunk), 1)))  # noqa: E731
-    return rank_all(scorer, split.test_history, split.test_target, data.n_items)
+    counts = decayed_popularity(rows, np.ones(len(rows)), np.zeros(len(rows)), data.n_items, 0)
+    scores = np.concatenate([[0.0], counts]).astype(np.float32)
+    return lambda chunk: torch.from_numpy(np.tile(scores, (len(chunk), 1)))
 
 
-def _item_item(data: Sequences) -> dict[str, float]:
+def _item_item_scorer(data: Sequences) -> Scorer:
+    """Co-occurrence fitted on every item before each user's test item."""
     split = leave_one_out(data.seqs)
     model = CoOccurrence.fit([[item - 1 for item in seq] for seq in split.test_history], data.n_items)
 
@@ -119,6 +125,30 @@ def _item_item(data: Sequences) -> dict[str, float]:
         scores = model.scores([[item - 1 for item in seq] for seq in chunk])
         return torch.from_numpy(np.hstack([np.zeros((len(chunk), 1), dtype=np.float32), scores]))
 
+    return scorer
+
+
+def _sequential_scorer(model: SASRec) -> Scorer:
+    return lambda chunk: model.score_next(pad_left(chunk, min(model.config.max_len, max(map(len, chunk)))))
+
+
+def _blend_scorer(parts: dict[str, Scorer], weights: Weights = Weights()) -> Scorer:
+    """The served blend: each signal scaled to [0, 1] per shopper (the model's as probabilities), weighted."""
+    def scorer(chunk):
+        total = 0
+        for name, part in parts.items():
+            scores = part(chunk).float()[:, 1:]
+            if name == "sequential":
+                scores = torch.softmax(scores, dim=1)
+            top = scores.max(dim=1, keepdim=True).values.clamp_min(1e-12)
+            total = total + weights.of(name) * scores.clamp_min(0) / top
+        return torch.hstack([torch.zeros(len(chunk), 1), total])
+
+    return scorer
+
+
+def _evaluate(scorer: Scorer, data: Sequences) -> dict[str, float]:
+    split = leave_one_out(data.seqs)
     return rank_all(scorer, split.test_history, split.test_target, data.n_items)
 
 
