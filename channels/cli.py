@@ -13,6 +13,7 @@ from agent.config import AisleConfig, load_config
 from agent.errors import AisleError
 from channels.cli_actions import add_actions_command
 from channels.cli_generate import add_generate_commands
+from channels.cli_llm import add_llm_commands
 from channels.cli_privacy import add_privacy_commands
 from channels.cli_training import add_training_commands
 from channels.llm_server import add_llm_serve_command
@@ -69,6 +70,7 @@ def _parser() -> argparse.ArgumentParser:
     add_llm_serve_command(commands)
     add_actions_command(commands)
     add_privacy_commands(commands)
+    add_llm_commands(commands)  # after train, generate and export: it adds to them
     return parser
 
 
