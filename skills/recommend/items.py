@@ -30,6 +30,7 @@ class ItemTable:
     prices: np.ndarray = field(init=False, repr=False)
     in_stock: np.ndarray = field(init=False, repr=False)
     categories: np.ndarray = field(init=False, repr=False)
+    titles: np.ndarray = field(init=False, repr=False)
     codes: dict[str, np.ndarray] = field(init=False, repr=False)
     vocab: dict[str, dict[str, int]] = field(init=False, repr=False)
     names: dict[str, dict[str, str]] = field(init=False, repr=False)  # lower-case value -> as the catalog spells it
@@ -44,6 +45,7 @@ class ItemTable:
         set_(self, "prices", np.array([p.price for p in self.products], dtype=np.float64))
         set_(self, "in_stock", np.array([p.in_stock for p in self.products], dtype=bool))
         set_(self, "categories", np.array([p.category or "" for p in self.products], dtype=object))
+        set_(self, "titles", np.array([p.title.lower() for p in self.products], dtype=object))
         vocab = {name: {} for name in ATTRIBUTES}
         codes = {name: np.array([vocab[name].setdefault(_attr(p, name), len(vocab[name])) for p in self.products],
                                 dtype=np.int64) for name in ATTRIBUTES}

@@ -46,6 +46,8 @@ def for_you(r: Request) -> Picked:
     signals = _personal_signals(r, history)
     exclude = set(r.profile.purchased) | set(r.profile.disliked) | set(history)
     mask = allowed(r.items, sorted(exclude), r.allowed_rows)
+    if history:  # another listing of a product already seen is not a discovery
+        mask &= ~np.isin(r.items.titles, r.items.titles[history])
     if not signals:
         return _from_range(r, mask), ()
     total, parts = blend(signals, r.settings.weights)

@@ -25,6 +25,7 @@ from pathlib import Path
 from knowledge.filters import ProductFilter
 from knowledge.product import Product
 from skills.recommend import picks
+from skills.recommend.blas import single_threaded_blas
 from skills.recommend.blend import Weights
 from skills.recommend.events import AddResult, Event, EventStore
 from skills.recommend.explain import Reason
@@ -152,7 +153,8 @@ class Recommender:
             mode = "for_you"
         request = picks.Request(models, profile, self.settings, k or self.settings.results,
                                 models.items.matching(wanted), anchor_row)
-        chosen, sources = picks.PICKERS[mode](request)
+        with single_threaded_blas():
+            chosen, sources = picks.PICKERS[mode](request)
         items = [Recommendation(models.items.products[row], score, reason) for row, score, reason in chosen]
         shown_anchor = models.items.products[anchor_row] if anchor_row is not None else None
         return Recommendations(user, mode, items, profile, shown_anchor, sources)
