@@ -286,6 +286,7 @@ def _metrics(config, runtime: Runtime, data: _Data, progress: Progress, after: d
 
 def _save_model(out: Path, model, tokenizer, config: LLMTrainConfig, metrics: dict, progress: Progress) -> None:
     out.mkdir(parents=True, exist_ok=True)
+    model.config.use_cache = True  # off for training only; serving wants its cache
     model.save_pretrained(out)
     tokenizer.save_pretrained(out)
     loss_png(progress.losses, progress.validation, out / "loss.png")
