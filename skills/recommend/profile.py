@@ -75,12 +75,18 @@ class UserProfile:
             parts.append("you often pick " + _and(list(self.colours)[:3]))
         if self.price_band:
             low, high = self.price_band
-            parts.append(f"you usually shop between ${low:.0f} and ${high:.0f} ({self.price_sensitivity})")
+            band = f"around ${low:.0f}" if round(low) == round(high) else f"between ${low:.0f} and ${high:.0f}"
+            parts.append(f"you usually shop {band} ({self.price_sensitivity})")
         if self.sizes:
             parts.append("your sizes look like " + _and(list(self.sizes)))
         if self.searches:
             parts.append("you recently searched for " + _and([f"“{q}”" for q in self.searches[:3]]))
-        return "From what you viewed and bought here: " + "; ".join(parts) + "."
+        return f"From what you {self._did()} here: " + "; ".join(parts) + "."
+
+    def _did(self) -> str:
+        done = [verb for kind, verb in (("view", "viewed"), ("purchase", "bought"), ("search", "searched for"))
+                if self.counts.get(kind) or (kind == "view" and self.recent)]
+        return _and(done) if done else "did"
 
     def to_dict(self, items: ItemTable) -> dict:
         product = items.products
