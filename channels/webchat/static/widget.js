@@ -398,7 +398,6 @@
     });
   }
 
-  wirePhotos();
   // -- shopper events for recommendations: cards seen and opened, sent in batches (POST /events) --
 
   const pendingEvents = [];
@@ -450,5 +449,6 @@
 
   document.addEventListener("visibilitychange", () => { if (document.visibilityState === "hidden") flushEvents(true); });
 
+  wirePhotos();
   connect();
 })();
