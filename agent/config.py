@@ -199,6 +199,10 @@ class LLMConfig:
     retries: int = field(default=2, metadata={"range": (0, 10)})  # openai: after a 429, a 5xx or no connection
     fast_path_confidence: float = field(default=0.9, metadata={"range": (0.0, 1.01)})  # embedding router alone
     phrase_replies: bool = False  # let the LLM word replies (checked against what the skill returned)
+    history_turns: int = field(default=4, metadata={"range": (0, 50)})  # earlier exchanges the router reads
+    # channel -> the only tools the LLM may call there, e.g. {telegram: "search recommend describe"};
+    # a channel not listed gets every tool its sender's role allows (merchant tools: merchants only)
+    channel_tools: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.backend == "local" and not self.model:
@@ -208,6 +212,9 @@ class LLMConfig:
         for entry in self.adapters:
             if entry.count("=") != 1 or not all(part.strip() for part in entry.split("=")):
                 raise ConfigError(f"llm.adapters entry {entry!r} is not valid: expected name=folder")
+
+    def tools_by_channel(self) -> dict[str, frozenset[str]]:
+        return {channel: frozenset(names.replace("|", " ").split()) for channel, names in self.channel_tools.items()}
 
     @property
     def adapter_paths(self) -> dict[str, str]:

@@ -20,6 +20,7 @@ from typing import Any
 from agent.awaiting import turn_text
 from agent.dialog import DialogPolicy, Plan
 from agent.handoff import HandoffDesk, StoreHandoffDesk
+from agent.llm.history import chat_history, recorded_call
 from agent.nlu.router import EmbeddingRouter, Understanding
 from agent.observe import TurnMetrics, now
 from agent.responder import message_payload, respond
@@ -67,6 +68,7 @@ class Agent:
         self.lock: ConversationLock = LocalLock()  # one turn at a time per conversation (RedisLock across processes)
         self._catalog_lock = threading.Lock()
         self.metrics = TurnMetrics()  # served at /metrics
+        self.history_turns = 4  # earlier exchanges an LLM router reads (`llm.history_turns`)
 
     async def handle(self, message: UserMessage) -> list[BotMessage]:
         cid = conversation_id(message.channel, message.sender_id)
@@ -80,22 +82,27 @@ class Agent:
             if state.human_holds:
                 await self.desk.receive(cid, message)
                 return []
-            result = await self._turn(cid, message, state)
+            result, call = await self._turn(cid, message, state)
             replies = respond(result)
             await self.store.save_state(cid, state.to_dict())
-            for reply in replies:
-                await self.store.append(cid, "bot", reply.text, message_payload(reply))
+            for n, reply in enumerate(replies):
+                payload = message_payload(reply)
+                if call and n == 0:
+                    payload["call"] = call  # what the turn ran: the conversation's training signal
+                await self.store.append(cid, "bot", reply.text, payload)
             return replies
 
-    async def _turn(self, cid: str, message: UserMessage, state: DialogState) -> SkillResult:
-        """Understand, decide, act; the dialog policy keeps the state and may offer a person."""
+    async def _turn(self, cid: str, message: UserMessage, state: DialogState) -> tuple[SkillResult, dict | None]:
+        """Understand, decide, act; the dialog policy keeps the state and may offer a person.
+        Also returns the skill call the turn ran (None when it answered without one)."""
         started = now()
-        understanding, decided = await self._understand(message.text)
+        understanding, decided = await self._understand(cid, message)
         plan = decided or self.dialog.plan(understanding, state, photo=bool(message.attachments))
         self.dialog.prepare(plan, state)
         before = state.handoff
-        result, error = plan.reply, False
+        result, error, call = plan.reply, False, None
         if result is None:
+            call = recorded_call(plan.decision.skill, plan.decision.arguments)
             result, error = await self._act(cid, plan.decision, plan.text or message.text, state.to_dict(),
                                             role_of(message), message)
         result = self.dialog.conclude(understanding, plan, result, state, error)
@@ -103,20 +110,38 @@ class Agent:
         if handoff:
             await self.desk.request(cid, state.handoff, state)
         self.metrics.observe(plan.decision.intent, plan.decision.skill, now() - started, error=error, handoff=handoff)
-        return result
+        return result, None if error else call
 
-    async def _understand(self, text: str) -> tuple[Understanding, Plan | None]:
-        """The router's reading; a router that only has `decide` (a shop's own rules) gives the decision itself."""
+    async def _understand(self, cid: str, message: UserMessage) -> tuple[Understanding, Plan | None]:
+        """The router's reading; a router that only has `decide` (a shop's own rules) gives the decision itself.
+        A router that reads the conversation (the LLM router) gets it, and the sender's role and channel."""
+        text = message.text
+        if hasattr(self.router, "aunderstand"):
+            history = await self._history(cid)
+            return await self.router.aunderstand(text, history, role_of(message), message.channel), None
         if hasattr(self.router, "understand"):
             return await asyncio.to_thread(self.router.understand, text), None
         decision = await asyncio.to_thread(self.router.decide, text)
         return Understanding(text, decision.intent, decision.confidence), Plan(decision, text=text)
 
+    async def _history(self, cid: str) -> list[dict]:
+        """The exchanges before the message being handled (the last stored event), as chat messages."""
+        if self.history_turns <= 0:
+            return []
+        turns = await self.store.transcript(cid, limit=8 * self.history_turns + 1)
+        return chat_history(turns[:-1], self._facts, self.history_turns)
+
+    def _facts(self, product_id: str) -> dict | None:
+        product = self.product(product_id)
+        return None if product is None else {"id": product.id, "title": product.title, "brand": product.brand,
+                                             "price": product.price, "in_stock": product.stock > 0}
+
     async def _act(self, cid: str, decision: Decision, text: str, state: dict[str, Any],
                    role: str = "shopper", message: UserMessage | None = None) -> tuple[SkillResult, bool]:
         """The one place a skill failure becomes a polite reply and a log line; True when it failed."""
         ctx = SkillContext(conversation_id=cid, text=text, slots=state, role=role,
-                           attachments=message.attachments if message else (), progress=_progress(message))
+                           attachments=message.attachments if message else (), progress=_progress(message),
+                           stream=message.stream if message else None)
         try:
             if getattr(self.skills[decision.skill], "merchant_only", False) and role != "merchant":
                 return SkillResult(MERCHANT_ONLY), False

@@ -18,7 +18,9 @@ class SkillContext:
     """What a skill may read and update about the conversation it serves.
 
     `attachments` are the files the shopper sent with this message (photos); `progress(text)` shows
-    the shopper an interim message while a slow skill works, where the channel can (the web widget).
+    the shopper an interim message while a slow skill works, where the channel can (the web widget);
+    `stream(delta)`, where set, shows the reply as it is written (an LLM-worded reply, checked piece by
+    piece before each piece is sent).
     """
 
     conversation_id: str
@@ -27,6 +29,7 @@ class SkillContext:
     attachments: tuple[Attachment, ...] = ()
     progress: Callable[[str], Awaitable[None]] = _no_progress
     role: str = "shopper"  # "merchant" only where a channel authenticated the shop's staff
+    stream: Callable[[str], Awaitable[None]] | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,11 +12,13 @@ failing. Every replacement is counted in `stats` and logged with what was caught
 """
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import json
 import logging
+import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any, ClassVar
 
 from agent.llm.grounding import facts_of, ungrounded
@@ -25,6 +27,7 @@ from skills.base import SkillContext, SkillResult
 
 log = logging.getLogger(__name__)
 
+Stream = Callable[[str], Awaitable[None]]
 PHRASED_SKILLS = ("search", "recommend")  # answers that list products, where wording helps most
 SYSTEM_PROMPT = (
     "You word a shop assistant's reply. Rewrite the reply below for the shopper in one or two friendly "
@@ -44,8 +47,9 @@ class LLMResponder:
         self.adapter = adapter or None
         self.stats: Counter[str] = Counter()
 
-    async def phrase(self, result: SkillResult, user_text: str) -> SkillResult:
-        """`result` with the LLM's wording when that wording is grounded; otherwise `result` as it was."""
+    async def phrase(self, result: SkillResult, user_text: str, stream: Stream | None = None) -> SkillResult:
+        """`result` with the LLM's wording when that wording is grounded; otherwise `result` as it was.
+        With `stream`, checked sentences are sent to it as they are written."""
         if not result.text:
             return result
         facts = json.dumps(facts_of(result), ensure_ascii=False)
@@ -53,20 +57,64 @@ class LLMResponder:
                                {"role": "user", "content": f"Shopper: {user_text}\nFacts: {facts}"}],
                               max_tokens=self.max_tokens, timeout_s=self.timeout_s, adapter=self.adapter)
         try:
-            text = (await self.llm.complete(request)).text.strip()
+            async with asyncio.timeout(self.timeout_s):
+                if stream is None:
+                    text = (await self.llm.complete(request)).text.strip()
+                else:
+                    text = await self._streamed(request, result, user_text, stream)
+        except _Caught as caught:
+            return self._kept(result, "ungrounded", caught.detail)
+        except TimeoutError:
+            return self._kept(result, "timeout", f"no answer within {self.timeout_s:g}s")
         except (LLMError, BackendUnavailable) as exc:
             return self._kept(result, "error", str(exc))
         if not text:
             return self._kept(result, "empty", "the LLM said nothing")
-        if problems := ungrounded(text, result, user_text, self.catalog_titles, self.brands):
-            return self._kept(result, "ungrounded", "; ".join(p.message for p in problems) + f" in {text!r}")
+        if problems := self._problems(text, result, user_text):
+            return self._kept(result, "ungrounded", problems)
         self.stats["phrased"] += 1
         return dataclasses.replace(result, text=text)
+
+    async def _streamed(self, request: ChatRequest, result: SkillResult, user_text: str, stream: Stream) -> str:
+        """The whole wording; every sentence that passed the check on the text up to its end is streamed."""
+        text, sent = "", 0
+        async for chunk in self.llm.stream(request):
+            text += chunk.text
+            end = _checked_until(text)
+            if end > sent:
+                if problems := self._problems(text[:end], result, user_text):
+                    raise _Caught(problems)
+                await stream(text[sent:end].lstrip() if not sent else text[sent:end])
+                sent = end
+        whole = text.strip()
+        if whole and len(text.rstrip()) > sent:
+            if problems := self._problems(whole, result, user_text):
+                raise _Caught(problems)
+            await stream(text[sent:].rstrip() if sent else whole)
+        return whole
+
+    def _problems(self, text: str, result: SkillResult, user_text: str) -> str:
+        problems = ungrounded(text, result, user_text, self.catalog_titles, self.brands)
+        return "; ".join(p.message for p in problems) + f" in {text!r}" if problems else ""
 
     def _kept(self, result: SkillResult, reason: str, detail: str) -> SkillResult:
         self.stats[reason] += 1
         log.warning("kept the skill's own reply (%s): %s", reason, detail)
         return result
+
+
+class _Caught(Exception):
+    def __init__(self, detail: str):
+        self.detail = detail
+
+
+_SENTENCE_END = re.compile(r"[.!?…](?=\s)|\n")
+
+
+def _checked_until(text: str) -> int:
+    """Where the last complete sentence of `text` ends (0 when none has ended yet)."""
+    ends = [m.end() for m in _SENTENCE_END.finditer(text)]
+    return ends[-1] if ends else 0
 
 
 class PhrasedSkill:
@@ -83,4 +131,4 @@ class PhrasedSkill:
         self.merchant_only = getattr(skill, "merchant_only", False)
 
     async def run(self, args: Any, ctx: SkillContext) -> SkillResult:
-        return await self.responder.phrase(await self.skill.run(args, ctx), ctx.text)
+        return await self.responder.phrase(await self.skill.run(args, ctx), ctx.text, ctx.stream)

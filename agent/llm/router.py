@@ -12,13 +12,17 @@ request runs on the event loop the backend was opened on.
 
 A fallback is never silent: each is counted in `stats` and logged with its reason (timeout, error,
 invalid call).
+
+The LLM sees only the tools the conversation may use: a shopper never sees the merchant tools, and a
+channel listed in `channel_tools` sees only its own list. A call to any other tool is invalid and
+falls back, whatever the shopper's message talked the model into (`tests/reliability/test_prompt_injection.py`).
 """
 from __future__ import annotations
 
 import asyncio
 import logging
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from agent.llm.toolcalls import validate_call
@@ -42,7 +46,8 @@ class LLMRouter:
 
     def __init__(self, llm: LLMBackend, fallback: Any, tools: Sequence[dict], *, fast_path_confidence: float = 0.9,
                  timeout_s: float = 10.0, max_tokens: int = 256, adapter: str | None = None,
-                 loop: asyncio.AbstractEventLoop | None = None, system_prompt: str = SYSTEM_PROMPT):
+                 loop: asyncio.AbstractEventLoop | None = None, system_prompt: str = SYSTEM_PROMPT,
+                 merchant_tools: Collection[str] = (), channel_tools: Mapping[str, Collection[str]] | None = None):
         self.llm = llm
         self.fallback = fallback
         self.tools = list(tools)
@@ -52,7 +57,16 @@ class LLMRouter:
         self.adapter = adapter or None
         self.loop = loop
         self.system_prompt = system_prompt
+        self.merchant_tools = frozenset(merchant_tools)
+        self.channel_tools = {channel: frozenset(names) for channel, names in (channel_tools or {}).items()}
         self.stats: Counter[str] = Counter()
+
+    def tools_for(self, role: str = "shopper", channel: str = "") -> list[dict]:
+        """The tool schemas offered for one message: merchant tools only to a merchant, a channel's list only."""
+        allowed = self.channel_tools.get(channel)
+        return [tool for tool in self.tools
+                if (role == "merchant" or _name(tool) not in self.merchant_tools)
+                and (allowed is None or _name(tool) in allowed)]
 
     # the embedding router's interface --------------------------------------------------------------
     @property
@@ -70,26 +84,29 @@ class LLMRouter:
         understanding = self.fallback.understand(text)
         if self._fast(understanding.intent, understanding.confidence):
             return understanding
-        return _understood(understanding, self._on_loop(self._ask(text, ())))
+        return _understood(understanding, self._on_loop(self._ask(text, (), self.tools_for())))
 
     def decide(self, text: str) -> Decision:
         decision = self.fallback.decide(text)
         if self._fast(decision.intent, decision.confidence):
             return decision
-        return _decided(decision, self._on_loop(self._ask(text, ())))
+        return _decided(decision, self._on_loop(self._ask(text, (), self.tools_for())))
 
     # the same from coroutines ---------------------------------------------------------------------
-    async def aunderstand(self, text: str, history: Sequence[dict] = ()) -> Any:
+    async def aunderstand(self, text: str, history: Sequence[dict] = (), role: str = "shopper",
+                          channel: str = "") -> Any:
+        """The turn loop's call: `history` is the conversation so far (`agent.llm.history`)."""
         understanding = await asyncio.to_thread(self.fallback.understand, text)
         if self._fast(understanding.intent, understanding.confidence):
             return understanding
-        return _understood(understanding, await self._ask(text, history))
+        return _understood(understanding, await self._ask(text, history, self.tools_for(role, channel)))
 
-    async def adecide(self, text: str, history: Sequence[dict] = ()) -> Decision:
+    async def adecide(self, text: str, history: Sequence[dict] = (), role: str = "shopper",
+                      channel: str = "") -> Decision:
         decision = await asyncio.to_thread(self.fallback.decide, text)
         if self._fast(decision.intent, decision.confidence):
             return decision
-        return _decided(decision, await self._ask(text, history))
+        return _decided(decision, await self._ask(text, history, self.tools_for(role, channel)))
 
     def _fast(self, intent: str, confidence: float) -> bool:
         fast = intent != "out_of_scope" and confidence >= self.fast_path_confidence
@@ -97,10 +114,12 @@ class LLMRouter:
             self.stats["fast_path"] += 1
         return fast
 
-    async def _ask(self, text: str, history: Sequence[dict]) -> ToolCall | None:
+    async def _ask(self, text: str, history: Sequence[dict], tools: list[dict]) -> ToolCall | None:
         """The LLM's call, validated; None (and the reason logged and counted) when there is none."""
+        if not tools:
+            return self._fell_back("no_tools", "no tool is allowed here")
         messages = [{"role": "system", "content": self.system_prompt}, *history, {"role": "user", "content": text}]
-        request = ChatRequest(messages, tools=self.tools, tool_choice="required", max_tokens=self.max_tokens,
+        request = ChatRequest(messages, tools=tools, tool_choice="required", max_tokens=self.max_tokens,
                               timeout_s=self.timeout_s, adapter=self.adapter)
         try:
             completion = await asyncio.wait_for(self.llm.complete(request), self.timeout_s)
@@ -111,7 +130,7 @@ class LLMRouter:
         if not completion.tool_calls:
             return self._fell_back("invalid", f"no tool call in {completion.raw[:120]!r}")
         call = _without_nulls(completion.tool_calls[0])
-        if problems := validate_call(call, self.tools):
+        if problems := validate_call(call, tools):
             return self._fell_back("invalid", "; ".join(problems))
         self.stats["llm"] += 1
         return call
@@ -144,6 +163,10 @@ def _decided(decision: Decision, call: ToolCall | None) -> Decision:
     if call is None:
         return decision
     return Decision(intent_of(call, decision.intent), call.name, call.arguments, 1.0)
+
+
+def _name(tool: dict) -> str:
+    return tool.get("function", {}).get("name", "")
 
 
 def _running_loop() -> asyncio.AbstractEventLoop | None:

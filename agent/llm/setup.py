@@ -11,6 +11,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from agent.config import LLMConfig
+from agent.errors import ConfigError
 from agent.llm.responder import PHRASED_SKILLS, LLMResponder, PhrasedSkill
 from agent.llm.router import LLMRouter
 from agent.llm.types import LLMBackend
@@ -44,10 +45,18 @@ def with_llm(agent: Any, llm: LLMBackend | None, config: LLMConfig) -> Any:
     """Route with the LLM (embedding router as fast path and fallback); word replies if configured."""
     if llm is None:
         return agent
+    channel_tools = config.tools_by_channel()
+    known = {skill.name for skill in agent.skills}
+    for channel, names in channel_tools.items():
+        if unknown := sorted(names - known):
+            raise ConfigError(f"llm.channel_tools.{channel} names {', '.join(map(repr, unknown))}, which "
+                              f"{'is not a tool' if len(unknown) == 1 else 'are not tools'}; tools: {', '.join(sorted(known))}")
     agent.router = LLMRouter(llm, agent.router, agent.skills.tool_schemas(),
                              fast_path_confidence=config.fast_path_confidence, timeout_s=config.timeout_s,
                              max_tokens=config.max_new_tokens, adapter=config.adapter,
-                             loop=asyncio.get_running_loop())
+                             loop=asyncio.get_running_loop(), channel_tools=channel_tools,
+                             merchant_tools={s.name for s in agent.skills if getattr(s, "merchant_only", False)})
+    agent.history_turns = config.history_turns
     if config.phrase_replies:
         products = agent.catalog.products
         responder = LLMResponder(llm, [p.title for p in products], [p.brand for p in products],
