@@ -1,7 +1,8 @@
 """The website chat widget: its page, static files and WebSocket endpoint.
 
 `GET /` serves the chat page; `GET /webchat/ws` (alias `/ws`) speaks the widget protocol described
-in `channels.webchat.socket`; `/static/` serves `widget.js` and `widget.css`.
+in `channels.webchat.socket`; `/static/` serves `widget.js` and `widget.css`; `GET /embed.js` puts
+the widget on a shop's own pages (`channels.webchat.embed`).
 """
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 from aiohttp import web
 
 from channels.context import SERVER_CONFIG, ChannelHooks
+from channels.webchat import embed
 from channels.webchat.socket import WebchatSocket
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -38,3 +40,4 @@ def setup(app: web.Application, hooks: ChannelHooks) -> None:
     app.router.add_get("/webchat/ws", socket.handle)
     app.router.add_get("/ws", socket.handle)
     app.router.add_static("/static/", STATIC_DIR)
+    embed.setup(app)

@@ -33,14 +33,14 @@ import secrets
 from collections import defaultdict
 from typing import Any
 
-from aiohttp import WSMsgType, hdrs, web
-from yarl import URL
+from aiohttp import WSMsgType, web
 
 from agent.types import BotMessage, UserMessage
 from channels.context import ChannelHooks
 from channels.errors import BadRequest, json_error
 from channels.rendering import widget_history, widget_messages
 from channels.validation import is_session_id, parse_json_object, required_string
+from channels.webchat.embed import origin_allowed
 from channels.webchat.outbox import RATINGS, SCHEMA, Outbox
 
 log = logging.getLogger(__name__)
@@ -69,7 +69,7 @@ class WebchatSocket:
         hooks.services.postboxes.register(CHANNEL, self.deliver)
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
-        if not self._origin_allowed(request):
+        if not origin_allowed(request, self.allowed_origins):  # behind a proxy rewriting Host: list the public origin
             return json_error(403, "this origin may not open the chat socket")
         ws = web.WebSocketResponse(heartbeat=HEARTBEAT_SECONDS, max_msg_size=self.hooks.server.max_body_bytes)
         await ws.prepare(request)
@@ -113,17 +113,6 @@ class WebchatSocket:
         frame = {**frame, "id": await self.outbox.add(session_id, frame)}
         for ws in list(self.sockets.get(session_id, ())):
             await _send(ws, frame)
-
-    def _origin_allowed(self, request: web.Request) -> bool:
-        """Browsers always send Origin: only our own page and the configured origins may connect.
-
-        Behind a proxy that rewrites `Host`, list the public origin in `server.cors_origins`.
-        """
-        origin = request.headers.get(hdrs.ORIGIN)
-        if origin is None or "*" in self.allowed_origins or origin in self.allowed_origins:
-            return True
-        url = URL(origin)
-        return url.absolute and url.authority == request.host
 
     async def _open_session(self, ws: web.WebSocketResponse, requested: str | None, after: str | None) -> str:
         known = is_session_id(requested)
