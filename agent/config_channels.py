@@ -29,6 +29,8 @@ class OutboundConfig:
     retries: int = field(default=3, metadata={"range": (0, 10)})  # after a 429, a 5xx or a dropped connection
     backoff_s: float = field(default=0.5, metadata={"range": (0.0, 60.0)})  # doubled after each retry
     max_retry_after_s: float = field(default=30.0, metadata={"range": (0.0, 3600.0)})  # longer waits give up
+    # calls in flight at once per platform; a call that finds them all taken for timeout_s fails as busy
+    max_concurrency: int = field(default=16, metadata={"range": (1, 1024)})
 
 
 @dataclass(frozen=True)

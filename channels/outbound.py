@@ -6,7 +6,9 @@
 
 A 429 waits as long as the platform asks (the `Retry-After` header, or Telegram's
 `parameters.retry_after`) and tries again; a 5xx or a dropped connection backs off exponentially;
-any other 4xx is the caller's mistake and is raised at once. Log lines and errors name the
+any other 4xx is the caller's mistake and is raised at once. At most `max_concurrency` calls per
+platform are in flight at once; a call that finds them all taken for `timeout_s` fails at once with
+`PlatformBusy` instead of joining an ever longer queue behind a slow platform. Log lines and errors name the
 platform and the API method, never the URL: Telegram puts the bot token in the path.
 """
 from __future__ import annotations
@@ -23,6 +25,7 @@ import aiohttp
 
 from agent.config_channels import OutboundConfig
 from agent.errors import ChannelError
+from skills.tryon.resilience import Slots, SlotsFull
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +38,13 @@ class PlatformError(ChannelError):
     def __init__(self, platform: str, action: str, status: int, detail: str) -> None:
         super().__init__(f"{platform} {action} failed ({status or 'no answer'}): {detail[:300]}")
         self.platform, self.action, self.status = platform, action, status
+
+
+class PlatformBusy(PlatformError):
+    """Every slot for the platform stayed taken for `timeout_s`: the call was not sent."""
+
+    def __init__(self, platform: str, action: str, detail: str) -> None:
+        super().__init__(platform, action, 0, detail)
 
 
 @dataclass(frozen=True)
@@ -68,6 +78,7 @@ class Outbound:
         self.session: aiohttp.ClientSession | None = None
         self._sleep, self._clock = sleep, clock
         self._buckets: dict[tuple[str, str], _Bucket] = {}
+        self.slots: dict[str, Slots] = {}
 
     async def __aenter__(self) -> "Outbound":
         timeout = aiohttp.ClientTimeout(total=self.config.timeout_s)
@@ -108,6 +119,12 @@ class Outbound:
         if wait > 0:
             await self._sleep(wait)
 
+    def _slots(self, platform: str) -> Slots:
+        slots = self.slots.get(platform)
+        if slots is None:
+            slots = self.slots[platform] = Slots(platform, self.config.max_concurrency, self.config.timeout_s)
+        return slots
+
     def _bucket(self, name: tuple[str, str], rate: float, capacity: float, now: float) -> _Bucket:
         bucket = self._buckets.get(name)
         if bucket is None:
@@ -122,10 +139,12 @@ class Outbound:
         for attempt in range(attempts):
             last = attempt == attempts - 1
             try:
-                async with self.session.request(method, url, **kwargs) as response:
+                async with self._slots(platform).hold(), self.session.request(method, url, **kwargs) as response:
                     body = await _read(response, max_bytes, platform, action)
                     status, headers = response.status, response.headers
                     content_type = response.content_type
+            except SlotsFull as exc:
+                raise PlatformBusy(platform, action, str(exc)) from None
             except (aiohttp.ClientConnectionError, asyncio.TimeoutError) as exc:
                 if last:
                     raise PlatformError(platform, action, 0, type(exc).__name__) from None

@@ -9,8 +9,10 @@ Tools, `tool_choice`, structured outputs (`response_format`) and streaming (serv
 pass through. Answers on 429 and 5xx, and refused connections, are retried with exponential backoff
 and jitter (a `Retry-After` header is honoured); a circuit breaker stops calling a server that keeps
 failing and lets one trial call through after `breaker_reset_s`. The whole request, retries
-included, is bounded by its timeout. A request's `adapter` is sent as the model name (vLLM's
-multi-LoRA convention). The API key is read from the environment variable named by `api_key_env`.
+included, is bounded by its timeout. At most `max_concurrency` requests are in flight at once; one
+that finds every slot taken for a whole timeout fails with `BackendBusy` (the router then answers
+without the LLM), so a slow server cannot pile up waiting conversations. A request's `adapter` is
+sent as the model name (vLLM's multi-LoRA convention). The API key is read from the environment variable named by `api_key_env`.
 """
 from __future__ import annotations
 
@@ -21,13 +23,14 @@ import os
 import random
 import time
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import aiohttp
 
 from agent.llm.toolcalls import parse_tool_calls
 from agent.llm.types import BackendUnavailable, ChatRequest, Chunk, Completion, LLMError, LLMTimeout, ToolCall
-from skills.tryon.resilience import CircuitBreaker
+from skills.tryon.resilience import CircuitBreaker, Slots, SlotsFull
 
 log = logging.getLogger(__name__)
 
@@ -40,13 +43,18 @@ class RetryableError(LLMError):
         self.retry_after = retry_after
 
 
+class BackendBusy(BackendUnavailable):
+    """Every request slot of the LLM server stayed taken for the request's whole timeout."""
+
+
 class OpenAIBackend:
     """Chat completions over HTTP with retries and a circuit breaker; one session per backend."""
 
     name = "openai"
 
     def __init__(self, base_url: str, model: str = "", *, api_key_env: str = "", timeout_s: float = 30.0,
-                 retries: int = 2, backoff_s: float = 0.25, breaker_failures: int = 5, breaker_reset_s: float = 30.0):
+                 retries: int = 2, backoff_s: float = 0.25, breaker_failures: int = 5, breaker_reset_s: float = 30.0,
+                 max_concurrency: int = 16):
         self.url = base_url.rstrip("/") + "/chat/completions"
         self.model = model
         self.api_key_env = api_key_env
@@ -54,6 +62,7 @@ class OpenAIBackend:
         self.retries = retries
         self.backoff_s = backoff_s
         self.breaker = CircuitBreaker(breaker_failures, breaker_reset_s)
+        self.slots = Slots(f"LLM server {self.url}", max_concurrency, timeout_s)
         self._session: aiohttp.ClientSession | None = None
 
     async def __aenter__(self) -> OpenAIBackend:
@@ -73,23 +82,34 @@ class OpenAIBackend:
 
     # the two calls -------------------------------------------------------------------------------
     async def complete(self, request: ChatRequest) -> Completion:
-        body = await self._guarded(request, self._post_json, self.payload(request, stream=False))
+        async with self._slot(request):
+            body = await self._guarded(request, self._post_json, self.payload(request, stream=False))
         return completion_from(body, request)
 
     async def stream(self, request: ChatRequest) -> AsyncIterator[Chunk]:
-        response = await self._guarded(request, self._open_stream, self.payload(request, stream=True))
-        deadline = time.monotonic() + (request.timeout_s or self.timeout_s)
-        state = _StreamState()
-        try:
-            async for event in _sse_events(response, deadline):
-                if text := state.add(event):
-                    yield Chunk(text)
-        except TimeoutError:
-            raise LLMTimeout(f"{self.url}: the stream stalled past the timeout") from None
-        finally:
-            response.release()
+        async with self._slot(request):
+            response = await self._guarded(request, self._open_stream, self.payload(request, stream=True))
+            deadline = time.monotonic() + (request.timeout_s or self.timeout_s)
+            state = _StreamState()
+            try:
+                async for event in _sse_events(response, deadline):
+                    if text := state.add(event):
+                        yield Chunk(text)
+            except TimeoutError:
+                raise LLMTimeout(f"{self.url}: the stream stalled past the timeout") from None
+            finally:
+                response.release()
         completion = state.completion(request)
         yield Chunk("", completion.tool_calls, completion.finish_reason, completion)
+
+    @asynccontextmanager
+    async def _slot(self, request: ChatRequest) -> AsyncIterator[None]:
+        """Hold one of the `max_concurrency` slots, waiting at most the request's timeout for it."""
+        try:
+            async with self.slots.hold(request.timeout_s or self.timeout_s):
+                yield
+        except SlotsFull as exc:  # only the wait for a slot raises it
+            raise BackendBusy(str(exc)) from None
 
     def payload(self, request: ChatRequest, stream: bool) -> dict[str, Any]:
         body: dict[str, Any] = {"model": request.adapter or self.model, "messages": request.messages,

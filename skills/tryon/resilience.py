@@ -3,8 +3,11 @@
 >>> guarded = Guarded(GradioBackend(...), Policy(timeout_s=60, retries=2, max_concurrency=2))
 >>> image = await guarded.render(request)     # same interface as the backend it wraps
 
-Each attempt gets `timeout_s`. Retryable failures (`ServiceUnavailable`, timeouts) are retried after
-`backoff_s`, doubling each time, with jitter. Every call that finally fails counts towards the
+At most `max_concurrency` calls are in flight at once (`Slots`); a call that waits longer than
+`timeout_s` for a slot fails at once with `ServiceBusy`, which neither retries nor counts towards the
+breaker, so a slow service cannot pile up waiting shoppers. Each attempt then gets `timeout_s`.
+Retryable failures (`ServiceUnavailable`, timeouts) are retried after `backoff_s`, doubling each
+time, with jitter. Every call that finally fails counts towards the
 breaker; after `breaker_failures` in a row it opens and calls fail at once for `breaker_reset_s`
 seconds, then one trial call decides whether it closes again.
 """
@@ -14,9 +17,11 @@ import asyncio
 import logging
 import random
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
+from knowledge.errors import AisleError
 from skills.tryon.backend import CircuitOpen, ServiceUnavailable, TryOnBackend, TryOnFailed, TryOnImage, TryOnRequest
 
 log = logging.getLogger(__name__)
@@ -34,6 +39,52 @@ class Policy:
     def __post_init__(self) -> None:
         if self.timeout_s <= 0 or self.retries < 0 or self.backoff_s < 0 or self.max_concurrency < 1:
             raise ValueError(f"invalid try-on policy: {self}")
+
+
+class SlotsFull(AisleError):
+    """Every slot of a backend stayed taken for longer than a caller may wait."""
+
+
+class ServiceBusy(TryOnFailed):
+    """The try-on service already has `max_concurrency` calls in flight and none finished in time."""
+
+
+class Slots:
+    """At most `limit` calls to one backend at once; a caller that waits `wait_s` for a slot gets `SlotsFull`.
+
+    >>> slots = Slots("llm", limit=16, wait_s=10.0)
+    >>> async with slots.hold():
+    ...     await call_the_backend()
+
+    `in_flight` and `waiting` say how loaded the backend is right now (`/metrics` reports them).
+    """
+
+    def __init__(self, name: str, limit: int, wait_s: float) -> None:
+        if limit < 1 or wait_s < 0:
+            raise ValueError(f"invalid slots for {name}: limit {limit}, wait_s {wait_s}")
+        self.name, self.limit, self.wait_s = name, limit, wait_s
+        self.in_flight = 0
+        self.waiting = 0
+        self._semaphore = asyncio.Semaphore(limit)
+
+    @asynccontextmanager
+    async def hold(self, wait_s: float | None = None) -> AsyncIterator[None]:
+        wait = self.wait_s if wait_s is None else max(0.0, wait_s)
+        self.waiting += 1
+        try:
+            async with asyncio.timeout(wait):
+                await self._semaphore.acquire()
+        except TimeoutError:
+            raise SlotsFull(f"{self.name} is busy: {self.limit} calls in flight and no slot free "
+                            f"within {wait:g} s") from None
+        finally:
+            self.waiting -= 1
+        self.in_flight += 1
+        try:
+            yield
+        finally:
+            self.in_flight -= 1
+            self._semaphore.release()
 
 
 class CircuitBreaker:
@@ -89,7 +140,7 @@ class Guarded:
         self.policy = policy
         self.name = backend.name
         self.breaker = CircuitBreaker(policy.breaker_failures, policy.breaker_reset_s)
-        self._slots = asyncio.Semaphore(policy.max_concurrency)
+        self.slots = Slots(f"try-on service {self.name}", policy.max_concurrency, policy.timeout_s)
         self._sleep = sleep
 
     def supports(self, category: str) -> bool:
@@ -103,6 +154,9 @@ class Guarded:
                               self.name)
         try:
             image = await self._attempts(request)
+        except ServiceBusy:
+            self.breaker.release_trial()  # our own limit was full: that says nothing about the service
+            raise
         except TryOnFailed:
             self.breaker.record_failure()
             raise
@@ -127,8 +181,10 @@ class Guarded:
 
     async def _one_attempt(self, request: TryOnRequest) -> TryOnImage:
         try:
-            async with asyncio.timeout(self.policy.timeout_s):
-                async with self._slots:
+            async with self.slots.hold():
+                async with asyncio.timeout(self.policy.timeout_s):
                     return await self.backend.render(request)
+        except SlotsFull as exc:
+            raise ServiceBusy(str(exc), self.name) from None
         except TimeoutError:
             raise ServiceUnavailable(f"no answer within {self.policy.timeout_s:g} s", self.name) from None

@@ -1,0 +1,180 @@
+"""Every outbound client has a timeout from config and a per-backend concurrency limit.
+
+Against one slow fake server on localhost (each request held `HOLD` seconds): with `max_concurrency`
+2 and a timeout of 1 s, five calls at once put at most two in flight; the first two waves get their
+answers, and the fifth, which found every slot taken for its whole timeout, fails at once with the
+client's clean "busy" error, never reaching the server. The turn loop turns that error into the
+usual graceful fallback. A walk over the source keeps the list of outbound clients complete.
+"""
+from __future__ import annotations
+
+import asyncio
+import io
+import re
+import time
+from pathlib import Path
+
+import aiohttp
+import pytest
+from aiohttp import web
+from PIL import Image
+
+from agent.config_channels import OutboundConfig
+from agent.llm.openai import BackendBusy, OpenAIBackend
+from agent.llm.router import LLMRouter
+from agent.llm.types import BackendUnavailable, ChatRequest
+from agent.nlu.intent_model import cached_intent_model
+from agent.nlu.nlu_data import read_nlu_yaml
+from agent.nlu.router import EmbeddingRouter
+from channels.outbound import Outbound, PlatformBusy, PlatformError
+from channels.testing import demo_products
+from knowledge.embedders import HashingEmbedder
+from knowledge.query_parse import Lexicon
+from skills.registry import SkillRegistry
+from skills.search import SearchSkill
+from skills.smalltalk import OutOfScopeSkill, SmalltalkSkill
+from skills.tryon.backend import TryOnFailed, TryOnRequest
+from skills.tryon.http_api import HttpJsonBackend
+from skills.tryon.resilience import Guarded, Policy, ServiceBusy
+
+ROOT = Path(__file__).resolve().parents[2]
+LIMIT, TIMEOUT_S, HOLD = 2, 1.0, 0.6
+CALLS = 2 * LIMIT + 1  # two waves get slots; the last finds them taken until after its timeout
+
+
+def _png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (48, 64), (200, 40, 40)).save(out, "PNG")
+    return out.getvalue()
+
+
+class SlowServer:
+    """Holds every request `HOLD` seconds and records how many were in flight at once."""
+
+    def __init__(self) -> None:
+        self.in_flight = self.most_in_flight = self.requests = 0
+
+    def app(self) -> web.Application:
+        app = web.Application()
+        app.router.add_route("*", "/{tail:.*}", self.handle)
+        return app
+
+    async def handle(self, request: web.Request) -> web.StreamResponse:
+        self.requests += 1
+        self.in_flight += 1
+        self.most_in_flight = max(self.most_in_flight, self.in_flight)
+        try:
+            await asyncio.sleep(HOLD)
+        finally:
+            self.in_flight -= 1
+        if request.path.endswith("/chat/completions"):
+            return web.json_response({"choices": [{"message": {"content": "Hello!"}, "finish_reason": "stop"}],
+                                      "usage": {"prompt_tokens": 3, "completion_tokens": 2}})
+        if request.path == "/tryon":
+            return web.Response(body=_png(), content_type="image/png")
+        return web.json_response({"ok": True, "result": {"message_id": 1}})
+
+
+@pytest.fixture
+async def slow(aiohttp_server):
+    server = SlowServer()
+    server.url = str((await aiohttp_server(server.app())).make_url("")).rstrip("/")
+    return server
+
+
+async def at_once(call, busy: type[Exception]) -> tuple[list, list[float]]:
+    """Start `CALLS` calls together; their outcomes and, for the busy ones, how long they waited."""
+    waited: list[float] = []
+
+    async def one(n: int):
+        started = time.monotonic()
+        try:
+            return await call(n)
+        except busy as exc:
+            waited.append(time.monotonic() - started)
+            return exc
+
+    return await asyncio.gather(*(one(n) for n in range(CALLS))), waited
+
+
+def assert_bounded(slow: SlowServer, outcomes: list, waited: list[float], busy: type[Exception]) -> None:
+    failures = [o for o in outcomes if isinstance(o, BaseException)]
+    assert slow.most_in_flight == LIMIT
+    assert len(failures) == 1 and isinstance(failures[0], busy), failures
+    assert slow.requests == CALLS - 1  # the busy call never reached the server
+    assert len(waited) == 1 and TIMEOUT_S - 0.05 <= waited[0] < TIMEOUT_S + 0.5
+
+
+async def test_platform_calls_beyond_the_limit_fail_as_busy_after_the_timeout(slow):
+    config = OutboundConfig(timeout_s=TIMEOUT_S, retries=0, max_concurrency=LIMIT)
+    async with Outbound(config) as outbound:
+        outcomes, waited = await at_once(
+            lambda n: outbound.call("telegram", "sendMessage", "POST", f"{slow.url}/botTOKEN/sendMessage",
+                                    json={"chat_id": n, "text": "hi"}), PlatformBusy)
+        assert outbound.slots["telegram"].in_flight == 0 and outbound.slots["telegram"].waiting == 0
+    assert_bounded(slow, outcomes, waited, PlatformBusy)
+    assert isinstance(outcomes[-1], PlatformError) and "telegram sendMessage" in str(outcomes[-1])
+    assert "TOKEN" not in str(outcomes[-1])  # Telegram's token is in the path: never in an error
+
+
+async def test_llm_requests_beyond_the_limit_fail_as_busy_and_the_router_falls_back(slow, tmp_path):
+    async with OpenAIBackend(f"{slow.url}/v1", model="m", timeout_s=TIMEOUT_S, retries=0,
+                             max_concurrency=LIMIT) as llm:
+        outcomes, waited = await at_once(lambda n: llm.complete(ChatRequest([{"role": "user", "content": "hi"}])),
+                                         BackendBusy)
+        assert llm.breaker.state == "closed"  # our own limit says nothing about the server's health
+        assert_bounded(slow, outcomes, waited, BackendBusy)
+        assert all(o.text == "Hello!" for o in outcomes if not isinstance(o, BaseException))
+        assert isinstance(outcomes[-1], BackendUnavailable)  # what the router and the responder fall back on
+
+        # a turn while both slots are taken: the router answers without the LLM, within its own budget
+        router = LLMRouter(llm, embedding_router(tmp_path), tool_schemas(), fast_path_confidence=1.01, timeout_s=0.3)
+        holders = [asyncio.create_task(llm.complete(ChatRequest([{"role": "user", "content": "x"}])))
+                   for _ in range(LIMIT)]
+        await asyncio.sleep(0.05)
+        requests, started = slow.requests, time.monotonic()
+        decision = await router.adecide("do you have running shoes")
+        assert time.monotonic() - started < 0.3 + 0.5 and slow.requests == requests
+        await asyncio.gather(*holders)
+    assert decision.skill == "search" and sum(router.stats.values()) == 1
+    assert set(router.stats) <= {"fallback_error", "fallback_timeout"}  # busy, or the router's budget ran out first
+
+
+async def test_tryon_calls_beyond_the_limit_fail_as_busy_without_opening_the_breaker(slow):
+    policy = Policy(timeout_s=TIMEOUT_S, retries=2, backoff_s=0.01, max_concurrency=LIMIT, breaker_failures=1)
+    request = TryOnRequest(person=_png(), garment=_png(), category="upper_body")
+    async with aiohttp.ClientSession() as session:
+        guarded = Guarded(HttpJsonBackend(session, slow.url), policy)
+        outcomes, waited = await at_once(lambda n: guarded.render(request), ServiceBusy)
+    assert_bounded(slow, outcomes, waited, ServiceBusy)
+    assert isinstance(outcomes[-1], TryOnFailed) and not outcomes[-1].retryable  # the skill's polite reply
+    assert guarded.breaker.state == "closed"
+
+
+def embedding_router(folder: Path) -> EmbeddingRouter:
+    embedder = HashingEmbedder(dim=128)
+    model = cached_intent_model(read_nlu_yaml(ROOT / "data/nlu.yml"), embedder, folder / "cache")
+    return EmbeddingRouter(embedder, model, Lexicon.from_products(demo_products()), threshold=0.0)
+
+
+def tool_schemas() -> list[dict]:
+    registry = SkillRegistry()
+    for skill in (SearchSkill(retriever=None), SmalltalkSkill(), OutOfScopeSkill()):
+        registry.register(skill)
+    return registry.tool_schemas()
+
+
+# Every place that opens a connection to another service, and what bounds it (time and concurrency).
+OUTBOUND_CLIENTS = {
+    "channels/outbound.py": "platform APIs: channels.outbound.timeout_s and .max_concurrency (per platform)",
+    "agent/llm/openai.py": "LLM server: llm.timeout_s and llm.max_concurrency",
+    "agent/tryon_setup.py": "try-on services: tryon.timeout_s and tryon.max_concurrency (Guarded)",
+    "agent/store/redis.py": "Redis: socket timeouts on every command",
+}
+CLIENT = re.compile(r"aiohttp\.ClientSession\(|\bfrom_url\(|urllib\.request|\bhttpx\b|\brequests\.(get|post)")
+
+
+def test_every_outbound_client_in_the_served_code_is_listed_with_its_bounds():
+    found = {str(path.relative_to(ROOT)) for package in ("agent", "channels", "skills", "knowledge")
+             for path in (ROOT / package).rglob("*.py") if CLIENT.search(path.read_text(encoding="utf-8"))}
+    assert found == set(OUTBOUND_CLIENTS), "a new outbound client needs a timeout, a concurrency limit and a test here"
