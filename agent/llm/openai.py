@@ -12,7 +12,8 @@ failing and lets one trial call through after `breaker_reset_s`. The whole reque
 included, is bounded by its timeout. At most `max_concurrency` requests are in flight at once; one
 that finds every slot taken for a whole timeout fails with `BackendBusy` (the router then answers
 without the LLM), so a slow server cannot pile up waiting conversations. A request's `adapter` is
-sent as the model name (vLLM's multi-LoRA convention). The API key is read from the environment variable named by `api_key_env`.
+sent as the model name (vLLM's multi-LoRA convention). The API key is read from the environment
+variable named by `api_key_env`.
 """
 from __future__ import annotations
 
