@@ -10,22 +10,30 @@ Inbound (signed, see `channels.meta`): text, quick-reply and postback payloads, 
 message id (`mid`) is answered once; echoes of the page's own messages are ignored.
 
 Outbound: products are a generic-template carousel (image, title, price, "Choose" and "View"),
-quick replies hang on the last message, images are image attachments.
+quick replies hang on the last message, images are image attachments. Answers to a message are
+`RESPONSE`s; a colleague's reply from the console more than 24 hours after the shopper's last
+message goes out with the `HUMAN_AGENT` tag (up to 7 days), see `channels.meta_window`.
 """
 from __future__ import annotations
 
 from typing import Any
 
+import logging
+
 from aiohttp import web
 
+from agent.errors import ChannelError
 from agent.types import Attachment, BotMessage, UserMessage
 from channels.context import ChannelHooks
 from channels.meta import GraphApi, meta_webhook
+from channels.meta_window import RESPONSE, SCHEMA, LastSeen, event_time, send_fields
 from channels.outbound import Pace
 from channels.platform_render import card_subtitle, choose_payload, split_text, truncate
 from channels.rendering import product_link
 from channels.services import ChannelServices
 from channels.webhooks import secret_from_env
+
+log = logging.getLogger(__name__)
 
 CHANNEL = "messenger"
 PACE = Pace(per_key=1.0, burst=5, overall=40.0)
@@ -62,7 +70,7 @@ def render(message: BotMessage, services: ChannelServices) -> list[dict[str, Any
 
 
 def parse_events(payload: dict[str, Any]) -> list[dict[str, Any]]:
-    """`{"id", "sender", "text", "image"?}` for every shopper message or postback in a payload."""
+    """`{"id", "sender", "text", "ts", "image"?}` for every shopper message or postback in a payload."""
     found = []
     for entry in payload.get("entry") or []:
         for event in entry.get("messaging") or []:
@@ -77,30 +85,54 @@ def _parse(event: dict[str, Any]) -> dict[str, Any] | None:
     message, postback = event.get("message") or {}, event.get("postback") or {}
     if not sender or message.get("is_echo"):
         return None
+    ts = event.get("timestamp")
     if postback:
-        mid = postback.get("mid") or f"postback:{sender}:{event.get('timestamp')}"
-        return {"id": str(mid), "sender": sender, "text": str(postback.get("payload") or postback.get("title") or "")}
+        mid = postback.get("mid") or f"postback:{sender}:{ts}"
+        text = str(postback.get("payload") or postback.get("title") or "")
+        return {"id": str(mid), "sender": sender, "text": text, "ts": ts}
     if not message.get("mid"):
         return None
     text = str((message.get("quick_reply") or {}).get("payload") or message.get("text") or "")
     images = [a["payload"]["url"] for a in message.get("attachments") or []
               if a.get("type") == "image" and (a.get("payload") or {}).get("url")]
-    return {"id": str(message["mid"]), "sender": sender, "text": text} | ({"image": images[0]} if images else {})
+    found = {"id": str(message["mid"]), "sender": sender, "text": text, "ts": ts}
+    return found | ({"image": images[0]} if images else {})
 
 
 class Messenger:
     def __init__(self, services: ChannelServices, graph: GraphApi) -> None:
         self.services, self.graph = services, graph
+        self.last_seen = LastSeen(lambda: services.db)
+        services.schemas.append(SCHEMA)
 
     async def deliver(self, psid: str, messages: list[BotMessage], event: dict | None = None) -> None:
+        """Answers in a turn (`event` None) are responses; other messages must fit Meta's window."""
+        fields = RESPONSE if event is None else await self._outside_turn(psid, messages, event)
+        if fields is None:
+            return
         for message in messages:
             for part in render(message, self.services):
-                body = {"recipient": {"id": psid}, "messaging_type": "RESPONSE", "message": part}
+                body = {"recipient": {"id": psid}, **fields, "message": part}
                 await self.graph.post("send", "me/messages", body, key=psid)
 
+    async def _outside_turn(self, psid: str, messages: list[BotMessage], event: dict) -> dict[str, str] | None:
+        """A colleague's reply or joining may use the HUMAN_AGENT tag; notices only the 24-hour window."""
+        if not messages:
+            return None
+        by_person = bool(event.get("author")) or event.get("handoff") == "active"
+        fields = send_fields(await self.last_seen.last(psid), self.last_seen.clock(), by_person)
+        if fields is None and event.get("author"):
+            raise ChannelError("Messenger accepts a colleague's reply only within 7 days of the shopper's last "
+                               "message: this reply was kept in the conversation but not sent")
+        if fields is None:
+            log.info("messenger:%s: a notice was not sent, the shopper last wrote more than 24 hours ago", psid)
+        return fields
+
     async def handle(self, payload: dict[str, Any]) -> None:
+        now = self.last_seen.clock()
         for parsed in parse_events(payload):
             if await self.services.db.claim(CHANNEL, parsed["id"]):
+                await self.last_seen.saw(parsed["sender"], event_time(parsed["ts"], now))
                 self.services.dispatcher.spawn(self._answer(parsed), f"{CHANNEL}:{parsed['sender']}")
 
     async def _answer(self, parsed: dict[str, Any]) -> None:

@@ -3,8 +3,14 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import time
+
+import pytest
 
 from agent.config_channels import ChannelsConfig, MessengerConfig
+from agent.errors import ChannelError
+from channels.context import SERVICES
+from channels.testing import HANDOFF_ACCEPTED
 from tests.channels.contract import ChannelContract, Delivery
 from tests.channels.fake_platform import Call, FakePlatform
 from tests.channels.test_whatsapp import photo_bytes
@@ -17,9 +23,11 @@ def signature(body: bytes, secret: str = APP_SECRET) -> str:
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
-def page_event(event: dict) -> dict:
-    return {"object": "page", "entry": [{"id": PAGE, "time": 1700000000000, "messaging": [
-        {"sender": {"id": PSID}, "recipient": {"id": PAGE}, "timestamp": 1700000000000, **event}]}]}
+def page_event(event: dict, hours_ago: float = 0.0) -> dict:
+    """A page webhook payload; `hours_ago` dates the shopper's message (Meta's `timestamp`, in ms)."""
+    sent_ms = int((time.time() - hours_ago * 3600) * 1000)
+    return {"object": "page", "entry": [{"id": PAGE, "time": sent_ms, "messaging": [
+        {"sender": {"id": PSID}, "recipient": {"id": PAGE}, "timestamp": sent_ms, **event}]}]}
 
 
 class TestMessengerContract(ChannelContract):
@@ -101,3 +109,50 @@ class TestMessengerContract(ChannelContract):
         await platform.wait_for(lambda calls: bool(self._sent(calls)))
         (message,) = fake_agent.received
         assert message.attachments[0].data == photo_bytes()
+
+    # -- Meta's messaging window: RESPONSE within 24 hours, then HUMAN_AGENT for a colleague -------
+
+    async def hand_off(self, client, platform, hours_ago: float) -> str:
+        """A shopper who asked for a person `hours_ago` hours ago, now in the queue."""
+        asked = page_event({"message": {"mid": f"m_ask_{hours_ago}", "text": "I want to talk to a person"}}, hours_ago)
+        await self.post(client, Delivery.json("/webhooks/messenger", asked))
+        await self.said(platform, HANDOFF_ACCEPTED)
+        return f"messenger:{PSID}"
+
+    def sends(self, calls: list[Call], words: str) -> list[dict]:
+        return [c.json for c in calls if c.path.endswith("/me/messages") and words in c.json["message"].get("text", "")]
+
+    async def test_a_colleague_answering_after_24_hours_uses_the_human_agent_tag(self, channel_client, platform):
+        queue = channel_client.app[SERVICES].queue
+        cid = await self.hand_off(channel_client, platform, hours_ago=25)
+        (accepted,) = self.sends(platform.calls, HANDOFF_ACCEPTED)
+        assert accepted["messaging_type"] == "RESPONSE" and "tag" not in accepted  # the bot's answer in the turn
+
+        await queue.reply(cid, "Sam", "Sorry for the wait! Your refund is on its way.")
+        calls = await platform.wait_for(lambda calls: self.sends(calls, "refund is on its way"))
+        for words in ("Sam from our team has joined", "refund is on its way"):
+            (sent,) = self.sends(calls, words)
+            assert (sent["messaging_type"], sent["tag"]) == ("MESSAGE_TAG", "HUMAN_AGENT")
+
+        await queue.give_back(cid, "Sam")  # an automatic notice may not go out after 24 hours
+        assert self.sends(await platform.settle(), "back with the shop assistant") == []
+
+    async def test_a_colleague_answering_within_24_hours_sends_a_plain_response(self, channel_client, platform):
+        cid = await self.hand_off(channel_client, platform, hours_ago=23)
+        await channel_client.app[SERVICES].queue.reply(cid, "Sam", "Hi, Sam here.")
+        (sent,) = self.sends(await platform.wait_for(lambda calls: self.sends(calls, "Sam here")), "Sam here")
+        assert sent["messaging_type"] == "RESPONSE" and "tag" not in sent
+
+    async def test_after_7_days_a_reply_is_refused_with_a_reason_for_the_colleague(self, channel_client, platform):
+        cid = await self.hand_off(channel_client, platform, hours_ago=8 * 24)
+        with pytest.raises(ChannelError, match="within 7 days"):
+            await channel_client.app[SERVICES].queue.reply(cid, "Sam", "Are you still there?")
+        assert self.sends(await platform.settle(), "still there") == []
+
+    async def test_the_shoppers_last_message_time_survives_a_restart(self, start, platform):
+        first = await start()
+        cid = await self.hand_off(first, platform, hours_ago=30)
+        restarted = await start()
+        await restarted.app[SERVICES].queue.reply(cid, "Sam", "Back again: here is your answer.")
+        (sent,) = self.sends(await platform.wait_for(lambda calls: self.sends(calls, "your answer")), "your answer")
+        assert sent["tag"] == "HUMAN_AGENT"
