@@ -198,7 +198,8 @@ def _pick(patterns: tuple[str, ...], view: ProductView, slot: str) -> str:
 
 
 def _last_word(name: str) -> str:
-    words = re.findall(r"[A-Za-z]+", name)
+    # whole words only: "T-shirt", not "shirt"; "Bra", not the "IVORY" of a code like "CB-126IVORY"
+    words = [w for w in re.findall(r"[\w-]+", name) if re.fullmatch(r"[A-Za-z]+(?:-[A-Za-z]+)*", w)]
     return words[-1] if words else ""
 
 

@@ -19,8 +19,10 @@ from dataclasses import dataclass
 from knowledge.product import Product
 from skills.describe.vocab import (
     CLAIMS, COLOUR_SYNONYMS, COLOURS, COMMON_WORDS, CURRENCY_MARKS, DEFAULT_ALLOWED_PHRASES, GENDER_SUPPORT,
-    GENDER_WORDS, IN_STOCK, LETTER_SIZES, MATERIALS, NUMBER_WORDS, SCARCITY,
+    GENDER_WORDS, IN_STOCK, LETTER_SIZES, MATERIALS, SCARCITY,
 )
+from skills.describe.number_words import COUNT_WORDS, UNITS, number_phrases
+from skills.describe.product_types import KINDS
 
 _WORD = re.compile(r"[a-z0-9]+(?:['-][a-z0-9]+)*")
 _NUMBER = re.compile(r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?")
@@ -28,13 +30,17 @@ _SIZES = re.compile(r"\bsizes?\s*:?\s*((?:[a-z0-9]+(?:\s*(?:,|/|to|and|or|&|-)\s
 _SIZE_TOKENS = LETTER_SIZES - {"s", "m", "l"}  # single letters only count after "size"
 _CURRENCY = re.compile(r"[$€£₹]|\b(?:usd|eur|gbp|inr|rs\.?)(?=\s|\d|$)", re.I)
 _SENTENCE_START = re.compile(r"(?:^|[.!?:]\s+|\n)\W*$")
+_BRAND_CUE = re.compile(r"\b(?:by|from|brand|label)\s+(?:the\s+)?$", re.I)
+EVERYDAY_WORDS = COMMON_WORDS | COLOURS | MATERIALS | frozenset(GENDER_WORDS) | frozenset(UNITS) | \
+    frozenset(COUNT_WORDS) | frozenset(KINDS.kind_of)
 
 
 @dataclass(frozen=True, slots=True)
 class Violation:
     """One stated fact the product does not back: its kind and the words that state it."""
 
-    kind: str  # colour, material, gender, size, number, currency, brand, claim, superlative, health, stock
+    kind: str  # colour, material, gender, size, number, currency, brand, product type, claim, superlative,
+    # health, stock
     value: str
 
     @property
@@ -55,6 +61,8 @@ class Facts:
     sizes: frozenset[str]
     currency: str
     stock: int
+    kinds: frozenset[str] = frozenset()  # what the product is, from its title, type and category
+    named_kinds: frozenset[str] = frozenset()  # every kind its attributes name ("a laptop sleeve")
 
     @classmethod
     def of(cls, product: Product) -> Facts:
@@ -64,13 +72,15 @@ class Facts:
         text = " ".join(p for p in parts if p).lower()
         words = _words_and_parts(text)
         numbers = {_value(m) for m in _NUMBER.finditer(text)} | {round(float(product.price), 2)}
-        numbers |= {float(n) for w, n in NUMBER_WORDS.items() if w in words}
+        numbers |= {n.value for n in number_phrases(text)}
         if product.stock > 0:
             numbers.add(float(product.stock))
         audiences = set(GENDER_SUPPORT.get(product.gender.lower(), {product.gender.lower()} - {""}))
         audiences |= {GENDER_WORDS[w] for w in words if w in GENDER_WORDS}
+        identity = " ".join((product.title, product.product_type, product.category))
         return cls(text, words, frozenset(numbers), frozenset(audiences),
-                   frozenset(s.lower() for s in product.sizes), product.currency.upper(), product.stock)
+                   frozenset(s.lower() for s in product.sizes), product.currency.upper(), product.stock,
+                   frozenset(KINDS.named_in(identity)), frozenset(KINDS.named_in(text)))
 
 
 class GroundingChecker:
@@ -86,13 +96,13 @@ class GroundingChecker:
         self.allowed = tuple(sorted((p.lower() for p in allowed_phrases if p.strip()), key=len, reverse=True))
         self.low_stock = low_stock
         names = sorted({b.strip() for b in brands if len(b.strip()) >= 2}, key=len, reverse=True)
-        self._brands = re.compile(rf"(?<!\w)(?:{'|'.join(map(re.escape, names))})(?!\w)") if names else None
+        self._brands = re.compile(rf"(?<!\w)(?:{'|'.join(map(re.escape, names))})(?!\w)", re.I) if names else None
 
     def check(self, text: str, product: Product, facts: Facts | None = None) -> list[Violation]:
         facts = facts or Facts.of(product)
         lowered = self._without_allowed(text.lower())
         found: list[Violation] = []
-        for finder in (_colours, _materials, _audiences, _sizes, _numbers, _currencies, _claims):
+        for finder in (_colours, _materials, _audiences, _sizes, _numbers, _currencies, _kinds, _claims):
             found += finder(lowered, facts)
         found += self._stock(lowered, facts)
         found += self._foreign_brands(self._without_allowed_cased(text), product, facts)
@@ -123,15 +133,25 @@ class GroundingChecker:
     def _foreign_brands(self, text: str, product: Product, facts: Facts) -> list[Violation]:
         if self._brands is None:
             return []
-        found = []
-        for match in self._brands.finditer(text):
-            name = match.group(0)
-            if name.lower() == product.brand.lower() or name.lower() in facts.text:
-                continue
-            if name.lower() in COMMON_WORDS and (name.isupper() or _SENTENCE_START.search(text[:match.start()])):
-                continue
-            found.append(Violation("brand", name))
-        return found
+        own = product.brand.lower()
+        return [Violation("brand", m.group(0)) for m in self._brands.finditer(text)
+                if m.group(0).lower() != own and m.group(0).lower() not in facts.text and _names_a_brand(text, m)]
+
+
+def _names_a_brand(text: str, match: re.Match[str]) -> bool:
+    """Whether this mention of a known brand's name is the brand, not the everyday word.
+
+    "by Next", "from Nature", "a Nature tee" name the brand; "Next stop", "inspired by nature" and
+    "ONLY 4 LEFT" do not. A brand that is no everyday word counts whenever it is capitalised.
+    """
+    written, before = match.group(0), text[:match.start()]
+    cue = _BRAND_CUE.search(before) is not None
+    everyday = all(word in EVERYDAY_WORDS for word in _WORD.findall(written.lower()))
+    if written.islower():
+        return cue and not everyday
+    if not everyday or cue:
+        return True
+    return not written.isupper() and not _SENTENCE_START.search(before)
 
 
 def _words_and_parts(text: str) -> frozenset[str]:
@@ -172,9 +192,17 @@ def _sizes(lowered: str, facts: Facts) -> list[Violation]:
 def _numbers(lowered: str, facts: Facts) -> list[Violation]:
     found = [Violation("number", m.group(0)) for m in _NUMBER.finditer(lowered)
              if not any(abs(_value(m) - n) < 0.005 for n in facts.numbers)]
-    found += [Violation("number", w) for w in _WORD.findall(lowered)
-              if w in NUMBER_WORDS and float(NUMBER_WORDS[w]) not in facts.numbers and w not in facts.words]
+    found += [Violation("number", n.text) for n in number_phrases(lowered)
+              if n.value not in facts.numbers and not set(_WORD.findall(n.text)) <= facts.words]
     return found
+
+
+def _kinds(lowered: str, facts: Facts) -> list[Violation]:
+    """Calling the product something it is not: a T-shirt a "dress", sneakers "boots"."""
+    if not facts.kinds:
+        return []  # the catalog does not say what it is: nothing to hold the text to
+    return [Violation("product type", words) for kind, words in sorted(KINDS.stated(lowered).items())
+            if kind not in facts.named_kinds and not KINDS.backed(kind, facts.kinds)]
 
 
 def _currencies(lowered: str, facts: Facts) -> list[Violation]:

@@ -107,10 +107,23 @@ SCARCITY = re.compile(r"\bselling fast\b|\balmost gone\b|\blast (?:few|chance)\b
                       r"\bonly \d+ left\b|\bhurry\b|\blow (?:in )?stock\b|\bfew left\b", re.I)
 IN_STOCK = re.compile(r"\bin stock\b|\bavailable now\b|\bready to ship\b", re.I)
 
-# Brands that are also everyday words ("Only", "Next") are not read as brands where a sentence
-# starts with them or where they are written in capitals for emphasis.
+# Brands that are also everyday words ("Only", "Next", "Nature", "Apple") are read as brands only
+# where they are written as one: after "by" or "from", or capitalised inside a sentence. At the
+# start of a sentence, in lower case or in capitals for emphasis they are the everyday word.
+# (Colours, materials, number words and product kinds count as everyday words too.)
 COMMON_WORDS = frozenset("""
 only next here now people being style free fresh urban pure daily basic basics classic new
 today trend trends mode kind true bold simple smart street native united wild your you my our
 the this that hello hi go play rare wear home chic lush fame forever always sassy hush
+a about above after again all also am an and any are as at be because been before both but by can
+could did do does each even few for from further had has have he her here him his how i id if in
+into is it its just me more most no nor not of off on once or other out over own same she should
+so some such than then there these they those through to too under until up very was we were what
+when where which while who why will with would yes
+nature apple mango police fortune liberty simply metro fox envy ether genius duke zeal voyage
+frozen killer coolers kittens madame guess gap cat ants gods gas fever hammer obsessions urbane
+campus titan sonata newport newton harvard athena genie globus oomph chemistry selected soles
+arrow elle equinox fossil puma jaguar dove lux olay oasis mast harbour levi levis target
+essentials everyday life living love lady golden royal spring summer winter autumn sun moon star
+peach berry honey cherry pearl crystal diamond coral orchid lotus rose lily daisy sunflower
 """.split())

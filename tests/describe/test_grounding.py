@@ -1,6 +1,7 @@
 """The grounding check catches invented facts, and the template composer never states one."""
 import pytest
 
+from knowledge.product import Product
 from skills.describe.composer import TemplateComposer
 from skills.describe.grounding import GroundingChecker
 from skills.describe.style import LENGTHS, TONES, Style
@@ -84,3 +85,63 @@ def test_template_text_is_varied_deterministic_and_carries_keywords(demo_product
     assert f"{product.colour} {product.product_type}" in composed.text
     short, long = (len(composer.compose(product, Style("plain", n)).text) for n in ("short", "long"))
     assert short < long
+
+
+def tee():
+    return Product(id="t-1", title="Coastline Crew Tee", brand="Coastline", category="apparel", product_type="t-shirt",
+                   price=24.0, colour="white", material="cotton", gender="unisex", sizes=("S", "M", "L"), stock=40)
+
+
+@pytest.mark.parametrize("planted, expected", [
+    ("A handy three-pack of the Trail Runner 2.", ("number", "three")),
+    ("Comes in a dozen styles.", ("number", "dozen")),
+    ("Half a dozen reasons to love the Trail Runner 2.", ("number", "half a dozen")),
+    ("Twenty colours of the Trail Runner 2.", ("number", "twenty")),
+    ("Loved by twenty-five thousand runners.", ("number", "twenty-five thousand")),
+    ("A trio of laces in the box.", ("number", "trio")),
+    ("The Trail Runner 2 boots from Stride.", ("product type", "boots")),
+    ("Strap into these sandals for the trail.", ("product type", "sandals")),
+])
+def test_planted_numbers_in_words_and_wrong_product_types_are_caught(checker, runner, planted, expected):
+    assert expected in kinds(checker, planted, runner)
+
+
+@pytest.mark.parametrize("planted, expected", [
+    ("A breezy summer dress from Coastline.", ("product type", "dress")),
+    ("The Coastline Crew Tee, a shirt for every day.", ("product type", "shirt")),
+    ("Slip into these comfortable shoes.", ("product type", "shoes")),
+    ("An elegant gown in white cotton.", ("product type", "gown")),
+])
+def test_a_t_shirt_called_something_else_is_caught(checker, planted, expected):
+    assert expected in kinds(checker, planted, tee())
+
+
+@pytest.mark.parametrize("honest", [
+    "The Trail Runner 2: shoes for the trail, sneakers for the city.",
+    "Running shoes from Stride, for women, $79.",
+    "Pair them with jeans or a summer dress.",
+    "One click away: the Trail Runner 2.",
+])
+def test_what_the_product_is_and_what_it_goes_with_pass(checker, runner, honest):
+    assert checker.check(honest, runner) == []
+
+
+def test_kinds_and_counts_the_attributes_state_are_backed(checker):
+    socks = Product(id="s-2", title="Everyday Socks Two-Pack", brand="Stride", product_type="socks", price=12.0)
+    assert checker.check("A two-pack of everyday socks.", socks) == []
+    assert ("number", "three") in kinds(checker, "A three-pack of everyday socks.", socks)
+    dress = Product(id="d-1", title="Coastline T-shirt Dress", brand="Coastline", product_type="dress", price=30.0)
+    assert checker.check("A T-shirt dress from Coastline, an easy dress for summer.", dress) == []
+
+
+def test_a_brand_named_after_an_everyday_word_is_caught_only_as_a_brand(runner):
+    checker = GroundingChecker(brands=["Nature", "Apple", "ONLY", "Stride", "Northpeak"])
+    for everyday in ("Inspired by nature, built for the trail.", "Nature lovers will take to the Trail Runner 2.",
+                     "Crisp as an apple on an autumn run.", "ONLY 4 LEFT!", "Only 4 left, hurry."):
+        assert checker.check(everyday, runner) == [], everyday
+    for planted, brand in (("The Trail Runner 2 from Nature.", "Nature"), ("Designed by Apple in California.", "Apple"),
+                           ("Pairs with a tank top by ONLY.", "ONLY"), ("A Nature classic for the trail.", "Nature"),
+                           ("As tough as anything from NORTHPEAK.", "NORTHPEAK")):
+        assert ("brand", brand) in kinds(checker, planted, runner), planted
+    own = Product(id="n-1", title="Leaf Tee", brand="Nature", product_type="t-shirt", price=20.0)
+    assert checker.check("The Leaf Tee from Nature.", own) == []
