@@ -7,7 +7,8 @@ Served at `/console` when the environment variable named by `channels.console.to
 - `POST /console/login` `{"token", "name"}` (JSON): 204 with the session cookie, 401 for a wrong
   token, 429 after too many attempts from one address.
 - `GET /console/me`: `{"agent": "Sam"}` for a signed-in colleague, `{"agent": null}` otherwise.
-- `POST /console/logout`: ends the session.
+- `POST /console/logout`: ends the session. Sessions are kept (hashed) in the channels' database
+  and outlast a restart, for `channels.console.session_hours`.
 - `GET /console/ws`: the live queue and the actions (`channels.console.socket`); the session
   cookie, or `Authorization: Bearer <token>` with `?name=`.
 """
@@ -18,7 +19,7 @@ from pathlib import Path
 from aiohttp import hdrs, web
 from yarl import URL
 
-from channels.console.auth import COOKIE, ConsoleSessions, clean_name
+from channels.console.auth import COOKIE, SCHEMA, ConsoleSessions, clean_name
 from channels.console.socket import ConsoleSocket
 from channels.context import ChannelHooks
 from channels.errors import BadRequest, json_error
@@ -36,7 +37,8 @@ LOGINS_PER_MINUTE = 10
 def setup(app: web.Application, hooks: ChannelHooks) -> None:
     services = hooks.services
     config = services.config.console
-    sessions = ConsoleSessions(secret_from_env(config.token_env, CHANNEL), config.session_hours)
+    sessions = ConsoleSessions(secret_from_env(config.token_env, CHANNEL), lambda: services.db, config.session_hours)
+    services.schemas.append(SCHEMA)
     attempts = RateLimiter()
 
     async def page(request: web.Request) -> web.FileResponse:
@@ -47,16 +49,16 @@ def setup(app: web.Application, hooks: ChannelHooks) -> None:
         return await _sign_in(request, sessions, attempts)
 
     async def me(request: web.Request) -> web.Response:
-        return web.json_response({"agent": sessions.from_request(request)})  # null: not signed in
+        return web.json_response({"agent": await sessions.from_request(request)})  # null: not signed in
 
     async def logout(request: web.Request) -> web.Response:
-        sessions.sign_out(request.cookies.get(COOKIE))
+        await sessions.sign_out(request.cookies.get(COOKIE))
         response = web.Response(status=204)
         response.del_cookie(COOKIE, path="/console")
         return response
 
     async def socket(request: web.Request) -> web.StreamResponse:
-        agent = sessions.from_request(request)
+        agent = await sessions.from_request(request)
         if agent is None:
             return json_error(401, "sign in to the console first")
         if not _same_origin(request):
@@ -83,7 +85,7 @@ async def _sign_in(request: web.Request, sessions: ConsoleSessions, attempts: Ra
     name = clean_name(body.get("name"))
     if not name:
         raise BadRequest("name", "'name' is missing: the name shoppers will see, e.g. Sam")
-    session_id = sessions.sign_in(str(body.get("token") or ""), name)
+    session_id = await sessions.sign_in(str(body.get("token") or ""), name)
     if session_id is None:
         return json_error(401, "that token is not valid")
     response = web.Response(status=204)

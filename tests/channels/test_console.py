@@ -125,3 +125,45 @@ async def test_outside_business_hours_the_shopper_is_asked_to_leave_a_message(co
     replies = await (await client.post("/webhooks/rest/webhook",
                                        json={"sender": "bo", "message": "talk to a person"})).json()
     assert "Leave your message here" in replies[-1]["text"] and "at 00:00" in replies[-1]["text"]
+
+
+async def test_a_session_outlasts_a_restart_and_only_its_hash_is_stored(console_env, aiohttp_client, fake_agent,
+                                                                        tmp_path, monkeypatch):
+    import sqlite3
+
+    def start():
+        app = build_app(ServerConfig(), serving(fake_agent), platforms=ChannelsConfig(),
+                        channels_db=tmp_path / "channels.db")
+        return aiohttp_client(app)
+
+    first = await start()
+    session_id = (await sign_in(first)).cookies["aisle_console"].value
+    cookie = {"Cookie": f"aisle_console={session_id}"}
+    restarted = await start()  # a new process on the same database
+    assert await (await restarted.get("/console/me", headers=cookie)).json() == {"agent": "Sam"}
+    ws = await restarted.ws_connect("/console/ws", headers=cookie)
+    assert (await _until(ws, "hello"))["agent"] == "Sam"
+    await ws.close()
+
+    stored = sqlite3.connect(tmp_path / "channels.db").execute("SELECT * FROM console_sessions").fetchall()
+    assert len(stored) == 1 and session_id not in repr(stored)
+    monkeypatch.setenv("AISLE_CONSOLE_TOKEN", "a-new-team-token")  # a new token signs everyone out
+    rotated = await start()
+    assert await (await rotated.get("/console/me", headers=cookie)).json() == {"agent": None}
+
+
+async def test_a_session_ends_when_it_expires(console_env, tmp_path):
+    from channels.channel_db import ChannelDB
+    from channels.console.auth import SCHEMA, ConsoleSessions
+
+    db = ChannelDB.open(tmp_path / "channels.db")
+    db.script(SCHEMA)
+    now = [1_000_000.0]
+    sessions = ConsoleSessions(TOKEN.encode(), lambda: db, hours=12, clock=lambda: now[0])
+    assert await sessions.sign_in("wrong", "Sam") is None
+    session_id = await sessions.sign_in(TOKEN, "Sam")
+    now[0] += 11 * 3600
+    assert await sessions.agent(session_id) == "Sam"
+    now[0] += 2 * 3600
+    assert await sessions.agent(session_id) is None
+    db.close()
