@@ -60,6 +60,13 @@ async def test_shopper_searches_clicks_a_quick_reply_and_reloads(aiohttp_server,
     assert users == ["show me red sneakers under 80 dollars", "show me red sneakers under 62 dollars"]
     assert await page.locator(".card").count() == 6
     assert await page.locator(".quick-reply").all_text_contents() == ["Cheaper", "Boots instead", "Talk to a person"]
+
+    assert await page.locator(".cards").first.locator(".card-choose").count() == 0  # only the latest cards
+    await page.get_by_role("button", name="Choose Velocity Runner").click()
+    await page.locator(".message.user .bubble").nth(2).wait_for()
+    assert await page.locator(".message.user .bubble").nth(2).text_content() == "Velocity Runner"
+    await page.wait_for_function("document.querySelectorAll('.message.bot').length >= 4")
+    assert [m.text for m in fake_agent.received][-1] == "the second one"
     assert problems == []
 
 

@@ -48,7 +48,18 @@
     } catch { return `${currency || ""} ${Number(price).toFixed(2)}`.trim(); }
   }
 
-  function productCard(product) {
+  const ORDINALS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"];
+
+  function chooseButton(product, position) {  // says "the second one", as the shopper would (and as on every platform)
+    const button = el("button", "card-choose", "Choose");
+    button.type = "button";
+    button.setAttribute("aria-label", `Choose ${product.title || `product ${position}`}`);
+    const payload = position <= ORDINALS.length ? `the ${ORDINALS[position - 1]} one` : `number ${position}`;
+    button.addEventListener("click", () => send(payload, product.title || payload));
+    return button;
+  }
+
+  function productCard(product, position) {
     const card = el("li", "card");
     const link = el("a", "card-link");
     const href = safeUrl(product.url);
@@ -68,7 +79,7 @@
     if (meta) body.append(el("p", "card-meta", meta));
     body.append(el("p", "card-price", formatPrice(product.price, product.currency)));
     link.append(frame, body);
-    card.append(link);
+    card.append(link, chooseButton(product, position));
     watchCard(card, product.id);
     return card;
   }
@@ -115,7 +126,8 @@
     if (products.length) {
       const row = el("ul", "cards");
       row.setAttribute("aria-label", `${products.length} products`);
-      products.forEach((product) => row.append(productCard(product)));
+      list.querySelectorAll(".card-choose").forEach((button) => button.remove());  // only the latest cards are choosable
+      products.forEach((product, index) => row.append(productCard(product, index + 1)));
       item.append(row);
     }
     if ((message.quick_replies || []).length) item.append(quickReplies(message.quick_replies));
