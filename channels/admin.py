@@ -5,7 +5,8 @@
 did: `{"added": [...], "updated": [...], "deleted": [...], "unchanged": [...], "errors": [...],
 "embedded": 1, "version": 4}`. The token is read from the environment variable that
 `server.admin_token_env` names; the server serves this channel only when that variable is set.
-A missing or wrong token gets a bare 401, whatever was wrong.
+A missing or wrong token gets a bare 401, whatever was wrong. The same token opens the dashboard at
+`/admin` (`channels.dashboard`).
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from typing import Any
 from aiohttp import hdrs, web
 
 from agent.errors import ConfigError
-from channels import privacy
+from channels import dashboard, privacy
 from channels.context import ChannelHooks
 from channels.errors import BadRequest, json_error, type_name
 from channels.validation import parse_json_object
@@ -61,6 +62,7 @@ def setup(app: web.Application, hooks: ChannelHooks) -> None:
 
     app.router.add_post("/admin/catalog", update_catalog)
     privacy.setup(app, lambda request: _authorised(request, expected), _unauthorised)
+    dashboard.setup(app, expected, lambda request: _authorised(request, expected))
 
 
 def _authorised(request: web.Request, expected: bytes) -> bool:
