@@ -1,7 +1,7 @@
 """The website chat widget: its page, static files and WebSocket endpoint.
 
 `GET /` serves the chat page; `GET /webchat/ws` (alias `/ws`) speaks the widget protocol described
-in `channels.webchat.socket`; `/static/` serves `widget.js` and `widget.css`; `GET /embed.js` puts
+in `channels.webchat.socket`; `/static/` serves the widget's scripts and `widget.css`; `GET /embed.js` puts
 the widget on a shop's own pages (`channels.webchat.embed`).
 """
 from __future__ import annotations

@@ -25,77 +25,9 @@
     try { localStorage.setItem(SESSION_KEY, id); } catch { /* private mode: the session lasts this page */ }
   }
 
-  // -- building elements (never innerHTML with data) ------------------------------------------
-
-  function el(tag, className, text) {
-    const node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text !== undefined && text !== null) node.textContent = String(text);
-    return node;
-  }
-
-  function safeUrl(value) {
-    if (!value) return null;
-    try {
-      const url = new URL(value, location.href);
-      return url.protocol === "http:" || url.protocol === "https:" ? url.href : null;
-    } catch { return null; }
-  }
-
-  function formatPrice(price, currency) {
-    try {
-      return new Intl.NumberFormat(undefined, { style: "currency", currency: currency || "USD" }).format(price);
-    } catch { return `${currency || ""} ${Number(price).toFixed(2)}`.trim(); }
-  }
-
-  const ORDINALS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"];
-
-  function chooseButton(product, position) {  // says "the second one", as the shopper would (and as on every platform)
-    const button = el("button", "card-choose", "Choose");
-    button.type = "button";
-    button.setAttribute("aria-label", `Choose ${product.title || `product ${position}`}`);
-    const payload = position <= ORDINALS.length ? `the ${ORDINALS[position - 1]} one` : `number ${position}`;
-    button.addEventListener("click", () => send(payload, product.title || payload));
-    return button;
-  }
-
-  function productCard(product, position) {
-    const card = el("li", "card");
-    const link = el("a", "card-link");
-    const href = safeUrl(product.url);
-    if (href) { link.href = href; link.target = "_blank"; link.rel = "noopener noreferrer"; }
-    const src = safeUrl(product.image);
-    const frame = el("div", "card-image");
-    if (src) {
-      const img = el("img");
-      img.src = src;
-      img.alt = product.title || "";
-      img.decoding = "async";
-      frame.append(img);
-    }
-    const body = el("div", "card-body");
-    body.append(el("h3", "card-title", product.title));
-    const meta = [product.colour, product.brand].filter(Boolean).join(" · ");
-    if (meta) body.append(el("p", "card-meta", meta));
-    body.append(el("p", "card-price", formatPrice(product.price, product.currency)));
-    link.append(frame, body);
-    card.append(link, chooseButton(product, position));
-    watchCard(card, product.id);
-    return card;
-  }
-
-  function quickReplies(replies) {
-    const group = el("div", "quick-replies");
-    group.setAttribute("role", "group");
-    group.setAttribute("aria-label", "Suggested replies");
-    for (const reply of replies) {
-      const button = el("button", "quick-reply", reply.title);
-      button.type = "button";
-      button.addEventListener("click", () => send(reply.payload, reply.title));
-      group.append(button);
-    }
-    return group;
-  }
+  const { el, safeUrl, productCard, quickReplies } = window.AisleCards;
+  const shopperEvents = window.AisleEvents.create(() => sessionId);
+  const cardActions = { say: send, watch: shopperEvents.watchCard };
 
   // -- the conversation ------------------------------------------------------------------------
 
@@ -127,10 +59,10 @@
       const row = el("ul", "cards");
       row.setAttribute("aria-label", `${products.length} products`);
       list.querySelectorAll(".card-choose").forEach((button) => button.remove());  // only the latest cards are choosable
-      products.forEach((product, index) => row.append(productCard(product, index + 1)));
+      products.forEach((product, index) => row.append(productCard(product, index + 1, cardActions)));
       item.append(row);
     }
-    if ((message.quick_replies || []).length) item.append(quickReplies(message.quick_replies));
+    if ((message.quick_replies || []).length) item.append(quickReplies(message.quick_replies, send));
     append(item);
   }
 
@@ -409,57 +341,6 @@
       sendPhoto(event.dataTransfer.files[0]);
     });
   }
-
-  // -- shopper events for recommendations: cards seen and opened, sent in batches (POST /events) --
-
-  const pendingEvents = [];
-  const seenCards = new Set();  // one view per product per page load
-  let flushTimer = null;
-  const viewObserver = "IntersectionObserver" in window
-    ? new IntersectionObserver(onCardsVisible, { threshold: 0.6 }) : null;
-
-  function eventId() {
-    try { return crypto.randomUUID(); } catch { return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`; }
-  }
-
-  function watchCard(card, productId) {
-    if (!productId) return;
-    card.dataset.productId = productId;
-    if (viewObserver) viewObserver.observe(card);
-    card.addEventListener("click", () => { trackEvent("click", productId); flushEvents(); });
-  }
-
-  function onCardsVisible(entries) {
-    for (const entry of entries) {
-      if (!entry.isIntersecting) continue;
-      viewObserver.unobserve(entry.target);
-      const productId = entry.target.dataset.productId;
-      if (seenCards.has(productId)) continue;
-      seenCards.add(productId);
-      trackEvent("view", productId);
-    }
-  }
-
-  function trackEvent(type, item) {
-    pendingEvents.push({ id: eventId(), type, item, ts: Date.now() / 1000 });
-    if (pendingEvents.length >= 20) flushEvents();
-    else if (!flushTimer) flushTimer = setTimeout(flushEvents, 2000);
-  }
-
-  function flushEvents(leaving) {
-    clearTimeout(flushTimer);
-    flushTimer = null;
-    if (!pendingEvents.length) return;
-    if (!sessionId) { flushTimer = setTimeout(flushEvents, 2000); return; }
-    const batch = pendingEvents.splice(0, 500);
-    const body = JSON.stringify({ session_id: sessionId, events: batch });
-    if (leaving && navigator.sendBeacon && navigator.sendBeacon("events", new Blob([body], { type: "application/json" }))) return;
-    fetch("events", { method: "POST", headers: { "Content-Type": "application/json" }, body, keepalive: true })
-      .then((response) => { if (response.status >= 500) throw new Error(String(response.status)); })
-      .catch(() => { pendingEvents.unshift(...batch); flushTimer = flushTimer || setTimeout(flushEvents, 10000); });  // ids make retries safe
-  }
-
-  document.addEventListener("visibilitychange", () => { if (document.visibilityState === "hidden") flushEvents(true); });
 
   wirePhotos();
   connect();
