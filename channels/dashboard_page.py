@@ -31,6 +31,7 @@ def _percent(rate: float | None) -> str:
 def _head(title: str) -> str:
     return (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{escape(title)}</title>'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            '<link rel="icon" href="/admin/static/favicon.svg" type="image/svg+xml">'
             '<link rel="stylesheet" href="/admin/static/dashboard.css"></head><body>')
 
 
