@@ -19,6 +19,8 @@ def add_training_commands(commands: argparse._SubParsersAction) -> None:
     nlu.add_argument("--out", help="model directory to write (default: <data_dir>/models/nlu)")
     nlu.add_argument("--steps", type=int, help="contrastive fine-tuning steps; 0 keeps the encoder frozen "
                                                "(default 200)")
+    nlu.add_argument("--save-every", type=int, help="steps between checkpoints (default 50)")
+    nlu.add_argument("--fresh", action="store_true", help="start over instead of resuming from checkpoints in --out")
     nlu.set_defaults(command=_train_nlu)
     recs = what.add_parser("recs", help="train the sequential recommender on shopper events (or a sequence file)")
     recs.add_argument("--data", help="a file of `user item item ...` lines, oldest first; default: the shop's events")
@@ -43,10 +45,11 @@ def _train_nlu(config: AisleConfig, args: argparse.Namespace) -> int:
 
     overrides = {"data": args.data or config.nlu.data, "out": args.out or str(config.data_path / "models" / "nlu"),
                  "base_model": config.embedder.model, "default_threshold": config.nlu.threshold}
-    if args.steps is not None:
-        overrides["steps"] = args.steps
+    for option in ("steps", "save_every"):
+        if getattr(args, option) is not None:
+            overrides[option] = getattr(args, option)
     train_config = dataclasses.replace(NluTrainConfig(), **overrides)
-    print(summary(train(train_config), train_config.out))
+    print(summary(train(train_config, fresh=args.fresh), train_config.out))
     return 0
 
 

@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     import torch
     from sentence_transformers import SentenceTransformer
 
+    from training.nlu_checkpoints import EncoderCheckpoints
+
 
 @dataclass(frozen=True)
 class ContrastiveConfig:
@@ -84,8 +86,10 @@ def freeze_lower_layers(model: "SentenceTransformer", train_layers: int) -> None
 
 def finetune_encoder(model: "SentenceTransformer", texts: Sequence[str], labels: Sequence[str],
                      config: ContrastiveConfig, progress: bool = True,
-                     on_step: Callable[[int, float], None] | None = None) -> list[float]:
-    """Fine-tune `model` in place; returns the loss of every step."""
+                     on_step: Callable[[int, float], None] | None = None,
+                     checkpoints: EncoderCheckpoints | None = None) -> list[float]:
+    """Fine-tune `model` in place; returns the loss of every step. With `checkpoints`, training resumes
+    from the latest one and saves new ones as it goes."""
     import torch
     from sentence_transformers.sentence_transformer.losses import MultipleNegativesRankingLoss
     from tqdm import tqdm
@@ -100,9 +104,12 @@ def finetune_encoder(model: "SentenceTransformer", texts: Sequence[str], labels:
     optimizer = torch.optim.AdamW(trainable, lr=config.learning_rate, weight_decay=0.01)
     schedule = torch.optim.lr_scheduler.LambdaLR(optimizer, _warmup_then_linear(config))
     batches = pair_batches(labels, config.batch_size, config.seed)
-    losses: list[float] = []
+    losses: list[float] = checkpoints.resume(model, optimizer, schedule) if checkpoints else []
+    for _ in losses:  # the batches the resumed steps drew
+        next(batches)
     model.train()
-    bar = tqdm(range(config.steps), desc="fine-tuning the encoder", unit="step", disable=not progress)
+    bar = tqdm(range(len(losses), config.steps), initial=len(losses), total=config.steps,
+               desc="fine-tuning the encoder", unit="step", disable=not progress)
     for step in bar:
         pairs = next(batches)
         embeddings = embed_by_length(model, [texts[i] for pair in zip(*pairs) for i in pair], config.chunk)
@@ -114,6 +121,8 @@ def finetune_encoder(model: "SentenceTransformer", texts: Sequence[str], labels:
         optimizer.zero_grad(set_to_none=True)
         losses.append(loss.item())
         bar.set_postfix(loss=f"{np.mean(losses[-20:]):.3f}")
+        if checkpoints:
+            checkpoints.after_step(model, optimizer, schedule, losses, config.steps)
         if on_step:
             on_step(step, losses[-1])
     model.eval()

@@ -184,7 +184,8 @@ def _set_rng_state(state: dict) -> None:
         torch.cuda.set_rng_state_all(state["cuda"])
 
 
-def loss_png(losses: list[float], validation: list[tuple[int, float]], path: Path) -> Path:
+def loss_png(losses: list[float], validation: list[tuple[int, float]], path: Path,
+             ylabel: str = "cross-entropy per assistant token") -> Path:
     """Training loss per step (and its running mean), validation loss where it was measured."""
     import matplotlib
 
@@ -201,7 +202,7 @@ def loss_png(losses: list[float], validation: list[tuple[int, float]], path: Pat
     if validation:
         ax.plot(*zip(*validation), "o-", color="#d94801", label="validation loss")
     ax.set_xlabel("optimizer step")
-    ax.set_ylabel("cross-entropy per assistant token")
+    ax.set_ylabel(ylabel)
     ax.set_yscale("log")
     ax.legend()
     ax.grid(alpha=0.3)

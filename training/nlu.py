@@ -1,16 +1,20 @@
 """Train the intent model from Rasa NLU YAML: `aisle train nlu` or `python -m training.nlu`.
 
 Reads top to bottom: the config; the examples and a stratified held-out split; contrastive
-fine-tuning of the sentence encoder (SetFit-style, `training/contrastive.py`); the softmax head on
-its embeddings; the out-of-scope threshold tuned on the held-out split; then the model directory,
-which carries its config and metrics::
+fine-tuning of the sentence encoder (SetFit-style, `training/contrastive.py`), with a checkpoint every
+`save_every` steps that an interrupted run resumes from; the softmax head on its embeddings; the
+out-of-scope threshold tuned on the held-out split. The same held-out evaluation (intent accuracy,
+macro-F1, out-of-scope recall) runs on the base encoder before fine-tuning and on the fine-tuned one
+after. Then the model directory, which carries its config and metrics::
 
     var/models/nlu/
         model.json      format, encoder folder, tuned threshold, intents
         head.npz        the head's weights (plain arrays, never pickled)
         encoder/        the fine-tuned sentence-transformers model (absent when steps = 0)
         config.json     this script's config
-        metrics.json    held-out accuracy, macro-F1, threshold, timings, loss curve
+        metrics.json    held-out evaluation before and after, threshold, timings, loss curve
+        loss.png        the contrastive loss per step
+        checkpoints/step-NNNNNN/   the last `keep_checkpoints`, each with its config and metrics
 
 Set `nlu.model` in aisle.yml to that folder and the agent uses it.
 """
@@ -18,11 +22,13 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import hashlib
 import json
 import logging
 import shutil
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,6 +38,8 @@ from agent.errors import ConfigError
 from agent.nlu.intent_model import BUNDLE_FILE, BUNDLE_FORMAT, HEAD_FILE, IntentModel
 from agent.nlu.nlu_data import NluData, read_nlu_yaml
 from training.contrastive import ContrastiveConfig, finetune_encoder
+from training.llm_setup import loss_png
+from training.nlu_checkpoints import EncoderCheckpoints
 from training.reports import intent_report, write_json
 from training.threshold import OUT_OF_SCOPE, decide, tune_threshold
 
@@ -53,6 +61,8 @@ class NluTrainConfig:
     oos_intent: str = OUT_OF_SCOPE
     default_threshold: float = 0.35  # kept when the data has no out-of-scope examples
     refit_on_all: bool = True  # after tuning, train the head once more on every example
+    save_every: int = 50  # steps between checkpoints
+    keep_checkpoints: int = 1
     seed: int = 0
 
     def __post_init__(self) -> None:
@@ -60,6 +70,8 @@ class NluTrainConfig:
             raise ConfigError(f"holdout = {self.holdout!r} is not valid: expected a share between 0 and 1")
         if self.steps < 0:
             raise ConfigError(f"steps = {self.steps!r} is not valid: expected 0 or more")
+        if self.save_every < 1:
+            raise ConfigError(f"save_every = {self.save_every!r} is not valid: expected 1 or more")
 
     def contrastive(self) -> ContrastiveConfig:
         return ContrastiveConfig(steps=self.steps, batch_size=self.batch_size, learning_rate=self.learning_rate,
@@ -92,8 +104,10 @@ def check_data(data: NluData, path: str) -> None:
                           f"at least two (ten or more works well)")
 
 
-def train(config: NluTrainConfig, progress: bool = True) -> dict:
-    """Train, tune, measure and save; returns the metrics written to metrics.json."""
+def train(config: NluTrainConfig, progress: bool = True, fresh: bool = False,
+          on_step: Callable[[int, float], None] | None = None) -> dict:
+    """Evaluate the base encoder, fine-tune (resuming from a checkpoint in `config.out` unless `fresh`),
+    evaluate again, save; returns the metrics written to metrics.json."""
     from knowledge.embedders import SentenceTransformerEmbedder
 
     started = time.perf_counter()
@@ -102,36 +116,80 @@ def train(config: NluTrainConfig, progress: bool = True) -> dict:
     texts, labels = [e.text for e in data.examples], [e.intent for e in data.examples]
     train_idx, held_idx = stratified_split(labels, config.holdout, config.seed)
 
-    # 1. the encoder, fine-tuned on the training split only
+    # 1. the base encoder, evaluated as it is (or as the checkpoint being resumed measured it)
     embedder = SentenceTransformerEmbedder(config.base_model or None)
     encoder = embedder.load()
+    checkpoints = EncoderCheckpoints(Path(config.out), config.save_every, config.keep_checkpoints, fresh,
+                                     {"config": dataclasses.asdict(config), "data_sha256": _digest(config.data)})
+    resumed = checkpoints.latest_state() if config.steps else None
+    _check_resumable(resumed, checkpoints.state)
+    base_vectors = None if resumed else embedder.embed(texts, progress=progress)
+    before = resumed["before"] if resumed else _held_out(base_vectors, labels, train_idx, held_idx, config)[0]
+    checkpoints.state["before"] = before
+
+    # 2. the encoder, fine-tuned on the training split only
     losses = finetune_encoder(encoder, [texts[i] for i in train_idx], [labels[i] for i in train_idx],
-                              config.contrastive(), progress=progress)
+                              config.contrastive(), progress=progress, on_step=on_step,
+                              checkpoints=checkpoints if config.steps else None)
 
-    # 2. the head on the encoder's embeddings
-    vectors = embedder.embed(texts, progress=progress)
+    # 3. the head on its embeddings; the threshold tuned and measured on the held-out split
+    vectors = embedder.embed(texts, progress=progress) if base_vectors is None or config.steps else base_vectors
+    after, head = _held_out(vectors, labels, train_idx, held_idx, config)
+    if config.refit_on_all:
+        head = IntentModel.train(vectors, labels, c=config.head_c)
+    metrics = _metrics(config, before, after, losses, len(train_idx), len(held_idx), len(set(labels)), started)
+    save_model(Path(config.out), head, encoder if config.steps else None, after["threshold"], config, metrics)
+    if losses:
+        loss_png(losses, [], Path(config.out) / "loss.png", ylabel="contrastive loss (multiple negatives ranking)")
+    return metrics
+
+
+def _held_out(vectors: np.ndarray, labels: list[str], train_idx: list[int], held_idx: list[int],
+              config: NluTrainConfig) -> tuple[dict, IntentModel]:
+    """A head trained on the training split, measured on the held-out one with its tuned threshold."""
     head = IntentModel.train(vectors[train_idx], [labels[i] for i in train_idx], c=config.head_c)
-
-    # 3. the threshold, tuned and measured on the held-out split
     scores = head.predict(vectors[held_idx])
     truth = [labels[i] for i in held_idx]
     confidences, predicted = [s.confidence for s in scores], [s.intent for s in scores]
     choice = tune_threshold(confidences, predicted, truth, config.oos_intent, config.default_threshold)
-    final = decide(confidences, predicted, choice.threshold, config.oos_intent)
+    report = intent_report(truth, decide(confidences, predicted, choice.threshold, config.oos_intent))
+    return {"accuracy": report["accuracy"], "macro_f1": report["macro_avg"]["f1"],
+            "oos_recall": choice.oos_recall if choice.out_of_scope else None,
+            "in_scope_accuracy": choice.in_scope_accuracy, "threshold": choice.threshold,
+            "accuracy_without_threshold": intent_report(truth, predicted)["accuracy"],
+            "choice": choice.to_dict(), "report": report}, head
 
-    if config.refit_on_all:
-        head = IntentModel.train(vectors, labels, c=config.head_c)
-    metrics = {
-        "examples": {"train": len(train_idx), "held_out": len(held_idx), "intents": len(set(labels))},
-        "held_out": {"accuracy_without_threshold": intent_report(truth, predicted)["accuracy"],
-                     "report": intent_report(truth, final)},
-        "threshold": choice.to_dict(),
+
+def _metrics(config: NluTrainConfig, before: dict, after: dict, losses: list[float], n_train: int, n_held: int,
+             n_intents: int, started: float) -> dict:
+    compact = ("accuracy", "macro_f1", "oos_recall", "in_scope_accuracy", "threshold", "accuracy_without_threshold")
+    return {
+        "examples": {"train": n_train, "held_out": n_held, "intents": n_intents},
+        "before": {k: before[k] for k in compact}, "after": {k: after[k] for k in compact},
+        "held_out": {"accuracy_without_threshold": after["accuracy_without_threshold"], "report": after["report"]},
+        "threshold": after["choice"],
         "steps": config.steps, "final_loss": float(np.mean(losses[-20:])) if losses else None,
         "loss_curve": [round(float(np.mean(losses[i:i + 20])), 4) for i in range(0, len(losses), 20)],
         "train_seconds": round(time.perf_counter() - started, 1),
     }
-    save_model(Path(config.out), head, encoder if config.steps else None, choice.threshold, config, metrics)
-    return metrics
+
+
+def _digest(path: str) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def _check_resumable(resumed: dict | None, current: dict) -> None:
+    """A checkpoint trained on other data or settings must not be continued as if it were this run's."""
+    if not resumed:
+        return
+    if resumed.get("data_sha256") != current["data_sha256"]:
+        raise ConfigError(f"{current['config']['out']}: its checkpoint was trained on other data than "
+                          f"{current['config']['data']}; pass --fresh to start over")
+    free = {"steps", "save_every", "keep_checkpoints", "out"}
+    for key, value in current["config"].items():
+        if key not in free and resumed["config"].get(key) != value:
+            raise ConfigError(f"{current['config']['out']}: its checkpoint was trained with {key} = "
+                              f"{resumed['config'].get(key)!r}, not {value!r}; pass --fresh to start over")
 
 
 def save_model(out: Path, head: IntentModel, encoder, threshold: float, config: NluTrainConfig,
@@ -152,17 +210,23 @@ def save_model(out: Path, head: IntentModel, encoder, threshold: float, config: 
 
 
 def summary(metrics: dict, out: str) -> str:
-    held, choice = metrics["held_out"]["report"], metrics["threshold"]
-    return "\n".join([
-        f"trained on {metrics['examples']['train']} examples of {metrics['examples']['intents']} intents "
-        f"in {metrics['train_seconds']:.0f} s ({metrics['steps']} fine-tuning steps)",
-        f"held out {metrics['examples']['held_out']}: accuracy {held['accuracy']:.3f}, "
-        f"macro-F1 {held['macro_avg']['f1']:.3f}",
-        f"out-of-scope threshold {choice['threshold']:.3f}: in-scope accuracy {choice['in_scope_accuracy']:.3f}, "
-        f"out-of-scope recall {choice['oos_recall']:.3f} "
-        f"({choice['in_scope']} in-scope, {choice['out_of_scope']} out-of-scope held-out examples)",
-        f"model written to {out}; use it with `nlu: {{model: {out}}}` in aisle.yml",
-    ])
+    """Before and after, side by side, as `aisle train llm` reports them."""
+    before, after, choice = metrics["before"], metrics["after"], metrics["threshold"]
+    rows = [f"{'':28}{'before':>10}{'after':>10}"]
+    for key in ("accuracy", "macro_f1", "oos_recall", "in_scope_accuracy", "threshold"):
+        rows.append(f"{key:28}{_cell(before[key])}{_cell(after[key])}")
+    loss = f", final loss {metrics['final_loss']:.3f}" if metrics["final_loss"] is not None else ""
+    curve = f" (loss curve: {out}/loss.png)" if metrics["steps"] else ""
+    trained = (f"trained on {metrics['examples']['train']} examples of {metrics['examples']['intents']} intents "
+               f"in {metrics['train_seconds']:.0f} s ({metrics['steps']} fine-tuning steps{loss})")
+    held = (f"held-out: {metrics['examples']['held_out']} examples ({choice['in_scope']} in scope, "
+            f"{choice['out_of_scope']} out of scope)")
+    return "\n".join([trained, held, *rows,
+                      f"model written to {out}{curve}; use it with `nlu: {{model: {out}}}` in aisle.yml"])
+
+
+def _cell(value: float | None) -> str:
+    return f"{'n/a':>10}" if value is None else f"{value:>10.3f}"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -171,10 +235,13 @@ def main(argv: list[str] | None = None) -> int:
     for field in dataclasses.fields(NluTrainConfig):
         kind = _boolean if isinstance(field.default, bool) else type(field.default)
         parser.add_argument(f"--{field.name.replace('_', '-')}", dest=field.name, default=field.default, type=kind)
-    config = NluTrainConfig(**vars(parser.parse_args(argv)))
+    parser.add_argument("--fresh", action="store_true", help="ignore checkpoints in --out and start over")
+    args = vars(parser.parse_args(argv))
+    fresh = args.pop("fresh")
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     try:
-        metrics = train(config)
+        config = NluTrainConfig(**args)
+        metrics = train(config, fresh=fresh)
     except ConfigError as exc:
         print(f"training.nlu: {exc}", file=sys.stderr)
         return 2

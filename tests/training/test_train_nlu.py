@@ -5,12 +5,13 @@ import numpy as np
 import pytest
 
 from agent.config import AisleConfig, CatalogConfig, NluConfig
+from agent.errors import ConfigError
 from agent.nlu.intent_model import TrainedIntentModel
 from agent.runtime import open_agent
 from agent.types import UserMessage
 from channels.cli import main as aisle
-from tests.training.conftest import INTENTS, UNSEEN
-from training.nlu import NluTrainConfig, stratified_split, train
+from tests.training.conftest import INTENTS, UNSEEN, write_nlu
+from training.nlu import NluTrainConfig, stratified_split, summary, train
 
 pytestmark = pytest.mark.slow
 
@@ -18,19 +19,78 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def trained(tiny_nlu, tmp_path_factory):
     out = tmp_path_factory.mktemp("model") / "nlu"
-    metrics = train(NluTrainConfig(data=str(tiny_nlu), out=str(out), steps=6, batch_size=5), progress=False)
+    metrics = train(NluTrainConfig(data=str(tiny_nlu), out=str(out), steps=6, batch_size=5, save_every=3),
+                    progress=False)
     return out, metrics
 
 
 def test_the_model_folder_carries_its_config_metrics_and_tuned_threshold(trained):
     out, metrics = trained
-    assert {"model.json", "head.npz", "encoder", "config.json", "metrics.json"} <= {p.name for p in out.iterdir()}
+    assert {"model.json", "head.npz", "encoder", "config.json", "metrics.json", "loss.png", "checkpoints"} <= \
+        {p.name for p in out.iterdir()}
+    assert (out / "loss.png").stat().st_size > 1000
     assert json.loads((out / "config.json").read_text())["steps"] == 6
     saved = json.loads((out / "metrics.json").read_text())
     assert saved == json.loads(json.dumps(metrics))
     assert saved["examples"] == {"train": 30, "held_out": 10, "intents": 5}
     assert 0 < saved["threshold"]["threshold"] < 1
     assert json.loads((out / "model.json").read_text())["threshold"] == saved["threshold"]["threshold"]
+
+
+def test_the_held_out_split_is_measured_before_and_after_fine_tuning(trained):
+    _, metrics = trained
+    for when in ("before", "after"):
+        scores = metrics[when]
+        assert 0.2 < scores["accuracy"] <= 1 and 0 < scores["macro_f1"] <= 1, scores  # chance: 0.2
+        assert 0 <= scores["oos_recall"] <= 1 and 0 < scores["threshold"] < 1
+    assert metrics["after"]["accuracy"] == metrics["held_out"]["report"]["accuracy"]
+    assert metrics["after"]["threshold"] == metrics["threshold"]["threshold"]
+    text = summary(metrics, "var/models/nlu")
+    assert "before" in text and "after" in text and f"{metrics['after']['macro_f1']:.3f}" in text
+    assert "oos_recall" in text and "var/models/nlu/loss.png" in text
+
+
+def test_the_last_checkpoint_carries_the_config_the_metrics_and_every_loss(trained):
+    out, metrics = trained
+    [checkpoint] = sorted((out / "checkpoints").iterdir())  # every 3 steps, the last one kept
+    assert checkpoint.name == "step-000006"
+    state = json.loads((checkpoint / "state.json").read_text())
+    assert state["step"] == 6 and state["config"]["steps"] == 6 and len(state["losses"]) == 6
+    assert state["before"]["accuracy"] == metrics["before"]["accuracy"]
+    assert metrics["final_loss"] == pytest.approx(np.mean(state["losses"]))
+
+
+def test_an_interrupted_run_resumes_from_its_checkpoint_and_ends_where_an_uninterrupted_one_does(
+        trained, tiny_nlu, tmp_path):
+    out, straight = trained
+    config = NluTrainConfig(data=str(tiny_nlu), out=str(tmp_path / "nlu"), steps=6, batch_size=5, save_every=3)
+
+    def stop_at_the_fifth_step(step: int, loss: float) -> None:
+        if step == 4:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        train(config, progress=False, on_step=stop_at_the_fifth_step)
+    assert [p.name for p in (tmp_path / "nlu/checkpoints").iterdir()] == ["step-000003"]
+    done = []
+    resumed = train(config, progress=False, on_step=lambda step, loss: done.append(step))
+    assert done == [3, 4, 5]  # the first three steps came from the checkpoint
+    losses = json.loads((tmp_path / "nlu/checkpoints/step-000006/state.json").read_text())["losses"]
+    expected = json.loads((out / "checkpoints/step-000006/state.json").read_text())["losses"]
+    assert losses == pytest.approx(expected, rel=1e-4)
+    assert resumed["after"] == straight["after"] and resumed["before"] == straight["before"]
+
+
+def test_a_checkpoint_of_other_data_is_not_resumed(trained, tmp_path):
+    other = write_nlu(tmp_path / "other.yml", {k: v[:4] for k, v in INTENTS.items()})
+    with pytest.raises(ConfigError, match="other data.*--fresh"):
+        train(NluTrainConfig(data=str(other), out=str(trained[0]), steps=6, batch_size=5), progress=False)
+
+
+def test_training_shows_a_progress_bar(tiny_nlu, tmp_path, capsys):
+    train(NluTrainConfig(data=str(tiny_nlu), out=str(tmp_path / "nlu"), steps=2, batch_size=5), progress=True)
+    err = capsys.readouterr().err
+    assert "fine-tuning the encoder" in err and "2/2" in err
 
 
 def test_a_model_trained_on_a_small_subset_beats_chance_on_unseen_phrasings(trained):
