@@ -16,9 +16,8 @@ message goes out with the `HUMAN_AGENT` tag (up to 7 days), see `channels.meta_w
 """
 from __future__ import annotations
 
-from typing import Any
-
 import logging
+from typing import Any
 
 from aiohttp import web
 
