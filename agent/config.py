@@ -127,6 +127,7 @@ class AdsConfig:
     competitors: tuple[str, ...] = ()
     low_stock: int = field(default=10, metadata={"range": (1, 100_000)})  # urgency copy only at 1..low_stock
     ab_path: str = ""  # A/B test database; empty: data_dir/ab.db
+    segment_min_size: int = field(default=5, metadata={"range": (1, 1_000_000)})  # shoppers a profile segment needs
 
 
 @dataclass(frozen=True)

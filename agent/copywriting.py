@@ -1,5 +1,8 @@
 """Wiring the copy skills from config: `describe` for everyone, `ads` for merchants, A/B tests.
 
+Ads can be written for audience segments made from the `recommend` skill's shopper profiles,
+whichever of the two is registered first.
+
 >>> register_copy_skills(skills, catalog, config)            # in agent.runtime.build_skills
 >>> register_copy_skills(skills, catalog, config, writer=llm_writer)   # with an LLM writer
 
@@ -13,6 +16,7 @@ from pathlib import Path
 from agent.config import AisleConfig
 from knowledge.catalog_index import CatalogIndex
 from skills.ads.abstore import ABStore
+from skills.ads.audiences import ProfileSource, SegmentBook, recommender_source
 from skills.ads.copy import AdWriter
 from skills.ads.experiments import Experiments
 from skills.ads.safety import BrandSafety
@@ -21,6 +25,7 @@ from skills.describe.generator import DescriptionGenerator, Writer
 from skills.describe.grounding import GroundingChecker
 from skills.describe.skill import DescribeSkill, RejectionLog
 from skills.describe.style import Style
+from skills.recommend import RecommendSkill
 from skills.registry import SkillRegistry
 
 
@@ -32,6 +37,12 @@ def grounding_checker(config: AisleConfig, brands: set[str]) -> GroundingChecker
 def description_generator(config: AisleConfig, brands: set[str], writer: Writer | None = None) -> DescriptionGenerator:
     return DescriptionGenerator(grounding_checker(config, brands), writer=writer,
                                 max_attempts=config.describe.max_attempts)
+
+
+def ad_writer(config: AisleConfig, brands: set[str]) -> AdWriter:
+    """Ad copy through the brand-safety filter: banned words, competitors, and the grounding check."""
+    safety = BrandSafety(grounding_checker(config, brands), config.ads.banned_words, config.ads.competitors)
+    return AdWriter(safety, config.ads.low_stock)
 
 
 def ab_store_path(config: AisleConfig) -> Path:
@@ -47,8 +58,14 @@ def register_copy_skills(skills: SkillRegistry, catalog: CatalogIndex, config: A
     rejections = RejectionLog(config.data_path / "describe_rejections.jsonl")
     generator = DescriptionGenerator(checker, writer=writer, max_attempts=config.describe.max_attempts)
     skills.register(DescribeSkill(generator, catalog.by_id, style, rejections))
-    safety = BrandSafety(checker, config.ads.banned_words, config.ads.competitors)
-    ad_writer = AdWriter(safety, config.ads.low_stock)
-    experiments = Experiments(ABStore(ab_store_path(config)), ad_writer, catalog.by_id)
-    skills.register(AdsSkill(ad_writer, catalog.by_id, experiments, config.ads.placement))
+    writer_of_ads = AdWriter(BrandSafety(checker, config.ads.banned_words, config.ads.competitors), config.ads.low_stock)
+    segments = SegmentBook(lambda: profile_source(skills), config.ads.segment_min_size)
+    experiments = Experiments(ABStore(ab_store_path(config)), writer_of_ads, catalog.by_id, segments=segments)
+    skills.register(AdsSkill(writer_of_ads, catalog.by_id, experiments, config.ads.placement, segments))
     return experiments
+
+
+def profile_source(skills: SkillRegistry) -> ProfileSource | None:
+    """The shoppers' profiles behind the `recommend` skill, when one is registered (looked up when first needed)."""
+    recommend = next((skill for skill in skills if isinstance(skill, RecommendSkill)), None)
+    return recommender_source(recommend.recommender) if recommend is not None else None

@@ -93,6 +93,9 @@ class AdWriter:
         if segment.price_sensitive and "price" in angles:
             angles.remove("price")
             angles.insert(0, "price")
+        elif segment.price_level == "premium" and "benefit" in angles:
+            angles.remove("benefit")
+            angles.insert(0, "benefit")
         if segment.occasion and "occasion" in angles:
             angles.remove("occasion")
             angles.insert(0, "occasion")
@@ -132,8 +135,12 @@ class _Copy:
         self.view = view
         self.segment = segment
         kind = view.kind.title() if view.kind else ""
-        self.names = list(dict.fromkeys(n for n in (view.name, f"{view.brand} {kind}".strip(), kind, view.brand) if n))
+        names = [n for n in (view.name, f"{view.brand} {kind}".strip(), kind, view.brand) if n]
+        if segment.likes("colour", view.colour):  # the segment leans to this colour: say it first
+            names = [n if view.colour in n.lower() else f"{view.colour.title()} {n}" for n in names[:3]] + names
+        self.names = list(dict.fromkeys(names))
         self.occasion = segment.occasion or _OCCASIONS.get(view.product.category.lower(), "every day")
+        self.leads = self._segment_leads()
 
     def headlines(self, angle: str) -> list[str]:
         v, names = self.view, self.names
@@ -152,7 +159,9 @@ class _Copy:
 
     def bodies(self, angle: str, round_: int, placement: str) -> list[str]:
         cta = _CTAS[round_ % len(_CTAS)]
-        texts = [f"{t} {cta}" for t in self._statements(angle)]
+        statements = self._statements(angle)
+        texts = [f"{lead} {t}" for lead in self.leads for t in statements] + statements
+        texts = [f"{t} {cta}" for t in texts]
         if self.segment.returning:
             texts = [f"Welcome back! {t}" for t in texts] + texts
         if placement == "sms":
@@ -162,7 +171,10 @@ class _Copy:
     def _statements(self, angle: str) -> list[str]:
         v, names, full = self.view, self.names, self._full
         if angle == "price":
-            return [f"Get the {full(n)} for {v.price}." for n in names] + [f"The {n} for {v.price}." for n in names]
+            texts = [f"Get the {full(n)} for {v.price}." for n in names] + [f"The {n} for {v.price}." for n in names]
+            if self.segment.in_price_band(v.product.price):
+                texts = [f"Get the {full(n)} for {v.price}, right in your usual range." for n in names] + texts
+            return texts
         if angle == "benefit":
             details = [f for f in (*v.features, f"{v.material} build" if v.material else "") if f]
             lead = [f"The {full(n)}: {', '.join(details)}." for n in names] if details else []
@@ -172,6 +184,16 @@ class _Copy:
                     + [f"The {n}, for {self.occasion}." for n in names])
         stock = v.product.stock
         return [f"Only {stock} left of the {full(n)}." for n in names] + [f"Only {stock} left."]
+
+    def _segment_leads(self) -> list[str]:
+        """Openers for what the segment likes about this product: its brand, its kind. Only ever true ones."""
+        v, segment = self.view, self.segment
+        leads = []
+        if segment.likes("brand", v.brand):
+            leads.append(f"For {v.brand} fans:")
+        if v.kind and (segment.likes("kind", v.kind) or segment.likes("kind", v.product.product_type)):
+            leads.append(f"Your next {v.kind}:")
+        return leads
 
     def _full(self, name: str) -> str:
         """The name with the brand and colour, each unless the name already says it."""

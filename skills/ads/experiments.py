@@ -18,7 +18,7 @@ from skills.ads.abreport import experiment_report
 from skills.ads.abstore import EVENT_KINDS, ABStore
 from skills.ads.bandit import ThompsonSampler
 from skills.ads.copy import AdBatch, AdWriter
-from skills.ads.segments import segment_from
+from skills.ads.audiences import SegmentBook
 from skills.describe.resolve import Lookup
 
 
@@ -28,18 +28,23 @@ class ExperimentError(ValueError):
 
 class Experiments:
     def __init__(self, store: ABStore, writer: AdWriter, lookup: Lookup,
-                 sampler: ThompsonSampler | None = None) -> None:
+                 sampler: ThompsonSampler | None = None, segments: SegmentBook | None = None) -> None:
         self.store = store
         self.writer = writer
         self.lookup = lookup
         self.sampler = sampler or ThompsonSampler()
+        self.segments = segments or SegmentBook()
 
     def start(self, product_id: str, placement: str = "onsite", count: int = 3,
               segment: str | Mapping[str, Any] | None = None) -> dict:
         product = self.lookup(product_id)
         if product is None:
             raise ExperimentError(f"no product with the id {product_id!r}")
-        batch = self.writer.write(product, placement, count, segment_from(segment))
+        try:
+            audience = self.segments.get(segment)
+        except ValueError as exc:
+            raise ExperimentError(str(exc)) from None
+        batch = self.writer.write(product, placement, count, audience)
         return self.start_from(batch)
 
     def start_from(self, batch: AdBatch) -> dict:

@@ -77,4 +77,4 @@ def _read(tokens: list[re.Match[str]], start: int) -> tuple[int, int]:
 
 
 def _strip_article(text: str) -> str:
-    return text[2:] if text.startswith("a ") else text
+    return text.removeprefix("a ")

@@ -17,7 +17,7 @@ import itertools
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -131,6 +131,12 @@ class Recommender:
         stored = self.store.for_user(user)
         seeded = self._seed_events(items).get(user)
         return sorted(seeded + stored, key=lambda e: e.ts) if seeded else stored
+
+    def shop_events(self, since: float = 0.0) -> Iterator[Event]:
+        """Every shopper's events at or after `since` (the demo's invented shoppers first), for audience segments."""
+        seeded = self._seed_events(self.models().items)
+        yield from (event for events in seeded.values() for event in events if event.ts >= since)
+        yield from self.store.all_events(since)
 
     def erase(self, user: str) -> int:
         """Forget the shopper: their events (and so their profile); shop-wide models refit next."""

@@ -27,7 +27,7 @@ class AskedRouter:
 
     def decide(self, text, *args, **kwargs):
         lowered = text.lower()
-        if re.search(r"\bads?\b|a/b", lowered):
+        if re.search(r"\bads?\b|a/b|\bsegments\b", lowered):
             return Decision("write_ad", "ads", {})
         if "tell me more" in lowered or "describe" in lowered:
             return Decision("describe_product", "describe", {})
@@ -93,6 +93,20 @@ async def test_a_merchant_with_the_token_gets_ads_within_limits(client, catalog)
     headlines = re.findall(r"headline: (.+?) \((\d+)/30\)", text)
     assert len(headlines) == 3 and all(len(h) == int(n) <= 30 for h, n in headlines)
     assert [c["id"] for c in cards] == [product.id]
+
+
+async def test_a_merchant_writes_ads_for_a_segment_of_the_shoppers_profiles(client, catalog):
+    text, _ = await say(client, "shop", "which segments are there?", token=TOKEN)
+    listed = re.findall(r"^- ([a-z0-9-]+): (\d+) shoppers who mostly look at (\w+)", text, re.M)
+    assert listed, text  # the demo shop's invented shoppers make segments out of the box
+    name, size, category = listed[0]
+    product = next(p for p in catalog.products if p.category == category)
+    text, _ = await say(client, "shop", f"write 3 social ads for product {product.id} for segment {name}",
+                        token=TOKEN)
+    assert f"Written for {name}: {size} shoppers" in text
+    assert len(re.findall(r"headline: .+? \((\d+)/40\)", text)) == 3
+    text, _ = await say(client, "bob", "which segments are there?")
+    assert "shop's team" in text and "shoppers who mostly look at" not in text
 
 
 async def test_the_widget_records_an_impression_and_a_click(client, catalog):
