@@ -4,6 +4,10 @@
 `{"ts", "level", "logger", "message", "conversation"?, "exc"?}`. Whatever the format, e-mail addresses,
 phone numbers and card numbers in a message or a traceback are replaced by `[email]`, `[phone]`,
 `[card]` before the line is written.
+
+Besides the agent's own metrics, `/metrics` reports each outbound backend's concurrency limit
+(`aisle_backend_slots`), the calls it has in flight (`aisle_backend_in_flight`) and the calls waiting
+for a slot (`aisle_backend_waiting`), labelled `backend="telegram"`, `"llm"`, `"tryon"`, ...
 """
 from __future__ import annotations
 
@@ -17,6 +21,7 @@ from aiohttp import web
 from agent.observe import CONTENT_TYPE, CONVERSATION
 from channels.context import AGENT, SERVICES
 from channels.limits import TURN_GATE
+from skills.tryon.resilience import Slots
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 CARD = re.compile(r"(?<![\w-])\d(?:[ -]?\d){12,18}(?![\w-])")
@@ -91,8 +96,39 @@ async def metrics(request: web.Request) -> web.Response:
     agent_metrics.queue_source = lambda: sum(1 for t in queue.tickets.values() if t.status == "waiting")
     gate = request.app.get(TURN_GATE)
     agent_metrics.waiting_source = (lambda: gate.waiting) if gate is not None else None
-    body = agent_metrics.exposition()
+    body = agent_metrics.exposition() + backend_exposition(backend_slots(request.app))
     return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE})
+
+
+def backend_slots(app: web.Application) -> dict[str, Slots]:
+    """Every outbound backend's slots: each platform the server called, the LLM server, the try-on service."""
+    found = dict(app[SERVICES].outbound.slots)
+    agent = app[AGENT]
+    llm = getattr(getattr(agent, "router", None), "llm", None)
+    if isinstance(getattr(llm, "slots", None), Slots):
+        found["llm"] = llm.slots
+    for skill in getattr(agent, "skills", None) or ():
+        slots = getattr(getattr(skill, "backend", None), "slots", None)
+        if isinstance(slots, Slots):
+            found[skill.name] = slots
+    return found
+
+
+def backend_exposition(slots: dict[str, Slots]) -> bytes:
+    """The three backend gauges in Prometheus' text format (empty when no backend was set up)."""
+    if not slots:
+        return b""
+    lines = []
+    for name, what, value in (("aisle_backend_slots", "Calls each backend may have in flight at once.", "limit"),
+                              ("aisle_backend_in_flight", "Calls in flight to each backend.", "in_flight"),
+                              ("aisle_backend_waiting", "Calls waiting for a free slot of each backend.", "waiting")):
+        lines += [f"# HELP {name} {what}", f"# TYPE {name} gauge"]
+        lines += [f'{name}{{backend="{_label(backend)}"}} {getattr(s, value)}' for backend, s in sorted(slots.items())]
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def _label(value: str) -> str:
+    return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
 
 
 def setup(app: web.Application) -> None:

@@ -19,6 +19,7 @@ import pytest
 from aiohttp import web
 from PIL import Image
 
+from agent.config import ServerConfig
 from agent.config_channels import OutboundConfig
 from agent.llm.openai import BackendBusy, OpenAIBackend
 from agent.llm.router import LLMRouter
@@ -26,8 +27,10 @@ from agent.llm.types import BackendUnavailable, ChatRequest
 from agent.nlu.intent_model import cached_intent_model
 from agent.nlu.nlu_data import read_nlu_yaml
 from agent.nlu.router import EmbeddingRouter
+from channels.context import SERVICES
 from channels.outbound import Outbound, PlatformBusy, PlatformError
-from channels.testing import demo_products
+from channels.server import build_app
+from channels.testing import demo_products, serving
 from knowledge.embedders import HashingEmbedder
 from knowledge.query_parse import Lexicon
 from skills.registry import SkillRegistry
@@ -149,6 +152,25 @@ async def test_tryon_calls_beyond_the_limit_fail_as_busy_without_opening_the_bre
     assert_bounded(slow, outcomes, waited, ServiceBusy)
     assert isinstance(outcomes[-1], TryOnFailed) and not outcomes[-1].retryable  # the skill's polite reply
     assert guarded.breaker.state == "closed"
+
+
+async def test_metrics_report_each_backends_limit_and_the_calls_in_flight_and_waiting(aiohttp_client, real_agent,
+                                                                                    slow):
+    async with OpenAIBackend(f"{slow.url}/v1", timeout_s=TIMEOUT_S, max_concurrency=1) as llm:
+        real_agent.router = LLMRouter(llm, real_agent.router, tool_schemas())
+        client = await aiohttp_client(build_app(ServerConfig(), serving(real_agent)))
+        outbound = client.app[SERVICES].outbound
+        calls = [asyncio.create_task(llm.complete(ChatRequest([{"role": "user", "content": "hi"}])))
+                 for _ in range(2)]
+        calls.append(asyncio.create_task(
+            outbound.call("slack", "chat.postMessage", "POST", f"{slow.url}/api/chat.postMessage", json={})))
+        await asyncio.sleep(0.2)
+        text = await (await client.get("/metrics")).text()
+        await asyncio.gather(*calls)
+    assert 'aisle_backend_slots{backend="llm"} 1' in text and 'aisle_backend_slots{backend="slack"} 16' in text
+    assert 'aisle_backend_in_flight{backend="llm"} 1' in text and 'aisle_backend_waiting{backend="llm"} 1' in text
+    assert 'aisle_backend_in_flight{backend="slack"} 1' in text and 'aisle_backend_waiting{backend="slack"} 0' in text
+    assert "# TYPE aisle_backend_waiting gauge" in text
 
 
 def embedding_router(folder: Path) -> EmbeddingRouter:

@@ -23,7 +23,7 @@ from knowledge.embedders import HashingEmbedder
 from knowledge.product import Product
 from skills.recommend import RecommendSkill
 from skills.recommend.events import Event, EventStore
-from skills.recommend.service import RecommendSettings, Recommender, catalog_items
+from skills.recommend.service import Recommender, RecommendSettings, catalog_items
 from tests.browser import chromium_launch_options
 
 playwright_api = pytest.importorskip("playwright.async_api")
