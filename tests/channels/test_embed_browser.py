@@ -16,7 +16,8 @@ playwright_api = pytest.importorskip("playwright.async_api")
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-SHOP_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Loop &amp; Co</title></head>
+SHOP_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Loop &amp; Co</title>
+<style>div {{ display: block; }}</style></head>
 <body><h1>Loop &amp; Co sneakers</h1><a href="#top">Our story</a>
 <script src="{aisle}/embed.js" async data-title="Ask our shop assistant" data-position="left"></script>
 </body></html>"""

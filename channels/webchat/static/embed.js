@@ -25,6 +25,11 @@
     return node;
   }
 
+  function show(node, on, display) {  // `hidden` alone loses to a shop's `div { display: block }`
+    node.hidden = !on;
+    node.style.display = on ? display : "none";
+  }
+
   function svg(paths) {
     const ns = "http://www.w3.org/2000/svg";
     const icon = document.createElementNS(ns, "svg");
@@ -64,7 +69,6 @@
   function buildPanel() {
     const box = document.createElement("div");
     box.id = "aisle-chat-panel";
-    box.hidden = true;
     frame = document.createElement("iframe");
     frame.id = frameId;
     frame.title = title;
@@ -73,6 +77,7 @@
     style(frame, { width: "100%", height: "100%", border: "0", display: "block", background: "#fff" });
     box.append(frame);
     layout(box);
+    show(box, false, "block");
     return box;
   }
 
@@ -95,19 +100,19 @@
       panel = buildPanel();
       document.body.append(panel);
     }
-    panel.hidden = false;
+    show(panel, true, "block");
     launcher.setAttribute("aria-expanded", "true");
     launcher.replaceChildren(svg(CLOSE_ICON));
     launcher.setAttribute("aria-label", "Close the chat");
-    if (phone.matches) launcher.hidden = true;  // the frame's own close button takes its place
+    if (phone.matches) show(launcher, false, "grid");  // the frame's own close button takes its place
     frame.focus();
     tellFrame("aisle:focus");
   }
 
   function close() {
     if (!isOpen()) return;
-    panel.hidden = true;
-    launcher.hidden = false;
+    show(panel, false, "block");
+    show(launcher, true, "grid");
     launcher.setAttribute("aria-expanded", "false");
     launcher.replaceChildren(svg(CHAT_ICON));
     launcher.setAttribute("aria-label", title);
@@ -131,7 +136,7 @@
     document.addEventListener("keydown", (event) => { if (event.key === "Escape" && isOpen()) close(); });
     phone.addEventListener("change", () => {
       if (panel) layout(panel);
-      launcher.hidden = phone.matches && isOpen();
+      show(launcher, !(phone.matches && isOpen()), "grid");
     });
     window.aisleChat = { open, close };
     if (options.open === "true") open();
