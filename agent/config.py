@@ -198,6 +198,8 @@ class LLMConfig:
     base_url: str = ""  # openai: the server's address, e.g. http://gpu-box:8000/v1
     api_key_env: str = ""  # openai: environment variable holding the key (sent as a Bearer token)
     retries: int = field(default=2, metadata={"range": (0, 10)})  # openai: after a 429, a 5xx or no connection
+    # openai: requests in flight at once; one that waits timeout_s for a slot fails as busy (the router answers)
+    max_concurrency: int = field(default=16, metadata={"range": (1, 4096)})
     fast_path_confidence: float = field(default=0.9, metadata={"range": (0.0, 1.01)})  # embedding router alone
     phrase_replies: bool = False  # let the LLM word replies (checked against what the skill returned)
     history_turns: int = field(default=4, metadata={"range": (0, 50)})  # earlier exchanges the router reads

@@ -27,7 +27,8 @@ def llm_backend(config: LLMConfig) -> LLMBackend | None:
     if config.backend == "openai":
         from agent.llm.openai import OpenAIBackend
         return OpenAIBackend(config.base_url, config.model, api_key_env=config.api_key_env,
-                             timeout_s=config.timeout_s, retries=config.retries)
+                             timeout_s=config.timeout_s, retries=config.retries,
+                             max_concurrency=config.max_concurrency)
     return None
 
 
