@@ -85,6 +85,8 @@ class StoreConfig:
     path: str = ""  # empty: data_dir/aisle.db
     retention_days: float = field(default=0.0, metadata={"range": (0.0, 36500.0)})  # 0: keep conversations
     redis_url: str = ""  # redis://host:6379/0 keeps conversations in Redis, shared by several processes
+    redis_timeout_s: float = field(default=2.0, metadata={"range": (0.05, 60.0)})  # per call, and per wait for a connection
+    redis_max_connections: int = field(default=64, metadata={"range": (2, 100_000)})  # per process
 
 
 @dataclass(frozen=True)
@@ -118,6 +120,7 @@ class DescribeConfig:
     length: str = field(default="medium", metadata={"choices": LENGTHS})
     max_attempts: int = field(default=3, metadata={"range": (1, 10)})  # LLM drafts before the template writes
     allowed_phrases: tuple[str, ...] = DEFAULT_ALLOWED_PHRASES  # marketing phrases the grounding check skips
+    writer: str = field(default="template", metadata={"choices": ("template", "llm")})  # llm: the configured LLM drafts
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from contextlib import asynccontextmanager
 from typing import AsyncIterator
 
 from agent.config import AisleConfig
-from agent.copywriting import register_copy_skills
+from agent.copywriting import register_copy_skills, use_llm_writer
 from agent.core import Agent
 from agent.customer_service import open_orders, open_policies, prepare_orders, register_dialog_skills
 from agent.dialog import DialogPolicy
@@ -89,7 +89,9 @@ def build_agent(config: AisleConfig, store: SQLiteStore, progress: bool = True,
 @asynccontextmanager
 async def open_agent(config: AisleConfig, progress: bool = True) -> AsyncIterator[Agent]:
     redis_url = config.store.redis_url
-    store = await RedisStore.open(redis_url) if redis_url else SQLiteStore.open(config.store_path)
+    store = (await RedisStore.open(redis_url, timeout_s=config.store.redis_timeout_s,
+                                   max_connections=config.store.redis_max_connections)
+             if redis_url else SQLiteStore.open(config.store_path))
     orders = open_orders(config)
     try:
         async with open_tryon(config) as tryon:  # media store, its cleanup task, the try-on backend
@@ -97,7 +99,9 @@ async def open_agent(config: AisleConfig, progress: bool = True) -> AsyncIterato
                 agent = await asyncio.to_thread(build_agent, config, store, progress, tryon, orders)
                 if redis_url:
                     agent.lock = RedisLock(store.client)
-                yield with_llm(agent, llm, config.llm)
+                agent = with_llm(agent, llm, config.llm)
+                use_llm_writer(agent.skills, llm, config)  # describe.writer: llm
+                yield agent
     finally:
         await orders.close()
         await store.close()

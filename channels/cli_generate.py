@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+from contextlib import nullcontext
 from pathlib import Path
 
 from agent.config import AisleConfig
@@ -29,6 +30,8 @@ def add_generate_commands(commands: argparse._SubParsersAction) -> None:
     descriptions.add_argument("--report", help="rejection report, .csv or .json (default: <out>.rejections.csv)")
     descriptions.add_argument("--tone", choices=TONES, help="default from config: describe.tone")
     descriptions.add_argument("--length", choices=LENGTHS, help="default from config: describe.length")
+    descriptions.add_argument("--writer", choices=("template", "llm"),
+                              help="llm: the configured LLM drafts, the grounding check decides (default: describe.writer)")
     descriptions.add_argument("--keywords", default="", help="comma-separated SEO keywords to work in where true")
     descriptions.set_defaults(command=_generate_descriptions)
     _add_catalog_options(descriptions)
@@ -62,17 +65,21 @@ def add_generate_commands(commands: argparse._SubParsersAction) -> None:
 
 
 def _generate_descriptions(config: AisleConfig, args: argparse.Namespace) -> int:
-    from agent.copywriting import description_generator
+    from agent.copywriting import command_line_writer, description_generator
     from skills.describe.bulk import describe_catalog
     from skills.describe.style import Style
 
     products = _products(config, args)
-    generator = description_generator(config, {p.brand for p in products if p.brand})
     keywords = tuple(k.strip() for k in args.keywords.split(",") if k.strip())
     style = Style(args.tone or config.describe.tone, args.length or config.describe.length, keywords)
     out = Path(args.out)
     report = Path(args.report) if args.report else out.with_suffix(".rejections.csv")
-    summary = describe_catalog(products, generator, out, style, report, progress=True)
+    use_llm = (args.writer or config.describe.writer) == "llm"
+    with command_line_writer(config) if use_llm else nullcontext() as writer:
+        if use_llm and writer is None:
+            raise AisleError("--writer llm needs an LLM: set llm.backend to local or openai in the config")
+        generator = description_generator(config, {p.brand for p in products if p.brand}, writer)
+        summary = describe_catalog(products, generator, out, style, report, progress=True)
     sources = ", ".join(f"{n} {source}" for source, n in sorted(summary.by_source.items()))
     print(f"{summary.written} descriptions written, {summary.skipped} already in {out} ({sources}); "
           f"{summary.rejected} drafts rejected, listed in {report}")

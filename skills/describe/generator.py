@@ -14,10 +14,12 @@ only appears in `Description.rejected`, for the rejection report.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from knowledge.errors import AisleError
 from knowledge.product import Product
 from skills.describe.composer import TemplateComposer, format_price
 from skills.describe.grounding import Facts, GroundingChecker, Violation
@@ -27,9 +29,17 @@ log = logging.getLogger(__name__)
 
 
 class Writer(Protocol):
-    """Writes a draft for `product` following `prompt`; an LLM backend implements this."""
+    """Writes a draft for `product` following `prompt`; an LLM backend implements this.
+
+    It raises `WriterFailed` when it cannot write (its LLM is down or too slow): the template
+    composer then writes the text, and the failure is listed with the rejections.
+    """
 
     def __call__(self, product: Product, prompt: str) -> str: ...
+
+
+class WriterFailed(AisleError):
+    """The writer could not produce a draft; the message says why."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,8 +100,13 @@ class DescriptionGenerator:
     def _from_writer(self, product: Product, style: Style, facts: Facts, rejected: list[Rejection]) -> str | None:
         prompt = build_prompt(product, style)
         for attempt in range(1, self.max_attempts + 1):
-            draft = self.writer(product, prompt).strip()  # type: ignore[misc]
-            violations = self.checker.check(draft, product, facts) if draft else [Violation("claim", "empty text")]
+            try:
+                draft = self.writer(product, prompt).strip()  # type: ignore[misc]
+            except WriterFailed as exc:
+                log.warning("the description writer failed for %s: %s", product.id, exc)
+                rejected.append(Rejection(product.id, "llm", attempt, "", (f"writer failed: {exc}",)))
+                return None
+            violations = self.checker.check(draft, product, facts) + _off_topic(draft, product)
             if not violations:
                 return draft
             rejected.append(Rejection(product.id, "llm", attempt, draft, tuple(v.message for v in violations)))
@@ -114,6 +129,17 @@ class DescriptionGenerator:
         """Requested SEO keywords are facts too: one the product does not back is dropped."""
         kept = tuple(k for k in keywords if k.strip() and not self.checker.check(k, product, facts))
         return kept, tuple(k for k in keywords if k.strip() and k not in kept)
+
+
+def _off_topic(draft: str, product: Product) -> list[Violation]:
+    """A draft must at least name the product (a word of its title, its brand or its kind): a text that
+    states nothing states nothing false, but it is no description either."""
+    names = {w for w in re.findall(r"[a-z]{3,}", product.title.lower())} | {product.brand.lower(),
+                                                                           product.product_type.lower()}
+    words = set(re.findall(r"[a-z]{3,}", draft.lower()))
+    if (names - {""}) & words or any(" " in n and n in draft.lower() for n in names):
+        return []
+    return [Violation("off-topic", "the draft does not name the product (a word of its title, its brand or kind)")]
 
 
 def minimal_text(product: Product) -> str:

@@ -45,6 +45,8 @@ class Violation:
 
     @property
     def message(self) -> str:
+        if self.kind == "off-topic":
+            return self.value
         if self.kind in ("claim", "superlative", "health", "stock"):
             return f"{self.kind} '{self.value}' is not backed by the product's attributes"
         return f"{self.kind} '{self.value}' is not in the product's attributes"
