@@ -33,9 +33,14 @@ class RedisStore:
         self.prefix = prefix
 
     @classmethod
-    async def open(cls, url: str, prefix: str = "aisle:", timeout_s: float = 2.0) -> RedisStore:
-        client = aioredis.from_url(url, socket_timeout=timeout_s, socket_connect_timeout=timeout_s,
-                                   decode_responses=True)
+    async def open(cls, url: str, prefix: str = "aisle:", timeout_s: float = 2.0,
+                   max_connections: int = 64) -> RedisStore:
+        """Connect; at most `max_connections` at once, and a call that waits `timeout_s` for one of them
+        fails with `ConnectionError("No connection available.")` instead of queueing without end."""
+        pool = aioredis.BlockingConnectionPool.from_url(
+            url, max_connections=max_connections, timeout=timeout_s, socket_timeout=timeout_s,
+            socket_connect_timeout=timeout_s, decode_responses=True)
+        client = aioredis.Redis.from_pool(pool)
         await client.ping()
         return cls(client, prefix)
 
