@@ -4,13 +4,17 @@ Against one slow fake server on localhost (each request held `HOLD` seconds): wi
 2 and a timeout of 1 s, five calls at once put at most two in flight; the first two waves get their
 answers, and the fifth, which found every slot taken for its whole timeout, fails at once with the
 client's clean "busy" error, never reaching the server. The turn loop turns that error into the
-usual graceful fallback. A walk over the source keeps the list of outbound clients complete.
+usual graceful fallback. Redis gets the same treatment from its connection pool, against a real
+`redis-server`. A walk over the source keeps the list of outbound clients complete.
 """
 from __future__ import annotations
 
 import asyncio
 import io
 import re
+import shutil
+import socket
+import subprocess
 import time
 from pathlib import Path
 
@@ -18,6 +22,8 @@ import aiohttp
 import pytest
 from aiohttp import web
 from PIL import Image
+from redis import asyncio as aioredis
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 from agent.config import ServerConfig
 from agent.config_channels import OutboundConfig
@@ -27,6 +33,7 @@ from agent.llm.types import BackendUnavailable, ChatRequest
 from agent.nlu.intent_model import cached_intent_model
 from agent.nlu.nlu_data import read_nlu_yaml
 from agent.nlu.router import EmbeddingRouter
+from agent.store.redis import RedisStore
 from channels.context import SERVICES
 from channels.outbound import Outbound, PlatformBusy, PlatformError
 from channels.server import build_app
@@ -173,6 +180,55 @@ async def test_metrics_report_each_backends_limit_and_the_calls_in_flight_and_wa
     assert "# TYPE aisle_backend_waiting gauge" in text
 
 
+@pytest.fixture
+def redis_url(tmp_path):
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.skip("redis-server is not installed (scripts/ensure-redis.sh installs it)")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                               "--dir", str(tmp_path)], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            assert time.monotonic() < deadline, "redis-server did not start"
+            time.sleep(0.05)
+    yield f"redis://127.0.0.1:{port}/0"
+    server.terminate()
+    server.wait(timeout=10)
+
+
+async def test_redis_calls_beyond_the_connection_limit_fail_cleanly_after_the_timeout(redis_url):
+    store = await RedisStore.open(redis_url, timeout_s=TIMEOUT_S, max_connections=LIMIT)
+    watcher = aioredis.from_url(redis_url, decode_responses=True)
+    most = 0
+
+    async def watch() -> None:
+        nonlocal most
+        while True:
+            most = max(most, int((await watcher.info("clients"))["connected_clients"]) - 1)  # less the watcher
+            await asyncio.sleep(0.05)
+
+    watching = asyncio.create_task(watch())
+    try:
+        # each call holds its connection HOLD seconds (a blocking pop on an empty list)
+        outcomes, waited = await at_once(lambda n: store.client.blpop([f"empty-{n}"], timeout=HOLD),
+                                         RedisConnectionError)
+    finally:
+        watching.cancel()
+        await watcher.aclose()
+        await store.close()
+    failures = [o for o in outcomes if isinstance(o, BaseException)]
+    assert most == LIMIT
+    assert len(failures) == 1 and "No connection available" in str(failures[0])
+    assert len(waited) == 1 and TIMEOUT_S - 0.05 <= waited[0] < TIMEOUT_S + 0.5
+
+
 def embedding_router(folder: Path) -> EmbeddingRouter:
     embedder = HashingEmbedder(dim=128)
     model = cached_intent_model(read_nlu_yaml(ROOT / "data/nlu.yml"), embedder, folder / "cache")
@@ -191,7 +247,7 @@ OUTBOUND_CLIENTS = {
     "channels/outbound.py": "platform APIs: channels.outbound.timeout_s and .max_concurrency (per platform)",
     "agent/llm/openai.py": "LLM server: llm.timeout_s and llm.max_concurrency",
     "agent/tryon_setup.py": "try-on services: tryon.timeout_s and tryon.max_concurrency (Guarded)",
-    "agent/store/redis.py": "Redis: socket timeouts on every command",
+    "agent/store/redis.py": "Redis: store.redis_timeout_s and store.redis_max_connections (a blocking pool)",
 }
 CLIENT = re.compile(r"aiohttp\.ClientSession\(|\bfrom_url\(|urllib\.request|\bhttpx\b|\brequests\.(get|post)")
 
