@@ -87,8 +87,6 @@ class StoreConfig:
     redis_url: str = ""  # redis://host:6379/0 keeps conversations in Redis, shared by several processes
     redis_timeout_s: float = field(default=2.0, metadata={"range": (0.05, 60.0)})  # per call, and per wait for a connection
     redis_max_connections: int = field(default=64, metadata={"range": (2, 100_000)})  # per process
-    redis_timeout_s: float = field(default=2.0, metadata={"range": (0.05, 60.0)})  # per call, and per wait for a connection
-    redis_max_connections: int = field(default=64, metadata={"range": (2, 100_000)})  # per process
 
 
 @dataclass(frozen=True)
