@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
@@ -43,6 +44,15 @@ class ServerConfig:
     messages_per_minute: float = field(default=120.0, metadata={"range": (0.0, 100_000.0)})  # per shopper; 0: none
     max_concurrent_turns: int = field(default=64, metadata={"range": (1, 100_000)})
     shutdown_grace_s: float = field(default=20.0, metadata={"range": (0.0, 3600.0)})
+
+    def __post_init__(self) -> None:
+        for origin in self.cors_origins:
+            if origin != "*" and not _ORIGIN.fullmatch(origin):
+                raise ConfigError(f"server.cors_origins entry {origin!r} is not an origin: expected "
+                                  "scheme://host[:port] with nothing after it, e.g. https://shop.example")
+
+
+_ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(?::\d{1,5})?|https?://\[[0-9A-Fa-f:.]+\](?::\d{1,5})?")
 
 
 @dataclass(frozen=True)

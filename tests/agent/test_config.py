@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from agent.config import AisleConfig, load_config
@@ -95,3 +97,14 @@ def test_index_settings_become_the_vector_index_spec(tmp_path):
     config = load_config(write(tmp_path, "index:\n  kind: hnsw\n  hnsw_m: 16\n"), environ={})
     spec = config.index.spec()
     assert (spec.kind, spec.hnsw_m, spec.flat_max, spec.kind_for(10)) == ("hnsw", 16, 100_000, "hnsw")
+
+
+@pytest.mark.parametrize("origin", ["https://shop.example/", "shop.example", "https://shop.example/page", "ftp://x"])
+def test_a_cors_origin_that_a_browser_would_never_send_is_refused_with_its_value(origin):
+    with pytest.raises(ConfigError, match=re.escape(repr(origin))):
+        load_config(None, environ={"AISLE_SERVER__CORS_ORIGINS": origin})
+
+
+def test_origins_with_ports_and_the_wildcard_are_accepted():
+    config = load_config(None, environ={"AISLE_SERVER__CORS_ORIGINS": "https://shop.example,http://127.0.0.1:5173,*"})
+    assert config.server.cors_origins == ("https://shop.example", "http://127.0.0.1:5173", "*")
