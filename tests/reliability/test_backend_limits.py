@@ -25,7 +25,7 @@ from PIL import Image
 from redis import asyncio as aioredis
 from redis.exceptions import ConnectionError as RedisConnectionError
 
-from agent.config import ServerConfig
+from agent.config import ServerConfig, TryOnConfig
 from agent.config_channels import OutboundConfig
 from agent.llm.openai import BackendBusy, OpenAIBackend
 from agent.llm.router import LLMRouter
@@ -34,6 +34,7 @@ from agent.nlu.intent_model import cached_intent_model
 from agent.nlu.nlu_data import read_nlu_yaml
 from agent.nlu.router import EmbeddingRouter
 from agent.store.redis import RedisStore
+from agent.types import Attachment, UserMessage
 from channels.context import SERVICES
 from channels.outbound import Outbound, PlatformBusy, PlatformError
 from channels.server import build_app
@@ -46,6 +47,8 @@ from skills.smalltalk import OutOfScopeSkill, SmalltalkSkill
 from skills.tryon.backend import TryOnFailed, TryOnRequest
 from skills.tryon.http_api import HttpJsonBackend
 from skills.tryon.resilience import Guarded, Policy, ServiceBusy
+from tests.tryon.conftest import open_tryon_agent, tryon_config, wardrobe  # noqa: F401  (the try-on shop)
+from tests.tryon.kit import person_photo
 
 ROOT = Path(__file__).resolve().parents[2]
 LIMIT, TIMEOUT_S, HOLD = 2, 1.0, 0.6
@@ -54,7 +57,7 @@ CALLS = 2 * LIMIT + 1  # two waves get slots; the last finds them taken until af
 
 def _png() -> bytes:
     out = io.BytesIO()
-    Image.new("RGB", (48, 64), (200, 40, 40)).save(out, "PNG")
+    Image.new("RGB", (384, 512), (200, 40, 40)).save(out, "PNG")
     return out.getvalue()
 
 
@@ -227,6 +230,29 @@ async def test_redis_calls_beyond_the_connection_limit_fail_cleanly_after_the_ti
     assert most == LIMIT
     assert len(failures) == 1 and "No connection available" in str(failures[0])
     assert len(waited) == 1 and TIMEOUT_S - 0.05 <= waited[0] < TIMEOUT_S + 0.5
+
+
+async def test_a_busy_tryon_service_gets_the_polite_reply_and_the_next_try_works(
+        open_tryon_agent, tryon_config, slow):  # noqa: F811  (the fixtures imported above)
+    config = tryon_config(tryon=TryOnConfig(backend="http", base_url=slow.url, max_concurrency=1,
+                                            timeout_s=TIMEOUT_S, retries=0, breaker_failures=1))
+    async with open_tryon_agent(config) as agent:
+        async def say(text: str, *attachments: Attachment) -> list:
+            return await agent.handle(UserMessage("busy", text, channel="webchat", attachments=attachments))
+
+        [found] = await say("red cotton t-shirt")
+        await say("", Attachment(person_photo(), "image/jpeg"))
+        await say("yes")
+        position = [p.id for p in found.products].index("tee-red") + 1
+        slots = agent.skills["tryon"].backend.slots
+        async with slots.hold():  # another shopper's try-on holds the only slot past the timeout
+            started = time.monotonic()
+            [busy] = await say(f"try number {position} on me")
+            assert TIMEOUT_S - 0.05 <= time.monotonic() - started < TIMEOUT_S + 1.0
+        assert "couldn't make the try-on picture" in busy.text and busy.products[0].id == "tee-red"
+        assert slow.requests == 0 and agent.skills["tryon"].backend.breaker.state == "closed"
+        [again] = await say("Try it on again")
+    assert again.image and slow.requests == 1
 
 
 def embedding_router(folder: Path) -> EmbeddingRouter:
