@@ -16,7 +16,9 @@ the catalog's ``Description`` is read for nothing but ROUGE-L. Per generator:
 Rows: ``template`` (the shipped path: composer behind the grounding guard, as `aisle generate
 descriptions` runs it), ``template_raw`` (the composer's text before the guard, to show the guard
 is not what keeps it clean) and ``reference`` (the human ``Description`` itself, checked against the
-same five fields, for calibration). ``llm`` is reported only where an LLM writer is available.
+same five fields, for calibration). ``llm`` (with ``--llm-model DIR``, a local Hugging Face model
+folder) runs the LLM writer behind the same guard on a sample of ``--llm-sample`` products, and adds
+how often its drafts were rejected and how often the template had to write instead.
 ``--quick`` samples 1,000 products.
 """
 from __future__ import annotations
@@ -33,7 +35,7 @@ from pathlib import Path
 
 from bench.llm_common import machine
 from knowledge.product import Product
-from skills.describe.composer import TemplateComposer, format_price, short_name
+from skills.describe.composer import TemplateComposer, short_name
 from skills.describe.generator import DescriptionGenerator
 from skills.describe.grounding import Facts, GroundingChecker
 from skills.describe.style import Style
@@ -43,7 +45,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = ROOT / ".." / "shared" / "data" / "myntra_catalog"
 CSV_NAME = "myntra_products_catalog.csv"
 QUICK_SAMPLE = 1000
-LLM_SKIPPED = "no LLM writer is configured and no GPU was available to this run; the LLM backend is a later issue"
+LLM_SKIPPED = "no --llm-model given: no trained LLM is available on this machine (weights cannot be downloaded)"
 
 
 def load_products(path: Path) -> tuple[list[Product], dict[str, str]]:
@@ -108,7 +110,28 @@ def timed(generate, products: list[Product]) -> tuple[dict[str, str], float]:
     return texts, time.perf_counter() - start
 
 
-def run(products: list[Product], references: dict[str, str], quick: bool) -> dict:
+def llm_row(model: Path, products: list[Product], references: dict[str, str], checker: GroundingChecker,
+            scorer, style: Style) -> dict:
+    """The LLM writer behind the guard: the usual figures, plus its draft rejection and template fallback rates."""
+    from agent.config import load_config
+    from agent.copywriting import command_line_writer
+
+    config = load_config(None, environ={"AISLE_LLM__BACKEND": "local", "AISLE_LLM__MODEL": str(model),
+                                        "AISLE_LLM__TIMEOUT_S": "120"})
+    with command_line_writer(config) as writer:
+        generator = DescriptionGenerator(checker, writer=writer)
+        start = time.perf_counter()
+        described = {p.id: generator.describe(p, style) for p in products}
+        seconds = time.perf_counter() - start
+    row = evaluate({i: d.text for i, d in described.items()}, products, references, checker, scorer, seconds)
+    row["first_draft_rejected_rate"] = round(sum(bool(d.rejected) for d in described.values()) / len(products), 4)
+    row["template_fallback_rate"] = round(sum(d.source != "llm" for d in described.values()) / len(products), 4)
+    row["model"] = str(model)
+    return row
+
+
+def run(products: list[Product], references: dict[str, str], quick: bool, llm_model: Path | None = None,
+        llm_sample: int = 200) -> dict:
     from rouge_score import rouge_scorer
 
     scorer = rouge_scorer.RougeScorer(["rougeL"], use_stemmer=True)
@@ -122,7 +145,8 @@ def run(products: list[Product], references: dict[str, str], quick: bool) -> dic
         "template": evaluate(guarded, products, references, checker, scorer, guarded_s),
         "template_raw": evaluate(raw, products, references, checker, scorer, raw_s),
         "reference": evaluate(references, products, references, checker, None, None),
-        "llm": {"skipped": LLM_SKIPPED},
+        "llm": (llm_row(llm_model, products[:llm_sample], references, checker, scorer, style) if llm_model
+                else {"skipped": LLM_SKIPPED}),
         "style": {"tone": style.tone, "length": style.length},
         "examples": [{"id": p.id, "template": guarded[p.id], "reference": references[p.id][:300]}
                      for p in products[:3]],
@@ -141,7 +165,13 @@ def print_table(result: dict) -> None:
         rouge = f"{row['rouge_l']:.3f}" if row["rouge_l"] is not None else "-"
         print(f"{name:<14}{row['unsupported_rate']:>12.2%}{row['coverage']:>10.1%}{row['words']:>8.1f}{rouge:>9}"
               f"{speed:>12}")
-    print(f"llm: {result['llm']['skipped']}")
+    llm = result["llm"]
+    if "skipped" in llm:
+        print(f"llm: {llm['skipped']}")
+    else:
+        print(f"llm ({llm['products']} products): unsupported {llm['unsupported_rate']:.2%}, coverage "
+              f"{llm['coverage']:.1%}, first drafts rejected {llm['first_draft_rejected_rate']:.1%}, template "
+              f"fallback {llm['template_fallback_rate']:.1%}, {llm['products_per_s']} products/s")
     m = result["machine"]
     print(f"{result['template']['products']} products; {m['cpu_count']} CPUs ({m['cpu_model']}), GPU {m['gpu']}; "
           f"quick={result['quick']}")
@@ -152,6 +182,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help=f"a seeded sample of {QUICK_SAMPLE} products")
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="folder holding " + CSV_NAME)
     parser.add_argument("--out", type=Path, required=True, help="JSON file to write")
+    parser.add_argument("--llm-model", type=Path, help="a local LLM folder to run the LLM writer with")
+    parser.add_argument("--llm-sample", type=int, default=200, help="products the LLM writer describes")
     args = parser.parse_args(argv)
     path = args.data / CSV_NAME
     if not path.exists():
@@ -160,7 +192,7 @@ def main(argv: list[str] | None = None) -> int:
     products, references = load_products(path)
     if args.quick:
         products = random.Random(0).sample(products, QUICK_SAMPLE)
-    result = run(products, references, args.quick)
+    result = run(products, references, args.quick, args.llm_model, args.llm_sample)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print_table(result)
