@@ -21,6 +21,7 @@ import hmac
 import time
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from aiohttp import hdrs, web
 
@@ -150,9 +151,10 @@ def _days(request: web.Request) -> int:
 
 
 def _same_origin(request: web.Request) -> bool:
-    """A form post from this server's own page (browsers send `Origin` on every POST)."""
+    """A form post from this server's own page (browsers send `Origin` on every POST). Only the host is
+    compared: behind a proxy that ends TLS the page is https while this server sees http."""
     origin = request.headers.get(hdrs.ORIGIN)
-    return origin is None or origin == f"{request.scheme}://{request.host}"
+    return origin is None or urlsplit(origin).netloc == request.host
 
 
 def _html(body: str, status: int = 200) -> web.Response:

@@ -156,6 +156,9 @@ async def test_signing_in_sets_a_strict_cookie_that_opens_the_page_and_the_plots
     forged = await admin.post("/admin/login", data={"token": TOKEN}, headers={"Origin": "https://evil.example"},
                               allow_redirects=False)
     assert forged.status == 403
+    behind_tls = await admin.post("/admin/login", data={"token": TOKEN}, allow_redirects=False,
+                                  headers={"Origin": f"https://{admin.server.host}:{admin.server.port}"})
+    assert behind_tls.status == 303  # a proxy ended TLS: same host, other scheme
     response = await admin.post("/admin/login", data={"token": TOKEN}, allow_redirects=False)
     assert response.status == 303 and response.headers["Location"] == "/admin"
     cookie = response.headers["Set-Cookie"]
