@@ -106,7 +106,10 @@ def setup(app: web.Application, token: bytes, bearer_ok: Callable[[web.Request],
             return json_error(403, "sign in from this server's own page")
         if sign_ins.take(request.remote or "-"):
             return _html(login_page("Too many attempts: wait a minute and try again."), 429)
-        form = await request.post()
+        try:
+            form = await request.post()
+        except ValueError:  # not UTF-8, or not a form
+            return _html(login_page("The sign-in form could not be read."), 400)
         given = form.get("token")
         if not isinstance(given, str) or not sessions.token_ok(given.strip()):
             return _html(login_page("That token is not right."), 401)
@@ -145,7 +148,7 @@ def _sources(app: web.Application) -> Sources:
 
 def _days(request: web.Request) -> int:
     raw = request.query.get("days", "30")
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_DAYS:
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_DAYS:
         raise BadRequest("days", f"'days' must be a whole number from 1 to {MAX_DAYS}")
     return int(raw)
 

@@ -180,3 +180,22 @@ async def test_sign_in_attempts_are_limited_per_address(admin):
     statuses = [(await admin.post("/admin/login", data={"token": "guess"}, allow_redirects=False)).status
                 for _ in range(7)]
     assert statuses[:5] == [401] * 5 and statuses[5:] == [429, 429]
+
+
+@pytest.mark.parametrize("days", ["-1", "abc", "1e3", "99999999999999999999", "", "366", "３"])
+async def test_a_bad_window_is_a_400_naming_days(admin, days):
+    response = await admin.get("/admin/dashboard.json", params={"days": days}, headers=BEARER)
+    assert response.status == 400 and (await response.json())["field"] == "days"
+
+
+@pytest.mark.parametrize(("body", "content_type"), [
+    (b"token=%ff%fe", "application/x-www-form-urlencoded"),
+    (b"\xff\xfe\x00garbage", "application/x-www-form-urlencoded"),
+    (b'{"token": "dashboard-token-for-tests"}', "application/json"),
+    (b"--x\r\nContent-Disposition: form-data; name=\"token\"; filename=\"t.txt\"\r\n\r\n"
+     b"dashboard-token-for-tests\r\n--x--\r\n", "multipart/form-data; boundary=x"),
+])
+async def test_odd_sign_in_bodies_are_refused_without_a_server_error(admin, body, content_type):
+    response = await admin.post("/admin/login", data=body, headers={"Content-Type": content_type},
+                                allow_redirects=False)
+    assert response.status in (400, 401) and COOKIE not in response.cookies
