@@ -167,3 +167,12 @@ def test_the_command_line_lists_segments_and_writes_ads_for_one(events_db, tmp_p
                for r in records for v in r["variants"])
     assert main(args) == 0 and "0 products written, 2 already" in capsys.readouterr().out
     assert main(config + ["generate", "ads", str(catalog), *events, "--product", "shoe-1", "--segment", "golfers"]) != 0
+
+
+def test_erased_shoppers_leave_their_segment(events_db, items):
+    book = SegmentBook(store_source(events_db, items), min_size=5, refresh_seconds=0)
+    assert book.get("shoes").size == 6
+    events_db.erase("runner-0")
+    assert book.get("shoes").size == 5
+    events_db.erase("runner-1")
+    assert "shoes" not in book.profile_segments()  # four shoppers are no longer a segment
