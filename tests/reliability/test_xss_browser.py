@@ -162,3 +162,11 @@ async def test_the_widget_shows_what_the_shopper_typed_and_hostile_cards_as_text
     titles = await page.locator(".card-title").all_text_contents()
     assert IMG in titles and SVG in titles
     await assert_inert(page)
+
+
+async def test_a_product_page_shows_a_hostile_title_description_and_link_as_text(aiohttp_server, shop, browser):
+    server = await aiohttp_server(build_app(ServerConfig(), serving(shop)))
+    page = await open_page(browser, str(server.make_url("/products/evil-img")))
+    assert IMG in await page.locator("h1").text_content()
+    assert SCRIPT in await page.locator("body").text_content()
+    await assert_inert(page)
