@@ -43,6 +43,7 @@ class ServerConfig:
     requests_per_second_per_ip: float = field(default=50.0, metadata={"range": (0.0, 100_000.0)})  # 0: no limit
     messages_per_minute: float = field(default=120.0, metadata={"range": (0.0, 100_000.0)})  # per shopper; 0: none
     max_concurrent_turns: int = field(default=64, metadata={"range": (1, 100_000)})
+    turn_wait_s: float = field(default=30.0, metadata={"range": (0.0, 3600.0)})  # longer waits get "try again"
     shutdown_grace_s: float = field(default=20.0, metadata={"range": (0.0, 3600.0)})
 
     def __post_init__(self) -> None:
