@@ -6,7 +6,8 @@ shopper, turns answered at once, and a shutdown that lets the turns under way fi
 - Per shopper (`server.messages_per_minute`): a token bucket per conversation; a message over the
   rate is answered with a short "please slow down" instead of reaching the agent.
 - At once (`server.max_concurrent_turns`): further turns wait for a free slot (their number is the
-  `aisle_turns_waiting` gauge).
+  `aisle_turns_waiting` gauge), at most `server.turn_wait_s`; one that waits longer is answered "I'm
+  answering many shoppers right now" instead of joining an ever longer queue.
 - Shutdown: new turns are refused (503) while the ones under way get up to `server.shutdown_grace_s`.
 """
 from __future__ import annotations
@@ -26,6 +27,7 @@ from channels.errors import json_error
 
 TURN_GATE: web.AppKey[TurnGate] = web.AppKey("aisle.turn_gate")
 SLOW_DOWN = "You're sending messages faster than I can read them. Please wait a few seconds and try again."
+BUSY = "I'm answering a lot of shoppers right now and couldn't get to your message. Please try again in a moment."
 UNLIMITED_PATHS = frozenset({"/health", "/metrics"})
 
 
@@ -75,6 +77,7 @@ class TurnGate:
         self.per_sender = (TokenBucket(server.messages_per_minute / 60, max(1.0, server.messages_per_minute / 4))
                            if server.messages_per_minute > 0 else None)
         self.slots = asyncio.Semaphore(server.max_concurrent_turns)
+        self.wait_s = server.turn_wait_s
         self.grace_s = server.shutdown_grace_s
         self.waiting = 0
         self.in_flight = 0
@@ -90,7 +93,10 @@ class TurnGate:
                 return [BotMessage(text=SLOW_DOWN)]
             self.waiting += 1
             try:
-                await self.slots.acquire()
+                async with asyncio.timeout(self.wait_s):
+                    await self.slots.acquire()
+            except TimeoutError:
+                return [BotMessage(text=BUSY)]
             finally:
                 self.waiting -= 1
             self.in_flight += 1

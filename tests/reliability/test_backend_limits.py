@@ -36,9 +36,10 @@ from agent.nlu.router import EmbeddingRouter
 from agent.store.redis import RedisStore
 from agent.types import Attachment, UserMessage
 from channels.context import SERVICES
+from channels.limits import BUSY
 from channels.outbound import Outbound, PlatformBusy, PlatformError
 from channels.server import build_app
-from channels.testing import demo_products, serving
+from channels.testing import FakeAgent, demo_products, serving
 from knowledge.embedders import HashingEmbedder
 from knowledge.query_parse import Lexicon
 from skills.registry import SkillRegistry
@@ -253,6 +254,29 @@ async def test_a_busy_tryon_service_gets_the_polite_reply_and_the_next_try_works
         assert slow.requests == 0 and agent.skills["tryon"].backend.breaker.state == "closed"
         [again] = await say("Try it on again")
     assert again.image and slow.requests == 1
+
+
+class SlowAgent(FakeAgent):
+    """Takes `HOLD` seconds over every answer, like an agent behind a slow backend."""
+
+    async def handle(self, msg):
+        await asyncio.sleep(HOLD)
+        return await super().handle(msg)
+
+
+async def test_turns_that_wait_past_turn_wait_s_are_asked_to_try_again(aiohttp_client):
+    server = ServerConfig(max_concurrent_turns=1, turn_wait_s=0.3)
+    client = await aiohttp_client(build_app(server, serving(SlowAgent(demo_products()))))
+
+    async def say(sender: str) -> tuple[str, float]:
+        started = time.monotonic()
+        response = await client.post("/webhooks/rest/webhook", json={"sender": sender, "message": "red sneakers"})
+        assert response.status == 200
+        return (await response.json())[0]["text"], time.monotonic() - started
+
+    (first, _), (second, waited) = await asyncio.gather(say("ann"), say("bob"))
+    assert first.startswith("I found") and second == BUSY and 0.25 <= waited < 0.3 + 0.4
+    assert (await say("bob"))[0].startswith("I found")  # the slot is free again
 
 
 def embedding_router(folder: Path) -> EmbeddingRouter:
