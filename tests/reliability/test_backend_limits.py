@@ -4,8 +4,10 @@ Against one slow fake server on localhost (each request held `HOLD` seconds): wi
 2 and a timeout of 1 s, five calls at once put at most two in flight; the first two waves get their
 answers, and the fifth, which found every slot taken for its whole timeout, fails at once with the
 client's clean "busy" error, never reaching the server. The turn loop turns that error into the
-usual graceful fallback. Redis gets the same treatment from its connection pool, against a real
-`redis-server`. A walk over the source keeps the list of outbound clients complete.
+usual graceful fallback (the router answers without the LLM; the try-on skill says to try again).
+Redis gets the same treatment from its connection pool, against a real `redis-server`, and a message
+that waits too long for a turn slot is asked to try again. A walk over the source keeps the list of
+outbound clients complete.
 """
 from __future__ import annotations
 
