@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import re
+import urllib.parse
 from typing import Any
 
 from aiohttp import web
@@ -165,7 +166,7 @@ def setup(app: web.Application, hooks: ChannelHooks) -> None:
         problem = verified(request, body, secret, config.max_age_s)
         if problem:
             return refuse(401, problem)
-        payload = _form_payload(await request.post())
+        payload = _form_payload(body)
         for parsed in _pressed(payload):
             if await services.db.claim(CHANNEL, f"action:{payload.get('trigger_id')}:{parsed['action']}"):
                 services.dispatcher.spawn(_answer(api, services, parsed), f"{CHANNEL}:{parsed['sender']}")
@@ -175,9 +176,14 @@ def setup(app: web.Application, hooks: ChannelHooks) -> None:
     app.router.add_post("/webhooks/slack/actions", actions)
 
 
-def _form_payload(form: Any) -> dict[str, Any]:
+def _form_payload(body: bytes) -> dict[str, Any]:
+    """The interaction's JSON, from the form body already read and verified (Slack sends UTF-8)."""
     try:
-        payload = json.loads(form.get("payload", ""))
+        form = urllib.parse.parse_qs(body.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise BadRequest("payload", "the form body carrying 'payload' is not UTF-8") from None
+    try:
+        payload = json.loads((form.get("payload") or [""])[0])
     except ValueError:
         raise BadRequest("payload", "the 'payload' form field is not JSON") from None
     if not isinstance(payload, dict):

@@ -97,6 +97,12 @@ class TestSlackContract(ChannelContract):
         assert response.status == 401 and "too old" in (await response.json())["error"]
         assert fake_agent.received == [] and await platform.settle() == []
 
+    async def test_a_signed_action_body_that_is_not_utf8_is_a_400_naming_the_payload(self, channel_client, platform):
+        delivery = Delivery("/webhooks/slack/actions", b"payload=%7B%22a%22%3A1%7D\xff\xfe", "application/x-www-form-urlencoded")
+        response = await self.post(channel_client, delivery)
+        assert response.status == 400 and "payload" in (await response.json())["error"]
+        assert await platform.settle() == []
+
     async def test_cards_are_block_kit_sections_with_image_choose_and_view(self, channel_client, platform):
         await self.post(channel_client, self.text_delivery("black boots", "ev-cards"))
         (message,) = self._messages(await platform.wait_for(lambda calls: bool(self._messages(calls))))
