@@ -84,6 +84,7 @@ class EmbedderConfig:
     device: str = field(default="cpu", metadata={"choices": ("cpu", "cuda", "auto")})
     serve_batch: int = field(default=32, metadata={"range": (1, 4096)})  # concurrent messages embedded together
     batch_wait_ms: float = field(default=0.0, metadata={"range": (0.0, 1000.0)})  # hold a pass open for more
+    serve_threads: int = field(default=0, metadata={"range": (0, 256)})  # torch threads per batched pass; 0: cores/2
 
 
 @dataclass(frozen=True)

@@ -51,7 +51,8 @@ def open_catalog(config: AisleConfig, progress: bool = True, rebuild: bool = Fal
     ensure_catalog(config, progress)
     embedder = BatchingEmbedder(SentenceTransformerEmbedder(config.embedder.model or None, config.embedder.batch_size,
                                                             config.embedder.device),
-                                max_batch=config.embedder.serve_batch, wait_ms=config.embedder.batch_wait_ms)
+                                max_batch=config.embedder.serve_batch, wait_ms=config.embedder.batch_wait_ms,
+                                threads=config.embedder.serve_threads)
     index = CatalogIndex.open(config.catalog_path, config.index_path, embedder, progress=progress, rebuild=rebuild,
                               spec=config.index.spec(), format=config.catalog.format, columns=config.catalog.columns)
     for error in index.load_errors[:20]:
@@ -83,7 +84,8 @@ def build_agent(config: AisleConfig, store: SQLiteStore, progress: bool = True,
                                config.nlu.threshold, config.embedder.device)
     encoder = intent.embedder  # a trained intent model brings its own: it gets its own batches
     if not isinstance(encoder, BatchingEmbedder):
-        encoder = BatchingEmbedder(encoder, config.embedder.serve_batch, config.embedder.batch_wait_ms)
+        encoder = BatchingEmbedder(encoder, config.embedder.serve_batch, config.embedder.batch_wait_ms,
+                                   config.embedder.serve_threads)
     router = EmbeddingRouter(encoder, intent.model, Lexicon.from_products(catalog.products),
                              intent.threshold, regexes=nlu.regexes)
     skills = build_skills(Retriever(catalog), config, tryon, orders, open_policies(config, catalog.embedder))

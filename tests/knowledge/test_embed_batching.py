@@ -78,3 +78,17 @@ def test_batched_vectors_equal_one_at_a_time_with_minilm(minilm):
         together = np.vstack(list(pool.map(lambda t: embedder.embed([t]), TEXTS)))
     np.testing.assert_allclose(together, alone, atol=1e-5)
     assert embedder.name == minilm.name and embedder.dim == 384 and embedder.batch_size == minilm.batch_size
+
+
+def test_the_worker_runs_its_passes_on_the_configured_torch_threads():
+    import torch
+
+    class Counts(Slow):
+        def embed(self, texts, progress=False):
+            self.passes.append([str(torch.get_num_threads())])
+            return np.ones((len(texts), 3), dtype=np.float32)
+
+    before = torch.get_num_threads()
+    inner = Counts()
+    BatchingEmbedder(inner, threads=1).embed(["a"])
+    assert inner.passes == [["1"]] and torch.get_num_threads() == before  # the caller's own count is untouched
