@@ -10,6 +10,7 @@ on the fly, so a channel can be tested end to end without models or indexes. Lik
 """
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import re
 import time
@@ -105,6 +106,7 @@ class FakeAgent:
         self.desk: Any = _SilentDesk()
         self.received: list[UserMessage] = []
         self.streams = False  # True: answers are streamed word by word where the channel can show that
+        self.stream_pause_s = 0.0  # between streamed pieces, to watch an answer being written
 
     @property
     def product_count(self) -> int:
@@ -149,6 +151,7 @@ class FakeAgent:
         if self.streams and msg.stream is not None:  # like an LLM writing its answer, a few words at a time
             for piece in re.findall(r"\S+\s*", replies[0].text):
                 await msg.stream(piece)
+                await asyncio.sleep(self.stream_pause_s)
         for reply in replies:
             suggestions = [{"title": q.title, "payload": q.payload} for q in reply.quick_replies]
             await self.store.append(cid, "bot", reply.text, {"products": [p.id for p in reply.products],

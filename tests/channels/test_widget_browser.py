@@ -1,6 +1,8 @@
 """The chat widget in a real headless Chromium: search, cards, quick replies, reload."""
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from tests.browser import chromium_launch_options
@@ -89,4 +91,32 @@ async def test_catalog_text_is_shown_as_text_never_as_markup(aiohttp_server, app
     assert await title.text_content() == "<img src=x onerror=window.pwned=1> Runner"
     assert await page.locator(".card a").get_attribute("href") == str(server.make_url("/products/x"))
     assert await page.evaluate("window.pwned") is None
+    assert problems == []
+
+
+async def test_a_streamed_answer_is_written_into_one_bubble_then_replaced_by_the_final_answer(
+        aiohttp_server, app_factory, fake_agent, browser_page):
+    page, problems = browser_page
+    fake_agent.streams, fake_agent.stream_pause_s = True, 0.15
+    server = await aiohttp_server(app_factory())
+    await page.goto(str(server.make_url("/")))
+    await page.get_by_text("online").wait_for()
+    box = page.get_by_label("Message the shop assistant")
+    await box.fill("show me boots")
+    await box.press("Enter")
+
+    writing = page.locator(".message.bot.streaming .bubble")
+    await writing.wait_for()
+    partial = await writing.text_content()
+    while len(partial.split()) < 3:  # (the page's policy forbids evaluated predicates)
+        await asyncio.sleep(0.05)
+        partial = await writing.text_content()
+    assert await page.locator(".message.bot.streaming").get_attribute("aria-hidden") == "true"  # heard once, at the end
+
+    await page.locator(".message.bot .cards").wait_for()
+    assert await page.locator(".message.bot.streaming").count() == 0
+    answer = page.locator(".message.bot:has(.cards)")
+    assert await answer.count() == 1  # the streamed bubble became the answer, not a second copy of it
+    final = await answer.locator(".bubble").first.text_content()
+    assert final.startswith(partial.strip()) and len(final) > len(partial.strip())
     assert problems == []
