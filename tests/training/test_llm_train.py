@@ -21,6 +21,7 @@ from training.llm_eval import greedy, stop_ids
 from training.synthetic import SyntheticConfig, generate_dialogs
 
 TOOLS = ("search", "smalltalk", "handoff", "order_status")
+STEPS = 240
 
 
 @pytest.fixture(autouse=True, scope="module")
@@ -57,7 +58,8 @@ def shop_model(dialogs, tmp_path_factory):
     """The tiny random model, its tokenizer also trained on the shop's prompts (as a real one would be)."""
     template = build_tokenizer()
     corpus = [render(template, r["messages"], r["tools"]) for r in dialogs[:200]]
-    return build_chat_model(tmp_path_factory.mktemp("llm") / "shop-tiny", corpus=corpus, vocab_size=2048)
+    return build_chat_model(tmp_path_factory.mktemp("llm") / "shop-small", shape="small", corpus=corpus,
+                            vocab_size=2048)
 
 
 def test_the_shared_prefix_gives_the_same_loss_gradients_and_answers(shop_model, dialogs):
@@ -133,26 +135,35 @@ async def _served_turn(llm, registry, tools, text: str, slots: dict, adapter: st
 
 
 @pytest.mark.slow
-async def test_a_model_fine_tuned_on_synthetic_dialogs_learns_them_and_its_calls_drive_real_skills(
+async def test_a_model_fine_tuned_on_synthetic_dialogs_picks_the_right_tool_and_its_calls_drive_real_skills(
         shop, tools, dialogs, shop_model, tmp_path):
-    """A random-init model this small learns the call format and the data's distribution quickly, but
-    which tool a message needs only after thousands of examples (bench.train measures that); here it
-    trains briefly, in full, and is served from its folder as `llm.model`."""
+    """Four tools: chance is 0.25, always naming the most frequent one about 0.35. From random weights the
+    model learns the call format in about 50 steps, which tool a message needs only later, and only with
+    batches of 48 and a warm-up over a tenth of the steps: 40 steps of 16 never got past naming one tool
+    for everything (0.20 to 0.56 between draws); schedules of 120 to 200 steps ended between 0.58 and
+    0.98 depending on the draw; 240 steps gave 0.83 to 0.98 on every draw measured."""
     data = tmp_path / "dialogs.jsonl"
     write_chat_jsonl(data, [{**r, "messages": r["messages"][:3]} for r in dialogs])  # each ends on its call
     out = tmp_path / "model"
     metrics = train(LLMTrainConfig(base=str(shop_model), data=str(data), out=str(out), method="full",
-                                   learning_rate=2e-3, max_steps=40, batch_size=16, grad_accum=1,
-                                   validation_share=0.05, eval_calls=16, max_new_tokens=48, save_every=40,
+                                   learning_rate=3e-3, warmup_share=0.1, max_steps=STEPS, batch_size=48, grad_accum=1,
+                                   validation_share=0.05, eval_calls=60, max_new_tokens=48, save_every=STEPS,
                                    progress=False))
     before, after = metrics["before"], metrics["after"]
     assert before["tool_name_accuracy"] == 0 and before["json_validity"] == 0  # random weights: no readable call
-    assert after["perplexity"] < before["perplexity"] / 20, (before, after)  # held-out conversations
-    assert metrics["train"]["tokens_per_s"] > 0 and len(metrics["loss_curve"]) == 40
+    assert after["calls"] == 60 and after["tool_name_accuracy"] >= 0.8, after  # held-out conversations
+    assert after["json_validity"] >= 0.9 and after["argument_exact_match"] > 0.3, after
+    assert after["perplexity"] < before["perplexity"] / 20, (before, after)
+    assert metrics["train"]["tokens_per_s"] > 0 and len(metrics["loss_curve"]) == STEPS
 
     registry = subset(shop.registry, TOOLS)
     async with llm_backend(LLMConfig(backend="local", model=str(out))) as llm:
         slots: dict = {}
         turns = [await _served_turn(llm, registry, tools, text, slots)
                  for text in ("hello", "show me red sneakers", "where is my last order?", "talk to a person")]
-    assert all(name in TOOLS and result.text for name, result in turns)  # every call ran a real skill
+    names = [name for name, _ in turns]
+    expected = ["smalltalk", "search", "order_status", "handoff"]
+    assert sum(a == b for a, b in zip(names, expected)) >= 3 and len(set(names)) >= 3, turns  # as accurate as measured
+    assert all(result.text for _, result in turns)  # every call ran a real skill
+    name, result = turns[1]
+    assert name != "search" or (result.products and slots)  # red sneakers from the catalog, remembered
