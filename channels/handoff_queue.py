@@ -10,19 +10,26 @@ back to the assistant. Their words reach the shopper in the shopper's own channe
 >>> queue.attach(agent, db)                    # agent.desk is now the queue
 >>> on_message = queue.around(agent.handle)     # adds the queue's notices to a turn's replies
 >>> await queue.take("webchat:abc123", "Sam")
+
+On a Redis store the tickets live in Redis and every change reaches the other processes' queues and
+consoles (`channels.handoff_relay`); `relay()` listens for them while the server runs.
 """
 from __future__ import annotations
 
 import json
 import logging
+import secrets
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
 
+from agent.store.redis import RedisStore
 from agent.types import BotMessage, OnMessage, UserMessage
 from channels.business_hours import BusinessHours
 from channels.channel_db import ChannelDB
+from channels.handoff_relay import CHANGES, SharedTickets, deliveries_channel, listening
 from channels.postboxes import Postboxes, split_conversation
 
 log = logging.getLogger(__name__)
@@ -57,10 +64,12 @@ class Ticket:
     taken_at: float | None = None
     after_hours: bool = False
     preview: str = ""  # the shopper's latest message, for the queue list
+    home: str = ""  # the process that last answered the shopper (holds the widget's socket)
 
     def view(self, position: int | None) -> dict[str, Any]:
         channel, sender = split_conversation(self.conversation_id)
-        return {**asdict(self), "channel": channel, "sender_id": sender, "position": position}
+        fields = {k: v for k, v in asdict(self).items() if k != "home"}
+        return {**fields, "channel": channel, "sender_id": sender, "position": position}
 
 
 @dataclass
@@ -74,17 +83,44 @@ class HandoffQueue:
     host: HandoffHost | None = None
     inner: Any = None
     db: ChannelDB | None = None
+    shared: SharedTickets | None = None  # set on a Redis store: tickets and changes shared by every process
+    process: str = field(default_factory=lambda: secrets.token_hex(8))
     _notices: dict[str, list[BotMessage]] = field(default_factory=dict)
 
     def attach(self, host: HandoffHost, db: ChannelDB) -> None:
-        """Become `host`'s handoff desk and load the tickets that were open at the last stop."""
+        """Become `host`'s handoff desk and load the tickets that were open at the last stop
+        (from Redis, in `relay()`, where the store is shared)."""
         if host.desk is not self:
             self.inner, host.desk = host.desk, self
         self.host, self.db = host, db
+        if isinstance(host.store, RedisStore):
+            self.shared = SharedTickets.on_redis(host.store)
+            return
         db.execute(SCHEMA)
         for (data,) in db.execute("SELECT data FROM handoff_tickets").fetchall():
             ticket = Ticket(**json.loads(data))
             self.tickets[ticket.conversation_id] = ticket
+
+    @asynccontextmanager
+    async def relay(self) -> AsyncIterator[None]:
+        """While open, other processes' changes reach this queue and its consoles (nothing to do alone)."""
+        if self.shared is None:
+            yield
+            return
+        async with AsyncExitStack() as stack:
+            bus = self.shared.bus
+            await stack.enter_async_context(listening(bus, CHANGES, self._on_change, self.reload))
+            await stack.enter_async_context(listening(bus, deliveries_channel(self.process), self._on_delivery))
+            await self.reload()
+            yield
+
+    async def reload(self) -> None:
+        """Read every ticket again from Redis (at start, and after the connection to it came back)."""
+        if self.shared is None:
+            return
+        records = await self.shared.table.all()
+        self.tickets = {cid: Ticket(**record) for cid, record in records.items()}
+        await self._tell_consoles({"type": "queue", "items": self.snapshot(), "open": self.hours.is_open()})
 
     # -- the agent's handoff desk ---------------------------------------------------------------
 
@@ -97,7 +133,7 @@ class HandoffQueue:
             return
         reason = str(handoff.get("reason") or "asked")
         ticket = Ticket(conversation_id, reason, PRIORITIES.get(reason, 1), float(handoff.get("ts") or self.clock()),
-                        after_hours=not self.hours.is_open())
+                        after_hours=not self.hours.is_open(), home=self.process)
         self.tickets[conversation_id] = ticket
         await self._save(ticket)
         self._notices[conversation_id] = [BotMessage(text=self._waiting_text(ticket))]
@@ -117,10 +153,8 @@ class HandoffQueue:
             notices = self._notices.pop(cid, [])
             for notice in notices:
                 await self._record(cid, notice.text, {"notice": True})
-            ticket = self.tickets.get(cid)
+            ticket = await self._update(cid, preview=message.text[:160] or None, home=self.process)
             if ticket is not None:
-                ticket.preview = message.text[:160] or ticket.preview
-                await self._save(ticket)
                 await self._broadcast({"type": "updated", "conversation_id": cid})
                 if ticket.status == "waiting":
                     await self._push_state(ticket)
@@ -139,7 +173,7 @@ class HandoffQueue:
             "status": "active", "reason": ticket.reason, "ts": ticket.taken_at, "agent": agent})
         await self._save(ticket)
         await self._tell(conversation_id, f"{agent} from our team has joined the conversation.",
-                         {"handoff": "active", "agent": agent})
+                         {"handoff": "active", "agent": agent}, ticket.home)
         await self._after_change()
         return ticket
 
@@ -147,7 +181,7 @@ class HandoffQueue:
         """The colleague's message, in the transcript and in the shopper's channel (taking it first if needed)."""
         ticket = await self.take(conversation_id, agent)
         await self._record(conversation_id, text, {"agent": ticket.agent})
-        await self.postboxes.deliver(conversation_id, [BotMessage(text=text)], {"author": ticket.agent})
+        await self._deliver(conversation_id, [text], {"author": ticket.agent}, ticket.home)
         await self._broadcast({"type": "updated", "conversation_id": conversation_id})
 
     async def note(self, conversation_id: str, agent: str, text: str) -> None:
@@ -161,9 +195,14 @@ class HandoffQueue:
         if ticket is None:
             raise QueueError(f"conversation {conversation_id} is not in the queue")
         await self._require_host().set_handoff(conversation_id, None)
-        await self._require_db().run("DELETE FROM handoff_tickets WHERE conversation_id = ?", (conversation_id,))
+        if self.shared is not None:
+            await self.shared.table.remove(conversation_id)
+            await self.shared.announce(self.process, {"removed": conversation_id})
+        else:
+            await self._require_db().run("DELETE FROM handoff_tickets WHERE conversation_id = ?", (conversation_id,))
         await self._tell(conversation_id, "You're back with the shop assistant. Ask me anything, "
-                         "or ask for a person again whenever you like.", {"handoff": "returned", "agent": agent})
+                         "or ask for a person again whenever you like.", {"handoff": "returned", "agent": agent},
+                         ticket.home)
         await self._after_change()
 
     # -- reading the queue ----------------------------------------------------------------------
@@ -211,15 +250,23 @@ class HandoffQueue:
     async def _record(self, conversation_id: str, text: str, payload: dict[str, Any]) -> None:
         await self._require_host().store.append(conversation_id, "bot", text, payload)
 
-    async def _tell(self, conversation_id: str, text: str, event: dict[str, Any]) -> None:
+    async def _tell(self, conversation_id: str, text: str, event: dict[str, Any], home: str) -> None:
         await self._record(conversation_id, text, {"notice": True})
-        await self.postboxes.deliver(conversation_id, [BotMessage(text=text)], event)
+        await self._deliver(conversation_id, [text], event, home)
 
     async def _push_state(self, ticket: Ticket) -> None:
         """Waiting shoppers on channels that show state (the widget) see their place change."""
         event = {"handoff": "waiting", "position": self.position(ticket.conversation_id),
                  "after_hours": ticket.after_hours}
-        await self.postboxes.deliver(ticket.conversation_id, [], event)
+        await self._deliver(ticket.conversation_id, [], event, ticket.home)
+
+    async def _deliver(self, conversation_id: str, texts: list[str], event: dict[str, Any], home: str) -> None:
+        """Through the shopper's channel, from the process that holds their connection where that is another."""
+        if self.shared is not None and home and home != self.process:
+            if await self.shared.send_to(home, conversation_id, texts, event):
+                return
+            log.info("conversation %s: its process is gone; delivering from this one", conversation_id)
+        await self.postboxes.deliver(conversation_id, [BotMessage(text=t) for t in texts], event)
 
     async def _after_change(self) -> None:
         await self._broadcast_queue()
@@ -228,13 +275,60 @@ class HandoffQueue:
                 await self._push_state(ticket)
 
     async def _save(self, ticket: Ticket) -> None:
+        if self.shared is not None:
+            await self.shared.table.put(ticket.conversation_id, asdict(ticket))
+            await self.shared.announce(self.process, {"ticket": asdict(ticket)})
+            return
         await self._require_db().run("INSERT OR REPLACE INTO handoff_tickets (conversation_id, data) VALUES (?, ?)",
                                      (ticket.conversation_id, json.dumps(asdict(ticket))))
+
+    async def _update(self, conversation_id: str, **fields: Any) -> Ticket | None:
+        """Change some fields of a ticket (None leaves one as it is); on Redis only where it still exists."""
+        fields = {name: value for name, value in fields.items() if value is not None}
+        if self.shared is None:
+            ticket = self.tickets.get(conversation_id)
+            if ticket is not None:
+                for name, value in fields.items():
+                    setattr(ticket, name, value)
+                await self._save(ticket)
+            return ticket
+        record = await self.shared.table.update(conversation_id, fields)
+        if record is None:
+            self.tickets.pop(conversation_id, None)
+            return None
+        ticket = self.tickets[conversation_id] = Ticket(**record)
+        await self.shared.announce(self.process, {"ticket": record})
+        return ticket
+
+    async def _on_change(self, change: dict[str, Any]) -> None:
+        """Another process changed a ticket or has news for the consoles."""
+        if change.get("origin") == self.process:
+            return
+        if "event" in change:
+            await self._tell_consoles(change["event"])
+            return
+        if "ticket" in change:
+            ticket = Ticket(**change["ticket"])
+            self.tickets[ticket.conversation_id] = ticket
+        elif "removed" in change:
+            self.tickets.pop(str(change["removed"]), None)
+        await self._tell_consoles({"type": "queue", "items": self.snapshot(), "open": self.hours.is_open()})
+
+    async def _on_delivery(self, delivery: dict[str, Any]) -> None:
+        """Another process's colleague wrote to a shopper connected here."""
+        texts = [BotMessage(text=str(t)) for t in delivery.get("texts") or ()]
+        await self.postboxes.deliver(str(delivery["conversation_id"]), texts, delivery.get("event") or {})
 
     async def _broadcast_queue(self) -> None:
         await self._broadcast({"type": "queue", "items": self.snapshot(), "open": self.hours.is_open()})
 
     async def _broadcast(self, event: dict[str, Any]) -> None:
+        """To this process's consoles, and other processes' ones (which rebuild the queue from their copy)."""
+        await self._tell_consoles(event)
+        if self.shared is not None and event.get("type") != "queue":
+            await self.shared.announce(self.process, {"event": event})
+
+    async def _tell_consoles(self, event: dict[str, Any]) -> None:
         for listener in list(self.listeners):
             try:
                 await listener(event)

@@ -79,7 +79,7 @@ class ChannelServices:
             agent = agent_of(app)
             if hasattr(agent, "set_handoff") and hasattr(agent, "desk"):
                 self.queue.attach(agent, self._db)
-            async with self.outbound:
+            async with self.outbound, self.queue.relay():  # relay: other processes' queue changes, on Redis
                 try:
                     yield
                 finally:

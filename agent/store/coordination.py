@@ -23,7 +23,9 @@ class ConversationLock(Protocol):
 
 
 class EventBus(Protocol):
-    async def publish(self, channel: str, event: dict[str, Any]) -> None: ...
+    async def publish(self, channel: str, event: dict[str, Any]) -> int:
+        """Send `event` to the channel's subscribers; returns how many there were."""
+        ...
 
     def subscribe(self, channel: str) -> AbstractAsyncContextManager[AsyncIterator[dict[str, Any]]]: ...
 
@@ -54,9 +56,11 @@ class LocalBus:
     def __init__(self) -> None:
         self._queues: defaultdict[str, set[asyncio.Queue]] = defaultdict(set)
 
-    async def publish(self, channel: str, event: dict[str, Any]) -> None:
-        for queue in list(self._queues.get(channel, ())):
+    async def publish(self, channel: str, event: dict[str, Any]) -> int:
+        queues = list(self._queues.get(channel, ()))
+        for queue in queues:
             queue.put_nowait(event)
+        return len(queues)
 
     @asynccontextmanager
     async def subscribe(self, channel: str) -> AsyncIterator[AsyncIterator[dict[str, Any]]]:

@@ -4,10 +4,11 @@ Same interfaces as `SQLiteStore`, `LocalLock` and `LocalBus`:
 
 >>> store = await RedisStore.open("redis://localhost:6379/0")
 >>> lock, bus = RedisLock(store.client), RedisBus(store.client)
+>>> tickets = RedisTable(store.client, "handoff:tickets")   # small shared records (the handoff queue)
 
 Keys (under `prefix`, default `aisle:`): `conv:<id>:state` (JSON), `conv:<id>:events` (a list of JSON
 messages), `conv:<id>:seen` (last change, Unix time), and the set `users:<sender id>` of a shopper's
-conversation ids. Every call has a timeout (`timeout_s`); a Redis that does not answer raises
+conversation ids; `<table>` hashes of JSON records for `RedisTable`. Every call has a timeout (`timeout_s`); a Redis that does not answer raises
 `redis.exceptions.TimeoutError` or `ConnectionError`, which the turn loop reports like any failure.
 """
 from __future__ import annotations
@@ -126,8 +127,9 @@ class RedisBus:
     def __init__(self, client: aioredis.Redis, prefix: str = "aisle:") -> None:
         self.client, self.prefix = client, prefix
 
-    async def publish(self, channel: str, event: dict[str, Any]) -> None:
-        await self.client.publish(self.prefix + channel, json.dumps(event))
+    async def publish(self, channel: str, event: dict[str, Any]) -> int:
+        """Send `event`; returns how many subscribers (in every process) got it."""
+        return int(await self.client.publish(self.prefix + channel, json.dumps(event)))
 
     @asynccontextmanager
     async def subscribe(self, channel: str) -> AsyncIterator[AsyncIterator[dict[str, Any]]]:
@@ -143,5 +145,40 @@ class RedisBus:
         try:
             yield events()
         finally:
-            await pubsub.unsubscribe()
-            await pubsub.aclose()
+            await pubsub.aclose()  # closing the connection ends the subscription, also when Redis went away
+
+
+_UPDATE = """
+local raw = redis.call('hget', KEYS[1], ARGV[1])
+if not raw then return false end
+local record = cjson.decode(raw)
+for name, value in pairs(cjson.decode(ARGV[2])) do record[name] = value end
+raw = cjson.encode(record)
+redis.call('hset', KEYS[1], ARGV[1], raw)
+return raw
+"""
+
+
+class RedisTable:
+    """Small JSON records by key in one Redis hash, shared by every process (the handoff queue's tickets).
+
+    `update` changes named fields in place, atomically, and only while the record exists, so a process
+    with an older copy cannot undo another's change to other fields, nor bring back a removed record.
+    """
+
+    def __init__(self, client: aioredis.Redis, name: str, prefix: str = "aisle:") -> None:
+        self.client, self.key = client, prefix + name
+
+    async def all(self) -> dict[str, dict[str, Any]]:
+        return {key: json.loads(raw) for key, raw in (await self.client.hgetall(self.key)).items()}
+
+    async def put(self, key: str, record: dict[str, Any]) -> None:
+        await self.client.hset(self.key, key, json.dumps(record))
+
+    async def update(self, key: str, fields: dict[str, Any]) -> dict[str, Any] | None:
+        """The record with `fields` changed, or None (and nothing written) where there is no such record."""
+        raw = await self.client.eval(_UPDATE, 1, self.key, key, json.dumps(fields))
+        return json.loads(raw) if raw else None
+
+    async def remove(self, key: str) -> bool:
+        return bool(await self.client.hdel(self.key, key))

@@ -7,6 +7,7 @@ from agent.config import ServerConfig
 from channels.server import build_app
 from channels.testing import serving
 from tests.agent.conftest import Shop, shop  # noqa: F401  (the session fixture, shared)
+from tests.reliability.redis_server import RedisServer
 
 
 @pytest.fixture
@@ -21,3 +22,16 @@ async def real_agent(shop: Shop, tmp_path):  # noqa: F811
 async def real_client(aiohttp_client, real_agent):
     """The real app (default channels) over the real agent on tiny data."""
     return await aiohttp_client(build_app(ServerConfig(), serving(real_agent)))
+
+
+@pytest.fixture(scope="module")
+def redis_server(tmp_path_factory):
+    """A real `redis-server` for the module (skips where it is not installed)."""
+    server = RedisServer.start(tmp_path_factory.mktemp("redis"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def redis_url(redis_server):
+    return redis_server.url

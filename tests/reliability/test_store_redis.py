@@ -1,43 +1,11 @@
 """The Redis store, lock and bus against the shared conformance tests, on a real `redis-server`
-started for this module (installed by `scripts/ensure-redis.sh`); skipped only when there is none."""
+started for this module (`redis_url` in conftest); skipped only when there is none."""
 from __future__ import annotations
-
-import shutil
-import socket
-import subprocess
-import time
 
 import pytest
 
 from agent.store.redis import RedisBus, RedisLock, RedisStore
-from tests.agent.conftest import shop  # noqa: F401  (the small real shop)
 from tests.reliability.store_conformance import *  # noqa: F401,F403  (the shared tests)
-
-
-@pytest.fixture(scope="module")
-def redis_url(tmp_path_factory):
-    binary = shutil.which("redis-server")
-    if binary is None:
-        pytest.skip("redis-server is not installed (scripts/ensure-redis.sh installs it as root with apt-get)")
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    folder = tmp_path_factory.mktemp("redis")
-    process = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-                                "--dir", str(folder)], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            time.sleep(0.05)
-    else:
-        process.kill()
-        pytest.fail("redis-server did not start")
-    yield f"redis://127.0.0.1:{port}/0"
-    process.terminate()
-    process.wait(timeout=10)
 
 
 @pytest.fixture
@@ -93,3 +61,15 @@ async def test_the_agent_keeps_its_conversations_in_redis(redis_url, shop, tmp_p
         await store.close()
         await sqlite_store.close()
         await agent.orders.close()
+
+
+async def test_a_shared_record_is_updated_in_place_and_never_brought_back(store):
+    from agent.store.redis import RedisTable
+
+    first, second = RedisTable(store.client, "tickets", store.prefix), RedisTable(store.client, "tickets", store.prefix)
+    await first.put("webchat:x", {"status": "waiting", "preview": ""})
+    await second.update("webchat:x", {"status": "active"})
+    assert await first.update("webchat:x", {"preview": "hello?"}) == {"status": "active", "preview": "hello?"}
+    assert await first.remove("webchat:x")
+    assert await second.update("webchat:x", {"preview": "still there?"}) is None
+    assert await first.all() == {}
