@@ -19,10 +19,24 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from agent.store import SQLiteStore
+from agent.store.base import Turn
 
 log = logging.getLogger(__name__)
 MEDIA_KEYS = frozenset({"photo"})  # keys in a conversation's state whose value is a media id
+
+
+class ShopperStore(Protocol):
+    """What privacy needs of a conversation store; `SQLiteStore` and `RedisStore` both have it."""
+
+    async def conversations_of(self, user: str) -> list[str]: ...
+
+    async def load_state(self, conversation_id: str) -> dict[str, Any]: ...
+
+    async def transcript(self, conversation_id: str, limit: int = 200) -> list[Turn]: ...
+
+    async def delete(self, conversation_id: str) -> int: ...
+
+    async def idle_since(self, before: float) -> list[str]: ...
 
 
 class ShopperEvents(Protocol):
@@ -41,7 +55,7 @@ class MediaFiles(Protocol):
 class ShopperData:
     """Where a shopper's data lives; `media` and `events` are None where not switched on."""
 
-    store: SQLiteStore
+    store: ShopperStore
     media: MediaFiles | None = None
     events: ShopperEvents | None = None
 
@@ -93,7 +107,7 @@ async def erase_user(data: ShopperData, user: str) -> dict[str, int]:
     return report
 
 
-async def purge_idle(store: SQLiteStore, retention_days: float, now: float | None = None) -> int:
+async def purge_idle(store: ShopperStore, retention_days: float, now: float | None = None) -> int:
     """Delete conversations idle for longer than `retention_days` (0 keeps them); returns how many."""
     if retention_days <= 0:
         return 0
@@ -105,7 +119,7 @@ async def purge_idle(store: SQLiteStore, retention_days: float, now: float | Non
 
 
 @asynccontextmanager
-async def retention_task(store: SQLiteStore, retention_days: float, interval_s: float = 3600) -> AsyncIterator[None]:
+async def retention_task(store: ShopperStore, retention_days: float, interval_s: float = 3600) -> AsyncIterator[None]:
     """While open, purge idle conversations at start and every `interval_s`; nothing when retention is 0."""
     if retention_days <= 0:
         yield

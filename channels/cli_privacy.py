@@ -1,4 +1,7 @@
-"""`aisle export USER` and `aisle erase USER`: a shopper's data from the command line, server running or not."""
+"""`aisle export USER` and `aisle erase USER`: a shopper's data from the command line, server running or not.
+
+They read the store the server uses: the SQLite file, or Redis where `store.redis_url` is set.
+"""
 from __future__ import annotations
 
 import argparse
@@ -9,8 +12,9 @@ from contextlib import closing, nullcontext
 from pathlib import Path
 
 from agent.config import AisleConfig
-from agent.privacy import ShopperData, erase_user, export_user
+from agent.privacy import ShopperData, ShopperStore, erase_user, export_user
 from agent.store import SQLiteStore
+from agent.store.redis import RedisStore
 
 
 def add_privacy_commands(commands: argparse._SubParsersAction) -> None:
@@ -43,7 +47,8 @@ async def _with_data(config: AisleConfig, action):
     from agent.tryon_setup import media_store
     from skills.recommend.events import EventStore
 
-    store = SQLiteStore.open(config.store_path)
+    redis_url = config.store.redis_url
+    store: ShopperStore = await RedisStore.open(redis_url) if redis_url else SQLiteStore.open(config.store_path)
     events = EventStore.open(config.events_path) if config.events_path.exists() else None
     try:
         with closing(events) if events else nullcontext():
