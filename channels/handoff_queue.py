@@ -25,6 +25,7 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
 
+from agent.store.base import StoreUnavailable
 from agent.store.redis import RedisStore
 from agent.types import BotMessage, OnMessage, UserMessage
 from channels.business_hours import BusinessHours
@@ -153,7 +154,7 @@ class HandoffQueue:
             notices = self._notices.pop(cid, [])
             for notice in notices:
                 await self._record(cid, notice.text, {"notice": True})
-            ticket = await self._update(cid, preview=message.text[:160] or None, home=self.process)
+            ticket = await self._note_turn(cid, message) if cid in self.tickets else None
             if ticket is not None:
                 await self._broadcast({"type": "updated", "conversation_id": cid})
                 if ticket.status == "waiting":
@@ -299,6 +300,14 @@ class HandoffQueue:
         ticket = self.tickets[conversation_id] = Ticket(**record)
         await self.shared.announce(self.process, {"ticket": record})
         return ticket
+
+    async def _note_turn(self, conversation_id: str, message: UserMessage) -> Ticket | None:
+        """The shopper's latest words for the queue list, and this process as the one holding them."""
+        try:
+            return await self._update(conversation_id, preview=message.text[:160] or None, home=self.process)
+        except StoreUnavailable as exc:  # the shopper has their answer; the queue catches up next turn
+            log.warning("conversation %s: the queue was not updated: %s", conversation_id, exc)
+            return None
 
     async def _on_change(self, change: dict[str, Any]) -> None:
         """Another process changed a ticket or has news for the consoles."""

@@ -23,6 +23,7 @@ from typing import Any
 
 from redis.exceptions import RedisError
 
+from agent.store.base import StoreUnavailable
 from agent.store.coordination import EventBus
 from agent.store.redis import RedisBus, RedisStore, RedisTable
 
@@ -90,7 +91,7 @@ async def _listen_forever(bus: EventBus, channel: str, handle: Handler,
                 ready.set()
                 async for event in events:
                     await _handle_one(handle, event, channel)
-        except (RedisError, OSError) as exc:
+        except (RedisError, StoreUnavailable, OSError) as exc:
             wait = RETRY_S[min(failures, len(RETRY_S) - 1)]
             failures += 1
             if failures == 1:
@@ -103,7 +104,7 @@ async def _handle_one(handle: Handler, event: dict[str, Any], channel: str) -> N
     """One bad event (a console that went away, a shopper's channel that failed) must not stop the relay."""
     try:
         await handle(event)
-    except (RedisError, OSError):
+    except (RedisError, StoreUnavailable, OSError):
         raise
     except Exception:
         log.exception("handoff relay: could not apply an event from %s", channel)

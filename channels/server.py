@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import os
 import signal
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
@@ -19,6 +20,7 @@ from aiohttp.abc import AbstractAccessLogger
 
 from agent.config import ServerConfig
 from agent.config_channels import ChannelsConfig
+from agent.store.base import StoreUnavailable
 from agent.types import BotMessage, OnMessage, UserMessage
 from channels import observability, site
 from channels.context import (AGENT, CHANNEL_NAMES, SERVER_CONFIG, SERVICES, AgentLike, CatalogUpdate, ChannelHooks,
@@ -30,6 +32,8 @@ from channels.services import ChannelServices
 from knowledge.catalog_updates import UpdateReport
 from knowledge.product import Product
 
+log = logging.getLogger(__name__)
+STORE_DOWN = "Sorry, I can't reach our conversation records just now. Please try again in a moment."
 AgentContext = Callable[[], AbstractAsyncContextManager[AgentLike]]
 DEFAULT_CHANNELS = ("rest", "webchat", "ab", "media", "events")
 
@@ -91,7 +95,11 @@ def _agent_lifecycle(agent_context: AgentContext) -> Callable[[web.Application],
 
 def _agent_handle(app: web.Application) -> OnMessage:
     async def on_message(message: UserMessage) -> list[BotMessage]:
-        return await app[AGENT].handle(message)
+        try:
+            return await app[AGENT].handle(message)
+        except StoreUnavailable as exc:  # Redis is away: an apology now; the next message finds it back
+            log.warning("conversation %s:%s not answered: %s", message.channel, message.sender_id, exc)
+            return [BotMessage(text=STORE_DOWN)]
 
     return on_message
 

@@ -4,6 +4,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from agent.errors import BackendUnavailable
+
+
+class StoreUnavailable(BackendUnavailable):
+    """The conversation store did not answer (Redis stopped, unreachable, or slower than its timeout)."""
+
 
 @dataclass(frozen=True, slots=True)
 class Turn:

@@ -9,7 +9,8 @@ Same interfaces as `SQLiteStore`, `LocalLock` and `LocalBus`:
 Keys (under `prefix`, default `aisle:`): `conv:<id>:state` (JSON), `conv:<id>:events` (a list of JSON
 messages), `conv:<id>:seen` (last change, Unix time), and the set `users:<sender id>` of a shopper's
 conversation ids; `<table>` hashes of JSON records for `RedisTable`. Every call has a timeout (`timeout_s`); a Redis that does not answer raises
-`redis.exceptions.TimeoutError` or `ConnectionError`, which the turn loop reports like any failure.
+`StoreUnavailable` (a `BackendUnavailable`, naming the server), which the server answers with an
+apology instead of a turn; the client reconnects by itself once Redis is back.
 """
 from __future__ import annotations
 
@@ -19,13 +20,29 @@ import secrets
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import wraps
 from typing import Any
 
 from redis import asyncio as aioredis
+from redis.exceptions import RedisError
 
-from agent.store.base import Turn
+from agent.store.base import StoreUnavailable, Turn
 
 _RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end"
+
+
+def _wrapped(method: Any) -> Any:
+    """Redis's own errors leave as `StoreUnavailable`, naming the server, so callers need not know Redis."""
+
+    @wraps(method)
+    async def call(self: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return await method(self, *args, **kwargs)
+        except RedisError as exc:
+            where = self.client.connection_pool.connection_kwargs
+            raise StoreUnavailable(f"Redis at {where.get('host')}:{where.get('port')} did not answer: {exc}") from exc
+
+    return call
 
 
 class RedisStore:
@@ -52,16 +69,19 @@ class RedisStore:
         pipe.set(self._key(conversation_id, "seen"), time.time())
         pipe.sadd(f"{self.prefix}users:{conversation_id.partition(':')[2]}", conversation_id)
 
+    @_wrapped
     async def load_state(self, conversation_id: str) -> dict[str, Any]:
         raw = await self.client.get(self._key(conversation_id, "state"))
         return json.loads(raw) if raw else {}
 
+    @_wrapped
     async def save_state(self, conversation_id: str, state: dict[str, Any]) -> None:
         async with self.client.pipeline(transaction=True) as pipe:
             pipe.set(self._key(conversation_id, "state"), json.dumps(state))
             await self._touch(pipe, conversation_id)
             await pipe.execute()
 
+    @_wrapped
     async def append(self, conversation_id: str, role: str, text: str, payload: dict[str, Any] | None = None) -> None:
         message = json.dumps({"role": role, "text": text, "ts": time.time(), "payload": payload or {}})
         async with self.client.pipeline(transaction=True) as pipe:
@@ -69,13 +89,16 @@ class RedisStore:
             await self._touch(pipe, conversation_id)
             await pipe.execute()
 
+    @_wrapped
     async def transcript(self, conversation_id: str, limit: int = 200) -> list[Turn]:
         rows = await self.client.lrange(self._key(conversation_id, "events"), -limit, -1)
         return [Turn(m["role"], m["text"], m["ts"], m["payload"]) for m in map(json.loads, rows)]
 
+    @_wrapped
     async def conversations_of(self, user: str) -> list[str]:
         return sorted(await self.client.smembers(f"{self.prefix}users:{user}"))
 
+    @_wrapped
     async def delete(self, conversation_id: str) -> int:
         async with self.client.pipeline(transaction=True) as pipe:
             pipe.llen(self._key(conversation_id, "events"))
@@ -84,6 +107,7 @@ class RedisStore:
             count, *_ = await pipe.execute()
         return int(count)
 
+    @_wrapped
     async def idle_since(self, before: float) -> list[str]:
         idle = []
         async for key in self.client.scan_iter(match=f"{self.prefix}conv:*:seen", count=500):
@@ -108,6 +132,14 @@ class RedisLock:
     @asynccontextmanager
     async def hold(self, conversation_id: str) -> AsyncIterator[None]:
         key, token = f"{self.prefix}lock:{conversation_id}", secrets.token_hex(16)
+        await self._acquire(conversation_id, key, token)
+        try:
+            yield
+        finally:
+            await self._release(key, token)
+
+    @_wrapped
+    async def _acquire(self, conversation_id: str, key: str, token: str) -> None:
         deadline = time.monotonic() + self.wait_s
         delay = 0.005
         while not await self.client.set(key, token, nx=True, px=int(self.ttl_s * 1000)):
@@ -115,10 +147,10 @@ class RedisLock:
                 raise TimeoutError(f"conversation {conversation_id} stayed locked for {self.wait_s:g} s")
             await asyncio.sleep(delay)
             delay = min(delay * 2, 0.1)
-        try:
-            yield
-        finally:
-            await self.client.eval(_RELEASE, 1, key, token)
+
+    @_wrapped
+    async def _release(self, key: str, token: str) -> None:
+        await self.client.eval(_RELEASE, 1, key, token)  # unreleased, it expires after ttl_s
 
 
 class RedisBus:
@@ -169,16 +201,20 @@ class RedisTable:
     def __init__(self, client: aioredis.Redis, name: str, prefix: str = "aisle:") -> None:
         self.client, self.key = client, prefix + name
 
+    @_wrapped
     async def all(self) -> dict[str, dict[str, Any]]:
         return {key: json.loads(raw) for key, raw in (await self.client.hgetall(self.key)).items()}
 
+    @_wrapped
     async def put(self, key: str, record: dict[str, Any]) -> None:
         await self.client.hset(self.key, key, json.dumps(record))
 
+    @_wrapped
     async def update(self, key: str, fields: dict[str, Any]) -> dict[str, Any] | None:
         """The record with `fields` changed, or None (and nothing written) where there is no such record."""
         raw = await self.client.eval(_UPDATE, 1, self.key, key, json.dumps(fields))
         return json.loads(raw) if raw else None
 
+    @_wrapped
     async def remove(self, key: str) -> bool:
         return bool(await self.client.hdel(self.key, key))
