@@ -8,6 +8,7 @@ from channels.server import build_app
 from channels.testing import serving
 from tests.agent.conftest import Shop, shop  # noqa: F401  (the session fixture, shared)
 from tests.reliability.redis_server import RedisServer
+from tests.tryon.conftest import open_tryon_agent, tryon_config, wardrobe  # noqa: F401  (the try-on shop)
 
 
 @pytest.fixture
