@@ -9,11 +9,13 @@ track_order -> order_status, contact_human_agent -> human_handoff, ...). The con
 by conversation; the held-out ones give the tool calls scored before and after training (greedy,
 unconstrained: tool-name accuracy, exact arguments, JSON validity) and the perplexity.
 
-The CPU rows train the tiny random-init Qwen2-shaped test model (`agent.llm.testkit`, its tokenizer
-also trained on the shop's prompts), in full and by LoRA, with and without the shared-prefix batch
-(a batch's system prompt and tool list computed once). Accuracy is measured on the full fine-tuning
-run: a LoRA adapter over random weights cannot sharpen the frozen output layer, so it learns little
-(a real base model has no such limit). Where CUDA exists, LoRA also runs on a
+The CPU rows train the random-init Qwen2-shaped test models (`agent.llm.testkit`, their tokenizer
+also trained on the shop's prompts). Accuracy is measured on a full fine-tuning run of the "small"
+shape, long enough and with batches large enough (48 conversations) for a model that starts from
+nothing to learn which tool a message needs, not only the call format; a LoRA adapter over random
+weights cannot sharpen the frozen output layer, so it learns little (a real base model has no such
+limit). The "tiny" shape gives throughput rows, in full and by LoRA, with and without the
+shared-prefix batch (a batch's system prompt and tool list computed once). Where CUDA exists, LoRA also runs on a
 random-init model with Qwen2-0.5B's shapes in bf16 with gradient checkpointing, whose compute per
 token equals the real model's; elsewhere that row is reported absent, with the reason. tokens/s
 counts every token of the conversations trained on, whichever way they were computed.
@@ -112,48 +114,66 @@ def run(folder: Path, quick: bool) -> dict:
     count = 200 if quick else 1000
     records = generate_dialogs(products, tools, nlu, SyntheticConfig(count, max_turns=2, per_result=1, seed=0))
     write_chat_jsonl(work / "dialogs.jsonl", records)
-    tiny = shop_model(work, records)
-    steps, throughput_steps = (6, 2) if quick else (80, 6)
-    common = dict(batch_size=16, grad_accum=2, validation_share=0.1, max_new_tokens=96, save_every=10_000,
-                  cpu_threads=0)
-    main_run = run_training("full", tiny, work / "dialogs.jsonl", work, method="full", learning_rate=2e-3,
-                            max_steps=steps, eval_calls=16 if quick else 80, **common)
-    runs = [row("cpu", "tiny-qwen2 (random init)", "full", main_run)]
-    for name, extra, note in (("lora", dict(), ""), ("lora-no-sharing", dict(share_prefix=False), "every row in full")):
-        measured = run_training(name, tiny, work / "dialogs.jsonl", work, method="lora", lora_r=32, lora_alpha=64,
-                                learning_rate=5e-3, max_steps=throughput_steps, eval_calls=0, **extra, **common)
-        runs.append(row("cpu", "tiny-qwen2 (random init)", "lora", measured, note))
+    small, tiny = shop_model(work, records, shape="small"), shop_model(work, records)
+    steps, throughput_steps = (8, 2) if quick else (300, 6)
+    common = {"batch_size": 16, "validation_share": 0.1, "max_new_tokens": 96, "save_every": 10_000, "cpu_threads": 0}
+    recipe = {"method": "full", "learning_rate": 3e-3, "warmup_share": 0.1, "max_steps": steps, "grad_accum": 3}
+    main_run = run_training("full-small", small, work / "dialogs.jsonl", work, eval_calls=16 if quick else 80,
+                            **recipe, **common)
+    runs = [row("cpu", "small-qwen2 (random init)", "full", main_run)]
+    lora = {"method": "lora", "lora_r": 32, "lora_alpha": 64, "learning_rate": 5e-3}
+    for name, extra, note in (("full", {"method": "full", "learning_rate": 3e-3}, ""), ("lora", lora, ""),
+                              ("lora-no-sharing", {**lora, "share_prefix": False}, "every row in full")):
+        measured = run_training(name, tiny, work / "dialogs.jsonl", work, max_steps=throughput_steps, grad_accum=2,
+                                eval_calls=0, **extra, **common)
+        runs.append(row("cpu", "tiny-qwen2 (random init)", extra["method"], measured, note))
     gpu = "absent: no CUDA device on this machine"
     if torch.cuda.is_available():
         big = shop_model(work, records, shape="qwen2-0.5b", dtype="bfloat16")
         measured = run_training("gpu-lora", big, work / "dialogs.jsonl", work, method="lora", max_steps=20,
-                                eval_calls=0, **{**common, "batch_size": 8})
+                                grad_accum=2, eval_calls=0, **{**common, "batch_size": 8})
         runs.append(row("cuda", "qwen2-0.5b shapes (random init, bf16)", "lora", measured))
         gpu = torch.cuda.get_device_name(0)
     keys = ("tool_name_accuracy", "argument_exact_match", "json_validity", "perplexity")
     return {"runs": runs, "gpu_rows": gpu,
             "toolcall_accuracy": {"before": main_run["before"]["tool_name_accuracy"],
                                   "after": main_run["after"]["tool_name_accuracy"]},
-            "evaluation": {when: {k: main_run[when].get(k) for k in keys + ("calls",)} for when in ("before", "after")},
+            "evaluation": {**{when: {k: main_run[when].get(k) for k in keys + ("calls",)} for when in ("before", "after")},
+                           **baselines(records, len(tools), seed=0, share=0.1, limit=16 if quick else 80),
+                           "model": "small-qwen2 (random init)", "batch": 48, **recipe},
             "data": {**main_run["data"], "tools": [t["function"]["name"] for t in tools],
                      "synthetic_conversations": count, "bitext_examples_per_intent": 40},
             "machine": machine(), "quick": quick}
 
 
+def baselines(records: list[dict], tools: int, seed: int, share: float, limit: int) -> dict:
+    """What guessing scores on the held-out calls: a tool at random, and always the most frequent one."""
+    from collections import Counter
+
+    from training.llm_eval import call_cases
+    from training.splits import split_by_conversation
+
+    _, held = split_by_conversation(records, share, seed)
+    names = Counter(case.name for case in call_cases(held, limit))
+    return {"chance": round(1 / tools, 4), "most_frequent_tool": round(max(names.values()) / sum(names.values()), 4)}
+
+
 def print_table(result: dict) -> None:
     print(f"{'device':6} {'model':38} {'method':6} {'sharing':8} {'tokens/s':>9} {'steps':>6}")
     for r in result["runs"]:
-        print(f"{r['device']:6} {r['model']:38} {r['method']:6} {str(r['share_prefix']):8} "
+        print(f"{r['device']:6} {r['model']:38} {r['method']:6} {r['share_prefix']!s:8} "
               f"{r['tokens_per_s']:>9,.0f} {r['steps']:>6}")
     print(f"GPU rows: {result['gpu_rows']}")
     evaluation = result["evaluation"]
     for key in ("tool_name_accuracy", "argument_exact_match", "json_validity", "perplexity"):
         print(f"{key:22} before {evaluation['before'][key]:8.3f}   after {evaluation['after'][key]:8.3f}")
+    print(f"tool-name accuracy by chance {evaluation['chance']:.3f}, "
+          f"always the most frequent tool {evaluation['most_frequent_tool']:.3f}")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.train", description=__doc__.split("\n")[0])
-    parser.add_argument("--quick", action="store_true", help="200 dialogs, 6 steps")
+    parser.add_argument("--quick", action="store_true", help="200 dialogs, 8 steps")
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the Bitext customer-service folder")
     parser.add_argument("--out", required=True, help="result JSON file")
     args = parser.parse_args(argv)
