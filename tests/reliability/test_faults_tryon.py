@@ -40,7 +40,7 @@ class Service:
         self._runner: web.AppRunner | None = None
 
     async def start(self) -> None:
-        self._runner = web.AppRunner(http_service(self.script))
+        self._runner = web.AppRunner(http_service(self.script), shutdown_timeout=0.5)  # drop kept-alive calls
         await self._runner.setup()
         await web.TCPSite(self._runner, "127.0.0.1", self.port).start()
 
@@ -65,6 +65,7 @@ async def _try_on_while_chatting(agent, shoppers: Shoppers, seconds: float) -> t
     answers = []
     while not chatting.done():
         answers.append(await _say(agent, "try the red cotton t-shirt on me"))
+        await asyncio.sleep(0.2)  # a shopper looks at the answer before asking again
     return answers, await chatting
 
 
