@@ -120,7 +120,8 @@ class HandoffQueue:
         if self.shared is None:
             return
         records = await self.shared.table.all()
-        self.tickets = {cid: Ticket(**record) for cid, record in records.items()}
+        self.tickets.clear()  # in place: the metrics and the consoles hold this very dict
+        self.tickets.update((cid, Ticket(**record)) for cid, record in records.items())
         await self._tell_consoles({"type": "queue", "items": self.snapshot(), "open": self.hours.is_open()})
 
     # -- the agent's handoff desk ---------------------------------------------------------------
