@@ -54,5 +54,10 @@ async def test_shoppers_are_answered_while_redis_is_down_and_served_again_when_i
         await asyncio.sleep(0.5)
         back = await shoppers.phase(2.5)
     assert back.errors == 0 and len(back.latencies_ms) >= len(healthy.latencies_ms) // 3
-    store = served.app[SERVICES].queue.host.store
-    assert await store.client.keys("aisle:conv:*:events"), "conversations are stored in Redis again"
+    queue = served.app[SERVICES].queue
+    assert await queue.host.store.client.keys("aisle:conv:*:events"), "conversations are stored in Redis again"
+    ticket = {"conversation_id": "webchat:elsewhere", "reason": "asked", "priority": 1, "requested_at": 1.0}
+    async with asyncio.timeout(10):  # the relay listens again: another process's change reaches this queue
+        while "webchat:elsewhere" not in queue.tickets:
+            await queue.shared.announce("another-process", {"ticket": ticket})
+            await asyncio.sleep(0.3)
