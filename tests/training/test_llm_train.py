@@ -21,7 +21,7 @@ from training.llm_eval import greedy, stop_ids
 from training.synthetic import SyntheticConfig, generate_dialogs
 
 TOOLS = ("search", "smalltalk", "handoff", "order_status")
-STEPS = 240
+STEPS = 300
 
 
 @pytest.fixture(autouse=True, scope="module")
@@ -140,13 +140,14 @@ async def test_a_model_fine_tuned_on_synthetic_dialogs_picks_the_right_tool_and_
     """Four tools: chance is 0.25, always naming the most frequent one about 0.35. From random weights the
     model learns the call format in about 50 steps, which tool a message needs only later, and only with
     batches of 48 and a warm-up over a tenth of the steps: 40 steps of 16 never got past naming one tool
-    for everything (0.20 to 0.56 between draws); schedules of 120 to 200 steps ended between 0.58 and
-    0.98 depending on the draw; 240 steps gave 0.83 to 0.98 on every draw measured."""
+    for everything (0.20 to 0.56 between draws). At a learning rate of 3e-3 the outcome swung with the
+    draw (data and weights seeded 0, 1, 2: 0.77 to 0.98 after 240 steps, 0.53 to 0.98 after 300); at
+    2e-3, 300 steps passed on every draw measured (seeds 0 to 3)."""
     data = tmp_path / "dialogs.jsonl"
     write_chat_jsonl(data, [{**r, "messages": r["messages"][:3]} for r in dialogs])  # each ends on its call
     out = tmp_path / "model"
     metrics = train(LLMTrainConfig(base=str(shop_model), data=str(data), out=str(out), method="full",
-                                   learning_rate=3e-3, warmup_share=0.1, max_steps=STEPS, batch_size=48, grad_accum=1,
+                                   learning_rate=2e-3, warmup_share=0.1, max_steps=STEPS, batch_size=48, grad_accum=1,
                                    validation_share=0.05, eval_calls=60, max_new_tokens=48, save_every=STEPS,
                                    progress=False))
     before, after = metrics["before"], metrics["after"]
