@@ -121,6 +121,18 @@
     streaming = null;
   }
 
+  function thumb() {
+    const ns = "http://www.w3.org/2000/svg";
+    const svg = document.createElementNS(ns, "svg");
+    svg.setAttribute("viewBox", "0 0 24 24");
+    svg.setAttribute("aria-hidden", "true");
+    svg.setAttribute("focusable", "false");
+    const path = document.createElementNS(ns, "path");
+    path.setAttribute("d", "M2 10h4v11H2zM8 21h9.3a2 2 0 0 0 2-1.6l1.6-7A2 2 0 0 0 19 10h-5.5l.9-4.3A2 2 0 0 0 12.5 3L8 9.5z");
+    svg.append(path);
+    return svg;
+  }
+
   function decorateAnswer(frame) {
     const item = list.lastElementChild;
     if (!item || !item.classList.contains("bot")) return;
@@ -134,8 +146,9 @@
     group.setAttribute("role", "group");
     group.setAttribute("aria-label", "Was this answer helpful?");
     group.dataset.messageId = String(frame.id);
-    for (const [rating, label, symbol] of [["up", "This answer helped", "👍"], ["down", "This answer did not help", "👎"]]) {
-      const button = el("button", `rate rate-${rating}`, symbol);
+    for (const [rating, label] of [["up", "This answer helped"], ["down", "This answer did not help"]]) {
+      const button = el("button", `rate rate-${rating}`);
+      button.append(thumb());  // drawn, not an emoji: a machine without an emoji font shows empty boxes
       button.type = "button";
       button.setAttribute("aria-label", label);
       button.setAttribute("aria-pressed", "false");
