@@ -11,22 +11,32 @@ id is looked up and the file downloaded with the access token) become messages o
 
 Outbound: products are an interactive list the shopper picks from ("the second one"), quick
 replies are up to three reply buttons (a list when there are more), images are image messages.
+
+WhatsApp's customer-service window: a free-form message may be sent only within 24 hours of the
+shopper's last message; later, only a template approved in WhatsApp Manager (there is no
+human-agent exception as on Messenger). So the shopper's last message time is kept (the channels'
+database), a colleague's late reply is refused with that reason for the console, and a late
+automatic notice is not sent.
 """
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from aiohttp import web
 
+from agent.errors import ChannelError
 from agent.types import Attachment, BotMessage, UserMessage
 from channels.context import ChannelHooks
 from channels.meta import GraphApi, meta_webhook
+from channels.meta_window import SCHEMA, STANDARD_WINDOW_S, LastSeen
 from channels.outbound import Pace
 from channels.platform_render import card_subtitle, choose_payload, split_text, truncate
 from channels.services import ChannelServices
 from channels.webhooks import secret_from_env
 
 CHANNEL = "whatsapp"
+log = logging.getLogger(__name__)
 PACE = Pace(per_key=1.0, burst=10, overall=80.0)  # 80 messages a second per business number
 MAX_FILE_BYTES = 16 * 1024 * 1024
 
@@ -79,7 +89,8 @@ def parse_messages(payload: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _parse(msg: dict[str, Any]) -> dict[str, Any] | None:
-    kind, base = msg.get("type"), {"id": str(msg.get("id") or ""), "sender": str(msg.get("from") or "")}
+    kind, base = msg.get("type"), {"id": str(msg.get("id") or ""), "sender": str(msg.get("from") or ""),
+                                   "ts": _seconds(msg.get("timestamp"))}
     if not base["id"] or not base["sender"]:
         return None
     if kind == "text":
@@ -97,11 +108,25 @@ def _parse(msg: dict[str, Any]) -> dict[str, Any] | None:
     return None
 
 
+def _seconds(timestamp: Any) -> float | None:
+    """WhatsApp's message `timestamp`: Unix seconds, as a string."""
+    try:
+        value = float(timestamp)
+    except (TypeError, ValueError):
+        return None
+    return value if value > 0 else None
+
+
 class WhatsApp:
     def __init__(self, services: ChannelServices, graph: GraphApi, phone_number_id: str) -> None:
         self.services, self.graph, self.phone = services, graph, phone_number_id
+        self.last_seen = LastSeen(lambda: services.db)
+        services.schemas.append(SCHEMA)
 
     async def deliver(self, wa_id: str, messages: list[BotMessage], event: dict | None = None) -> None:
+        """Answers in a turn (`event` None) always go; other messages only within the 24-hour window."""
+        if event is not None and messages and not await self._in_window(wa_id, event):
+            return
         for message in messages:
             for body in render(wa_id, message, self.services):
                 await self.graph.post("send", f"{self.phone}/messages", body, key=wa_id)
@@ -111,9 +136,22 @@ class WhatsApp:
         data, content_type = await self.graph.download(str(found.get("url") or ""), MAX_FILE_BYTES)
         return Attachment(data, str(found.get("mime_type") or mime or content_type))
 
+    async def _in_window(self, wa_id: str, event: dict) -> bool:
+        last = await self.last_seen.last(f"{CHANNEL}:{wa_id}")
+        if last is None or self.last_seen.clock() - last <= STANDARD_WINDOW_S:
+            return True
+        if event.get("author"):
+            raise ChannelError("WhatsApp accepts a free-form reply only within 24 hours of the shopper's last "
+                               "message (later, only an approved template): this reply was kept in the "
+                               "conversation but not sent")
+        log.info("whatsapp:%s: a notice was not sent, the shopper last wrote more than 24 hours ago", wa_id)
+        return False
+
     async def handle(self, payload: dict[str, Any]) -> None:
+        now = self.last_seen.clock()
         for parsed in parse_messages(payload):
             if await self.services.db.claim(CHANNEL, parsed["id"]):
+                await self.last_seen.saw(f"{CHANNEL}:{parsed['sender']}", min(parsed["ts"] or now, now))
                 self.services.dispatcher.spawn(self._answer(parsed), f"{CHANNEL}:{parsed['sender']}")
 
     async def _answer(self, parsed: dict[str, Any]) -> None:

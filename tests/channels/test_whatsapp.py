@@ -4,10 +4,16 @@ from __future__ import annotations
 import hashlib
 import hmac
 import io
+import time
+
+import pytest
 
 from PIL import Image
 
 from agent.config_channels import ChannelsConfig, WhatsAppConfig
+from agent.errors import ChannelError
+from channels.context import SERVICES
+from channels.testing import HANDOFF_ACCEPTED
 from tests.channels.contract import ChannelContract, Delivery
 from tests.channels.fake_platform import Call, FakePlatform
 
@@ -53,11 +59,12 @@ class TestWhatsAppContract(ChannelContract):
 
     def text_delivery(self, text: str, event_id: str) -> Delivery:
         return Delivery.json("/webhooks/whatsapp", notification({
-            "from": WA_ID, "id": f"wamid.{event_id}", "timestamp": "1700000000", "type": "text", "text": {"body": text}}))
+            "from": WA_ID, "id": f"wamid.{event_id}", "timestamp": str(int(time.time())), "type": "text",
+            "text": {"body": text}}))
 
     def button_delivery(self, payload: str, event_id: str) -> Delivery:
         return Delivery.json("/webhooks/whatsapp", notification({
-            "from": WA_ID, "id": f"wamid.{event_id}", "timestamp": "1700000001", "type": "interactive",
+            "from": WA_ID, "id": f"wamid.{event_id}", "timestamp": str(int(time.time())), "type": "interactive",
             "interactive": {"type": "button_reply", "button_reply": {"id": payload, "title": "Boots instead"}}}))
 
     def sign(self, delivery: Delivery) -> dict[str, str]:
@@ -119,3 +126,27 @@ class TestWhatsAppContract(ChannelContract):
             "statuses": [{"id": "wamid.out1", "status": "delivered", "recipient_id": WA_ID}]}}]}]}
         assert (await self.post(channel_client, Delivery.json("/webhooks/whatsapp", statuses))).status == 200
         assert fake_agent.received == [] and await platform.settle() == []
+
+    # -- the 24-hour customer-service window -------------------------------------------------------
+
+    async def hand_off(self, client, platform, hours_ago: float) -> str:
+        """A shopper who asked for a person `hours_ago` hours ago (WhatsApp's `timestamp`), now in the queue."""
+        asked = notification({"from": WA_ID, "id": f"wamid.ask{hours_ago}", "type": "text",
+                              "timestamp": str(int(time.time() - hours_ago * 3600)),
+                              "text": {"body": "I want to talk to a person"}})
+        await self.post(client, Delivery.json("/webhooks/whatsapp", asked))
+        await self.said(platform, HANDOFF_ACCEPTED)
+        return f"whatsapp:{WA_ID}"
+
+    async def test_a_colleague_replying_within_24_hours_reaches_the_shopper(self, channel_client, platform):
+        cid = await self.hand_off(channel_client, platform, hours_ago=23)
+        await channel_client.app[SERVICES].queue.reply(cid, "Sam", "Hi, Sam here.")
+        assert "Hi, Sam here." in await self.said(platform, "Sam here")
+
+    async def test_after_24_hours_a_colleagues_reply_is_refused_with_the_reason_and_nothing_is_sent(
+            self, channel_client, platform):
+        cid = await self.hand_off(channel_client, platform, hours_ago=25)
+        with pytest.raises(ChannelError, match="within 24 hours.*approved template"):
+            await channel_client.app[SERVICES].queue.reply(cid, "Sam", "Are you still there?")
+        assert not [text for text in self.texts(await platform.settle()) if "still there" in text]
+
