@@ -19,7 +19,6 @@ resumes exactly); the same evaluation after; the output folder::
 """
 from __future__ import annotations
 
-import argparse
 import contextlib
 import dataclasses
 import json
@@ -33,6 +32,7 @@ from typing import Any
 
 from agent.errors import AisleError, ConfigError
 from training.chat_data import read_chat_jsonl
+from training.config_options import config_args, config_parser
 from training.llm_data import TokenizeReport, batch_loss, collate, tokenize_records
 from training.llm_eval import call_cases, perplexity, tool_call_metrics
 from training.llm_setup import (Runtime, complete_checkpoints, load_checkpoint, load_model, loss_png, plan_runtime,
@@ -322,14 +322,7 @@ def parse_lora(text: str) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     """`python -m training.llm --base DIR --data FILE [--lora-r 8 ...]`: every config field is an option."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    for spec in dataclasses.fields(LLMTrainConfig):
-        kind = type(spec.default)
-        converter = _boolean if kind is bool else (_targets if kind is tuple else kind)
-        parser.add_argument(f"--{spec.name.replace('_', '-')}", dest=spec.name, default=spec.default, type=converter)
-    parser.add_argument("--fresh", action="store_true", help="ignore checkpoints in --out and start over")
-    args = vars(parser.parse_args(argv))
-    fresh = args.pop("fresh")
+    args, fresh = config_args(config_parser(LLMTrainConfig, __doc__.splitlines()[0]), argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     try:
         config = LLMTrainConfig(**args)
@@ -338,14 +331,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"training.llm: {exc}", file=sys.stderr)
         return 2
     return 0
-
-
-def _boolean(text: str) -> bool:
-    return text.lower() in ("1", "true", "yes", "on")
-
-
-def _targets(text: str) -> tuple[str, ...]:
-    return tuple(t.strip() for t in text.split(",") if t.strip())
 
 
 if __name__ == "__main__":

@@ -20,7 +20,6 @@ Set `nlu.model` in aisle.yml to that folder and the agent uses it.
 """
 from __future__ import annotations
 
-import argparse
 import dataclasses
 import hashlib
 import json
@@ -37,6 +36,7 @@ import numpy as np
 from agent.errors import ConfigError
 from agent.nlu.intent_model import BUNDLE_FILE, BUNDLE_FORMAT, HEAD_FILE, IntentModel
 from agent.nlu.nlu_data import NluData, read_nlu_yaml
+from training.config_options import config_args, config_parser
 from training.contrastive import ContrastiveConfig, finetune_encoder
 from training.llm_setup import loss_png
 from training.nlu_checkpoints import EncoderCheckpoints
@@ -231,13 +231,7 @@ def _cell(value: float | None) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """`python -m training.nlu --steps 300 --out var/models/nlu`: every config field is an option."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    for field in dataclasses.fields(NluTrainConfig):
-        kind = _boolean if isinstance(field.default, bool) else type(field.default)
-        parser.add_argument(f"--{field.name.replace('_', '-')}", dest=field.name, default=field.default, type=kind)
-    parser.add_argument("--fresh", action="store_true", help="ignore checkpoints in --out and start over")
-    args = vars(parser.parse_args(argv))
-    fresh = args.pop("fresh")
+    args, fresh = config_args(config_parser(NluTrainConfig, __doc__.splitlines()[0]), argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     try:
         config = NluTrainConfig(**args)
@@ -248,10 +242,6 @@ def main(argv: list[str] | None = None) -> int:
     print(summary(metrics, config.out))
     print(json.dumps(metrics["threshold"]))
     return 0
-
-
-def _boolean(text: str) -> bool:
-    return text.lower() in ("1", "true", "yes", "on")
 
 
 if __name__ == "__main__":
