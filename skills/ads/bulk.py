@@ -9,17 +9,14 @@ run skips the ids already in the file (a half-written last line is dropped first
 """
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from tqdm import tqdm
-
 from knowledge.product import Product
 from skills.ads.copy import AdWriter
 from skills.ads.segments import Segment
-from skills.describe.bulk import finished_ids, read_records
+from skills.describe.bulk import append_records, read_records
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,19 +30,13 @@ class AdsSummary:
 def write_catalog_ads(products: Sequence[Product], writer: AdWriter, out: Path, placement: str, count: int = 3,
                       segment: Segment = Segment(), angles: Sequence[str] | None = None,
                       progress: bool = False) -> AdsSummary:
-    done = finished_ids(out)
-    todo = [p for p in products if p.id not in done]
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with out.open("a", encoding="utf-8") as sink, tqdm(total=len(products), initial=len(products) - len(todo),
-                                                        disable=not progress, unit="product") as bar:
-        for product in todo:
-            batch = writer.write(product, placement, count, segment, angles)
-            record = {"id": product.id, "placement": batch.placement, "segment": segment.name,
-                      "variants": [v.to_dict() for v in batch.variants], "notes": list(batch.notes),
-                      "rejected": list(batch.rejected)}
-            sink.write(json.dumps(record, ensure_ascii=False) + "\n")
-            sink.flush()
-            bar.update(1)
+    def record_of(product: Product) -> dict:
+        batch = writer.write(product, placement, count, segment, angles)
+        return {"id": product.id, "placement": batch.placement, "segment": segment.name,
+                "variants": [v.to_dict() for v in batch.variants], "notes": list(batch.notes),
+                "rejected": list(batch.rejected)}
+
+    written, skipped = append_records(products, record_of, out, progress)
     records = list(read_records(out))
-    return AdsSummary(len(todo), len(products) - len(todo), sum(len(r["variants"]) for r in records),
+    return AdsSummary(written, skipped, sum(len(r["variants"]) for r in records),
                       sum(len(r["variants"]) < count for r in records))

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,16 +37,7 @@ class BulkSummary:
 
 def describe_catalog(products: Sequence[Product], generator: DescriptionGenerator, out: Path,
                      style: Style = Style(), report: Path | None = None, progress: bool = False) -> BulkSummary:
-    done = finished_ids(out)
-    todo = [p for p in products if p.id not in done]
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with out.open("a", encoding="utf-8") as sink, tqdm(total=len(products), initial=len(products) - len(todo),
-                                                        disable=not progress, unit="product") as bar:
-        for product in todo:
-            description = generator.describe(product, style)
-            sink.write(json.dumps(description.to_dict(), ensure_ascii=False) + "\n")
-            sink.flush()
-            bar.update(1)
+    written, skipped = append_records(products, lambda p: generator.describe(p, style).to_dict(), out, progress)
     records = list(read_records(out))
     by_source: dict[str, int] = {}
     for record in records:
@@ -54,7 +45,22 @@ def describe_catalog(products: Sequence[Product], generator: DescriptionGenerato
     rejections = [r for record in records for r in record.get("rejected", [])]
     if report is not None:
         write_report(rejections, report)
-    return BulkSummary(len(todo), len(products) - len(todo), by_source, len(rejections), report)
+    return BulkSummary(written, skipped, by_source, len(rejections), report)
+
+
+def append_records(products: Sequence[Product], record_of: Callable[[Product], dict], out: Path,
+                   progress: bool = False) -> tuple[int, int]:
+    """One JSON line per product not yet in `out`, flushed as written; (written, skipped as already there)."""
+    done = finished_ids(out)
+    todo = [p for p in products if p.id not in done]
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with out.open("a", encoding="utf-8") as sink, tqdm(total=len(products), initial=len(products) - len(todo),
+                                                        disable=not progress, unit="product") as bar:
+        for product in todo:
+            sink.write(json.dumps(record_of(product), ensure_ascii=False) + "\n")
+            sink.flush()
+            bar.update(1)
+    return len(todo), len(products) - len(todo)
 
 
 def finished_ids(out: Path) -> set[str]:
