@@ -28,8 +28,9 @@ from pathlib import Path
 from typing import Any
 
 from agent.errors import ConfigError
+from agent.llm.history import chat_messages
 from agent.llm.router import SYSTEM_PROMPT
-from training.chat_data import tool_call, write_chat_jsonl
+from training.chat_data import write_chat_jsonl
 from training.pii import KINDS, Redactor
 
 
@@ -70,32 +71,8 @@ def read_events(store_path: str | Path, since: float = 0.0) -> Iterator[tuple[st
 
 def conversation_messages(events: Sequence[tuple], redactor: Redactor,
                           describe: Callable[[str], dict] | None = None) -> list[dict]:
-    """The events of one conversation as chat messages (no system message), redacted."""
-    messages: list[dict] = []
-    calls = 0
-    for role, text, payload in events:
-        if role == "handoff" or (role == "bot" and payload.get("agent")):
-            break  # a person takes it from here
-        if role == "user" and text.strip():
-            messages.append({"role": "user", "content": redactor.redact(text)})
-        elif role == "bot" and not payload.get("notice") and messages:
-            if messages[-1]["role"] == "assistant" and not messages[-1].get("tool_calls"):
-                messages[-1]["content"] += "\n\n" + redactor.redact(text)  # one turn's several bubbles
-                continue
-            if "call" in payload and messages[-1]["role"] == "user":
-                calls += 1
-                messages += _call_messages(payload, f"call_{calls}", redactor, describe)
-            messages.append({"role": "assistant", "content": redactor.redact(text)})
-    return [m for m in messages if m.get("tool_calls") or m["content"].strip()]
-
-
-def _call_messages(payload: dict, call_id: str, redactor: Redactor, describe: Callable[[str], dict] | None) -> list:
-    call = payload["call"]
-    arguments = redactor.redact_value(call.get("arguments") or {})
-    products = [describe(pid) if describe else {"id": pid} for pid in payload.get("products", [])]
-    result = redactor.redact_value({"products": [p for p in products if p]} if products else {})
-    return [{"role": "assistant", "content": "", "tool_calls": [tool_call(call["name"], arguments, call_id)]},
-            {"role": "tool", "tool_call_id": call_id, "content": json.dumps(result, ensure_ascii=False)}]
+    """The events of one conversation as chat messages (no system message), redacted, up to a handoff."""
+    return chat_messages(events, describe, text=redactor.redact, value=redactor.redact_value, until_person=True)
 
 
 def export_conversations(store_path: str | Path, out: str | Path, tools: Sequence[dict] | None = None,
