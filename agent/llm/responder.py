@@ -70,7 +70,7 @@ class LLMResponder:
             return self._kept(result, "error", str(exc))
         if not text:
             return self._kept(result, "empty", "the LLM said nothing")
-        if problems := self._problems(text, result, user_text):
+        if stream is None and (problems := self._problems(text, result, user_text)):  # streamed: checked there
             return self._kept(result, "ungrounded", problems)
         self.stats["phrased"] += 1
         return dataclasses.replace(result, text=text)
