@@ -17,6 +17,9 @@ from knowledge.filters import ProductFilter
 from knowledge.retriever import Hit, Retriever
 from skills.base import SkillContext, SkillResult
 
+# What other skills may use: the shopping request other skills refine or extend.
+__interface__ = ("SearchInput", "SearchHook")
+
 
 def _described(text: str) -> dict:
     return {"description": text}

@@ -3,6 +3,9 @@
 >>> recommender = open_recommender(catalog_index, Path("var/events.db"), RecommendSettings(), demo_shoppers=300)
 >>> skill = RecommendSkill(recommender)
 """
+
+# What other skills may use: the shoppers' event log and profiles (ad audiences are built from them).
+__interface__ = ("events", "items", "profile")
 from __future__ import annotations
 
 import time
