@@ -5,10 +5,9 @@ for confident intents and the fallback whenever the LLM is slow, failing or wron
 >>> await router.adecide("do you have something like the nike ones but cheaper?")
 Decision(intent='search_products', skill='search', arguments={'query': 'nike', 'max_price': 60.0}, confidence=1.0)
 
-`understand(text)` is the embedding router's interface (`agent/nlu/router.py`), so the turn loop and
-the dialog policy work unchanged: an LLM decision becomes the message's intent, and its arguments
-join the entities the router found. The turn loop calls `understand` from a worker thread; the LLM
-request runs on the event loop the backend was opened on.
+`aunderstand(text, history)` gives what the embedding router's `understand` gives
+(`agent/nlu/router.py`), so the dialog policy works unchanged: an LLM decision becomes the message's
+intent, and its arguments join the entities the router found.
 
 A fallback is never silent: each is counted in `stats` and logged with its reason (timeout, error,
 invalid call).
@@ -46,7 +45,7 @@ class LLMRouter:
 
     def __init__(self, llm: LLMBackend, fallback: Any, tools: Sequence[dict], *, fast_path_confidence: float = 0.9,
                  timeout_s: float = 10.0, max_tokens: int = 256, adapter: str | None = None,
-                 loop: asyncio.AbstractEventLoop | None = None, system_prompt: str = SYSTEM_PROMPT,
+                 system_prompt: str = SYSTEM_PROMPT,
                  merchant_tools: Collection[str] = (), channel_tools: Mapping[str, Collection[str]] | None = None):
         self.llm = llm
         self.fallback = fallback
@@ -55,7 +54,6 @@ class LLMRouter:
         self.timeout_s = timeout_s
         self.max_tokens = max_tokens
         self.adapter = adapter or None
-        self.loop = loop
         self.system_prompt = system_prompt
         self.merchant_tools = frozenset(merchant_tools)
         self.channel_tools = {channel: frozenset(names) for channel, names in (channel_tools or {}).items()}
@@ -77,22 +75,7 @@ class LLMRouter:
     def lexicon(self, value: Any) -> None:  # the agent replaces it when the catalog changes
         self.fallback.lexicon = value
 
-    def understand(self, text: str) -> Any:
-        """Blocking, for the turn loop's worker thread: the embedding router runs right here, the LLM
-        request on the backend's loop (so no second worker thread is needed: many conversations at
-        once cannot exhaust the thread pool)."""
-        understanding = self.fallback.understand(text)
-        if self._fast(understanding.intent, understanding.confidence):
-            return understanding
-        return _understood(understanding, self._on_loop(self._ask(text, (), self.tools_for())))
-
-    def decide(self, text: str) -> Decision:
-        decision = self.fallback.decide(text)
-        if self._fast(decision.intent, decision.confidence):
-            return decision
-        return _decided(decision, self._on_loop(self._ask(text, (), self.tools_for())))
-
-    # the same from coroutines ---------------------------------------------------------------------
+    # the turn loop's calls --------------------------------------------------------------------------
     async def aunderstand(self, text: str, history: Sequence[dict] = (), role: str = "shopper",
                           channel: str = "") -> Any:
         """The turn loop's call: `history` is the conversation so far (`agent.llm.history`)."""
@@ -140,16 +123,6 @@ class LLMRouter:
         log.warning("LLM router fell back to the embedding router (%s): %s", reason, detail)
         return None
 
-    def _on_loop(self, coroutine: Any) -> Any:
-        loop = self.loop
-        if loop is None or not loop.is_running():
-            coroutine.close()
-            raise RuntimeError("the LLM router's loop is not running; await aunderstand/adecide instead")
-        if _running_loop() is loop:
-            coroutine.close()
-            raise RuntimeError("understand() would block the event loop; await aunderstand() there")
-        return asyncio.run_coroutine_threadsafe(coroutine, loop).result()
-
 
 def _understood(understanding: Any, call: ToolCall | None) -> Any:
     """The router's reading, with the LLM's skill as the intent and its arguments among the entities."""
@@ -167,13 +140,6 @@ def _decided(decision: Decision, call: ToolCall | None) -> Decision:
 
 def _name(tool: dict) -> str:
     return tool.get("function", {}).get("name", "")
-
-
-def _running_loop() -> asyncio.AbstractEventLoop | None:
-    try:
-        return asyncio.get_running_loop()
-    except RuntimeError:
-        return None
 
 
 def intent_of(call: ToolCall, guessed: str) -> str:

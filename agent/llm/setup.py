@@ -5,7 +5,6 @@
 """
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -55,7 +54,7 @@ def with_llm(agent: Any, llm: LLMBackend | None, config: LLMConfig) -> Any:
     agent.router = LLMRouter(llm, agent.router, agent.skills.tool_schemas(),
                              fast_path_confidence=config.fast_path_confidence, timeout_s=config.timeout_s,
                              max_tokens=config.max_new_tokens, adapter=config.adapter,
-                             loop=asyncio.get_running_loop(), channel_tools=channel_tools,
+                             channel_tools=channel_tools,
                              merchant_tools={s.name for s in agent.skills if getattr(s, "merchant_only", False)})
     agent.history_turns = config.history_turns
     if config.phrase_replies:

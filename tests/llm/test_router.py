@@ -81,26 +81,15 @@ async def test_invalid_output_falls_back(tiny_model_path, embedding_router, tool
     assert router.stats == {"fallback_invalid": 1}
 
 
-async def test_the_turn_loop_can_call_it_from_a_worker_thread(loaded_backend, embedding_router, tools):
-    import asyncio
-
-    async with loaded_backend as llm:
-        router = router_over(llm, embedding_router, tools, loop=asyncio.get_running_loop())
-        understanding = await asyncio.to_thread(router.understand, UNSURE)
-        with pytest.raises(RuntimeError, match="would block the event loop"):
-            router.understand(UNSURE)
-    assert understanding.confidence == 1.0 and router.stats["llm"] == 1
-
-
-async def test_many_conversations_at_once_do_not_exhaust_the_thread_pool(embedding_router, tools):
+async def test_many_conversations_at_once_are_each_routed_by_the_llm(embedding_router, tools):
     import asyncio
 
     from agent.llm.testkit import ScriptedBackend
     from agent.llm.types import ToolCall
 
     llm = ScriptedBackend([ToolCall("search", {"query": "lamp", "colour": "red"})])
-    router = router_over(llm, embedding_router, tools, loop=asyncio.get_running_loop())
-    turns = [asyncio.to_thread(router.understand, f"{UNSURE} {n}") for n in range(12)]  # the pool has ~6
+    router = router_over(llm, embedding_router, tools)
+    turns = [router.aunderstand(f"{UNSURE} {n}") for n in range(12)]
     understood = await asyncio.wait_for(asyncio.gather(*turns), 60)
     assert {u.intent for u in understood} == {"search_products"}
     assert all(u.entities.values["colour"] == "red" for u in understood) and router.stats["llm"] == 12
