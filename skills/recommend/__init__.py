@@ -4,8 +4,6 @@
 >>> skill = RecommendSkill(recommender)
 """
 
-# What other skills may use: the shoppers' event log and profiles (ad audiences are built from them).
-__interface__ = ("events", "items", "profile")
 from __future__ import annotations
 
 import time
@@ -17,6 +15,8 @@ from skills.recommend.events import EventStore
 from skills.recommend.service import Recommender, RecommendSettings, catalog_items
 from skills.recommend.skill import RecommendInput, RecommendSkill
 
+# What other skills may use: the shoppers' event log and profiles (ad audiences are built from them).
+__interface__ = ("events", "items", "profile")
 __all__ = ["RecommendInput", "RecommendSkill", "RecommendSettings", "Recommender", "open_recommender"]
 
 
