@@ -90,7 +90,14 @@ def check_paths(config: AisleConfig, source: str = "aisle.yml") -> None:
     missing = missing_paths(config)
     if missing:
         lines = "\n".join(f"  {line}" for line in missing)
+        variables = ", ".join(dict.fromkeys(_variable(line) for line in missing))
         raise ConfigError(
             f"{len(missing)} configured path{'s' if len(missing) > 1 else ''} not found:\n{lines}\n"
-            f"Fix {'them' if len(missing) > 1 else 'it'} in {source} (relative paths there are read from its folder) "
-            "or in the AISLE_<SECTION>__<KEY> variable that sets it; `aisle init DIR` writes a complete project.")
+            f"Set {'them' if len(missing) > 1 else 'it'} in {source} (relative paths there are read from its folder) "
+            f"or with {variables}; `aisle init DIR` writes a project with every file in place.")
+
+
+def _variable(line: str) -> str:
+    """`nlu.data = ...` -> AISLE_NLU__DATA, the environment variable that sets the key."""
+    key = line.split(" ", 1)[0]
+    return "AISLE_" + key.upper().replace(".", "__")
