@@ -12,6 +12,7 @@ import argparse
 import csv
 import os
 import re
+import shlex
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -54,13 +55,15 @@ def _init(_config: AisleConfig, args: argparse.Namespace) -> int:
     print(f"Wrote a shop project to {root}:")
     for line in written:
         print(f"  {line}")
-    step = "aisle serve" if root.resolve() == Path.cwd().resolve() else f"cd {root} && aisle serve"
+    step = "aisle serve" if root.resolve() == Path.cwd().resolve() else f"cd {shlex.quote(str(root))} && aisle serve"
     print(f"Next: {step}   (then open http://127.0.0.1:8080; edit aisle.yml and the files above to make it yours)")
     return 0
 
 
 def init_project(root: Path, products: int = 200, force: bool = False) -> list[str]:
     """Write the project into `root`; return one line per thing written. Refuses to overwrite without `force`."""
+    if root.exists() and not root.is_dir():
+        raise ConfigError(f"{root} is a file, not a folder: choose a folder for the project")
     copies = shipped_copies()
     targets = [CONFIG, *(c.target for c in copies), CATALOG, CATALOG.parent / "images"]
     existing = [str(t) for t in map(Path, targets) if (root / t).exists()]

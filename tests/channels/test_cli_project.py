@@ -74,7 +74,8 @@ def test_init_writes_an_editable_project_whose_config_names_its_own_files(tmp_pa
     assert config.data_path == project.resolve() / "var"
     assert missing_paths(config) == []
     assert (project / "data" / "nlu.yml").read_text() == shipped("nlu.yml").read_text()
-    assert {p.name for p in (project / "data" / "policies").iterdir()} == {p.name for p in shipped("policies").iterdir()}
+    policies = {p.name for p in (project / "data" / "policies").iterdir()}
+    assert policies == {p.name for p in shipped("policies").iterdir()}
     loaded = load_catalog(config.catalog_path)
     assert loaded.errors == () and len(loaded.products) == 30
     for product in loaded.products:  # every row is a whole product with its picture beside the catalog
