@@ -67,11 +67,12 @@ def _test(config: AisleConfig, args: argparse.Namespace) -> int:
     from training.evaluate import run_tests
 
     nlu = None if args.skip_nlu else (args.nlu or config.nlu.data)
-    patterns = args.conversations if args.conversations is not None else _default_conversations()
+    patterns = args.conversations if args.conversations is not None else default_conversations()
     return run_tests(config, nlu, patterns, Path(args.out), args.folds)
 
 
-def _default_conversations() -> list[str]:
+def default_conversations() -> list[str]:
+    """The current folder's conversation tests (an `aisle init` project has some), else the shipped ones."""
     if list(Path().glob(DEFAULT_CONVERSATIONS)):
         return [DEFAULT_CONVERSATIONS]
     return [str(shipped(CONVERSATIONS) / "*.yml")]

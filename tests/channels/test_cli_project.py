@@ -14,7 +14,7 @@ from agent.config import AisleConfig, load_config
 from agent.config_paths import missing_paths
 from agent.defaults import CONFIG, shipped
 from channels.cli import main
-from channels.cli_training import _default_conversations
+from channels.cli_training import default_conversations
 from knowledge.catalog_io import load_catalog
 
 
@@ -109,8 +109,8 @@ def test_init_refuses_an_empty_catalog(tmp_path, products, capsys):
 
 def test_aisle_test_runs_the_project_s_conversation_tests_else_the_shipped_ones(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    [shipped_pattern] = _default_conversations()
+    [shipped_pattern] = default_conversations()
     assert Path(shipped_pattern).parent == shipped("conversations")
     (tmp_path / "tests" / "conversations").mkdir(parents=True)
     (tmp_path / "tests" / "conversations" / "mine.yml").write_text("conversations: []\n")
-    assert _default_conversations() == ["tests/conversations/*.yml"]
+    assert default_conversations() == ["tests/conversations/*.yml"]
