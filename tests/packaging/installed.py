@@ -32,8 +32,7 @@ def build_wheel(out: Path) -> Path:
             (source / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(REPO / name, source / name)
     pip = [sys.executable, "-m", "pip", "--disable-pip-version-check"]
-    subprocess.run([*pip, "wheel", "-q", "--no-deps", "--no-build-isolation", "-w", str(out / "dist"), str(source)],
-                   check=True, capture_output=True)
+    _run([*pip, "wheel", "-q", "--no-deps", "--no-build-isolation", "-w", str(out / "dist"), str(source)])
     [wheel] = (out / "dist").glob("aisle-*.whl")
     return wheel
 
@@ -46,9 +45,14 @@ def install(wheel: Path, venv: Path) -> Path:
                              check=True, capture_output=True, text=True).stdout.strip()
     ours = {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}
     Path(purelib, "aisle-test-deps.pth").write_text("".join(f"{p}\n" for p in sorted(ours)))
-    subprocess.run([sys.executable, "-m", "pip", "--disable-pip-version-check", "--python", str(python), "install",
-                    "-q", "--no-deps", "--no-build-isolation", str(wheel)], check=True, capture_output=True)
+    _run([sys.executable, "-m", "pip", "--disable-pip-version-check", "--python", str(python), "install",
+          "-q", "--no-deps", "--no-build-isolation", str(wheel)])
     return venv / "bin"
+
+
+def _run(command: list[str]) -> None:
+    done = subprocess.run(command, capture_output=True, text=True)
+    assert done.returncode == 0, f"{' '.join(command)} failed:\n{done.stdout}\n{done.stderr}"
 
 
 def clean_env(**extra: str) -> dict[str, str]:
