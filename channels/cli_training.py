@@ -7,15 +7,16 @@ import os
 from pathlib import Path
 
 from agent.config import AisleConfig
+from agent.defaults import CONVERSATIONS, shipped
 
-DEFAULT_CONVERSATIONS = "tests/conversations/*.yml"
+DEFAULT_CONVERSATIONS = "tests/conversations/*.yml"  # a project's own (`aisle init` writes them), else the shipped
 
 
 def add_training_commands(commands: argparse._SubParsersAction) -> None:
     train = commands.add_parser("train", help="train models from your data")
     what = train.add_subparsers(title="models", required=True, metavar="MODEL")
     nlu = what.add_parser("nlu", help="train the intent model from Rasa NLU YAML")
-    nlu.add_argument("--data", help="NLU training data (default from config: data/nlu.yml)")
+    nlu.add_argument("--data", help="NLU training data (default from config: nlu.data)")
     nlu.add_argument("--out", help="model directory to write (default: <data_dir>/models/nlu)")
     nlu.add_argument("--steps", type=int, help="contrastive fine-tuning steps; 0 keeps the encoder frozen "
                                                "(default 200)")
@@ -31,9 +32,10 @@ def add_training_commands(commands: argparse._SubParsersAction) -> None:
     recs.set_defaults(command=_train_recs)
 
     test = commands.add_parser("test", help="evaluate the intent model and run conversation tests")
-    test.add_argument("--nlu", help="NLU data to cross-validate (default from config: data/nlu.yml)")
+    test.add_argument("--nlu", help="NLU data to cross-validate (default from config: nlu.data)")
     test.add_argument("--conversations", nargs="*", metavar="FILE",
-                      help=f"conversation test files or globs (default: {DEFAULT_CONVERSATIONS})")
+                      help=f"conversation test files or globs (default: {DEFAULT_CONVERSATIONS}, "
+                           "else the ones shipped with Aisle)")
     test.add_argument("--out", default="reports", help="folder for the reports (default: reports/)")
     test.add_argument("--folds", type=int, default=5, help="cross-validation folds (default 5)")
     test.add_argument("--skip-nlu", action="store_true", help="only run the conversation tests")
@@ -65,7 +67,12 @@ def _test(config: AisleConfig, args: argparse.Namespace) -> int:
     from training.evaluate import run_tests
 
     nlu = None if args.skip_nlu else (args.nlu or config.nlu.data)
-    patterns = args.conversations if args.conversations is not None else [DEFAULT_CONVERSATIONS]
-    if args.conversations is None and not list(Path().glob(DEFAULT_CONVERSATIONS)):
-        patterns = []  # no conversation tests written yet: the NLU evaluation alone
+    patterns = args.conversations if args.conversations is not None else default_conversations()
     return run_tests(config, nlu, patterns, Path(args.out), args.folds)
+
+
+def default_conversations() -> list[str]:
+    """The current folder's conversation tests (an `aisle init` project has some), else the shipped ones."""
+    if list(Path().glob(DEFAULT_CONVERSATIONS)):
+        return [DEFAULT_CONVERSATIONS]
+    return [str(shipped(CONVERSATIONS) / "*.yml")]

@@ -1,6 +1,6 @@
 """The shop's policy documents as searchable passages: markdown split by heading, embedded once.
 
-    index = PolicyIndex.from_folder(Path("data/policies"), SentenceTransformerEmbedder())
+    index = PolicyIndex.from_folder(Path("agent/defaults/policies"), SentenceTransformerEmbedder())
     [(passage, score)] = index.search("how long do refunds take?", k=1)
     passage.source, passage.heading      # ('returns.md', 'Refunds')
     passage.text                         # 'Once your return arrives at our warehouse ...'

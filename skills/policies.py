@@ -1,6 +1,6 @@
 """Answers to policy questions, quoted from the shop's own documents with their source.
 
->>> skill = PolicySkill(PolicyIndex.from_folder(Path("data/policies"), embedder), min_score=0.4)
+>>> skill = PolicySkill(PolicyIndex.from_folder(Path("agent/defaults/policies"), embedder), min_score=0.4)
 >>> (await skill.run(PolicyInput(question="how long do refunds take?"), ctx)).text
 'From our “Returns, refunds and exchanges” policy (returns.md, section “Refunds”): “Once your return ...”'
 

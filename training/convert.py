@@ -1,7 +1,7 @@
 """Converters into chat JSONL: Rasa NLU YAML and the project's conversation test files.
 
->>> records, report = from_rasa_nlu("data/nlu.yml", tools, lexicon)
->>> records, report = from_conversation_tests(["tests/conversations/search.yml"], tools, lexicon)
+>>> records, report = from_rasa_nlu("agent/defaults/nlu.yml", tools, lexicon)
+>>> records, report = from_conversation_tests(["agent/defaults/conversations/search.yml"], tools, lexicon)
 >>> write_chat_jsonl("nlu.jsonl", records)
 
 Each NLU example becomes a one-turn conversation: the system prompt the LLM router uses, the

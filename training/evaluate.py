@@ -1,6 +1,6 @@
 """`aisle test`: evaluate the intent model and play the conversation tests through the real agent.
 
-    aisle test --nlu data/nlu.yml --conversations tests/conversations/*.yml --out reports/
+    aisle test --nlu agent/defaults/nlu.yml --conversations agent/defaults/conversations/*.yml --out reports/
 
 writes into the output folder
 

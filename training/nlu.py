@@ -33,6 +33,7 @@ from pathlib import Path
 
 import numpy as np
 
+from agent.defaults import NLU_DATA, shipped
 from agent.errors import ConfigError
 from agent.nlu.intent_model import BUNDLE_FILE, BUNDLE_FORMAT, HEAD_FILE, IntentModel
 from agent.nlu.nlu_data import NluData, read_nlu_yaml
@@ -48,7 +49,7 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class NluTrainConfig:
-    data: str = "data/nlu.yml"
+    data: str = str(shipped(NLU_DATA))  # the intent examples shipped with Aisle
     out: str = "var/models/nlu"
     base_model: str = ""  # sentence-transformers folder; empty: the bundled all-MiniLM-L6-v2
     steps: int = 200  # contrastive fine-tuning steps; 0 keeps the encoder frozen

@@ -1,6 +1,6 @@
 """Synthetic tool-calling conversations from the catalog and the NLU examples: `aisle generate dialogs`.
 
->>> records = generate_dialogs(products, registry.tool_schemas(), read_nlu_yaml("data/nlu.yml"),
+>>> records = generate_dialogs(products, registry.tool_schemas(), read_nlu_yaml("agent/defaults/nlu.yml"),
 ...                            SyntheticConfig(conversations=2000, seed=0))
 >>> write_chat_jsonl("dialogs.jsonl", records)
 

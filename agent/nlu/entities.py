@@ -8,7 +8,7 @@
 
 Catalog terms (colour, product type, category, brand, gender, material, size, price bounds) come
 from the catalog's own lexicon (`knowledge.query_parse`); order numbers and emails from the regexes
-of `data/nlu.yml`. `order_reference` is anything that looks like an attempt at an order number
+of `agent/defaults/nlu.yml`. `order_reference` is anything that looks like an attempt at an order number
 ("12345", "ord 77"), so the order flow can say what the right format is instead of ignoring it.
 """
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Rasa NLU YAML (`nlu.yml`): intents with examples, inline entities, synonyms, lookups, regexes.
 
->>> data = read_nlu_yaml("data/nlu.yml")
+>>> data = read_nlu_yaml("agent/defaults/nlu.yml")
 >>> data.examples[0].intent, data.examples[0].text
 ('greet', 'hi')
 """

@@ -24,7 +24,7 @@ from skills.recommend.events import Event
 from skills.recommend.service import Recommendations, Recommender
 
 MODES = ("auto", "for_you", "goes_with", "similar", "popular", "profile", "forget")
-WHAT_GOES = "What goes with this?"  # each of these is an example of the recommend intent in data/nlu.yml
+WHAT_GOES = "What goes with this?"  # each of these is an example of the recommend intent in agent/defaults/nlu.yml
 FOR_ME = "Recommend something for me"
 WHY = "Why these recommendations?"
 FORGET = "Forget my history"

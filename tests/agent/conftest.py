@@ -64,10 +64,10 @@ class Shop:
 def shop(demo_catalog_path, minilm, tmp_path_factory) -> Shop:
     data_dir = tmp_path_factory.mktemp("shop")
     catalog = CatalogIndex.open(demo_catalog_path, data_dir / "index", minilm, progress=False)
-    nlu = read_nlu_yaml("data/nlu.yml")
+    nlu = read_nlu_yaml("agent/defaults/nlu.yml")
     model = cached_intent_model(nlu, minilm, data_dir / "cache")
     router = EmbeddingRouter(minilm, model, Lexicon.from_products(catalog.products), 0.35, regexes=nlu.regexes)
-    return Shop(catalog, router, PolicyIndex.from_folder(Path("data/policies"), minilm), data_dir)
+    return Shop(catalog, router, PolicyIndex.from_folder(Path("agent/defaults/policies"), minilm), data_dir)
 
 
 @pytest.fixture

@@ -1,8 +1,10 @@
+import dataclasses
 import re
 
 import pytest
 
 from agent.config import AisleConfig, load_config
+from agent.defaults import CONFIG, shipped
 from agent.errors import ConfigError
 
 
@@ -69,8 +71,8 @@ def test_invalid_yaml(tmp_path):
 
 
 def test_shipped_config_is_the_documented_defaults():
-    config = load_config("aisle.yml", environ={})
-    assert config == AisleConfig()
+    config = load_config(shipped(CONFIG), environ={})
+    assert config == dataclasses.replace(AisleConfig(), data_dir=str(shipped(CONFIG).parent / "var"))
 
 
 def test_catalog_columns_map_our_fields_to_the_shop_s_columns(tmp_path):

@@ -18,7 +18,7 @@ def test_json_entity_with_value():
 
 
 def test_project_nlu_file_parses():
-    data = read_nlu_yaml("data/nlu.yml")
+    data = read_nlu_yaml("agent/defaults/nlu.yml")
     assert {"greet", "help", "search_products", "out_of_scope"} <= set(data.intents)
     assert data.synonyms["trainers"] == "sneakers"
     assert "red" in data.lookups["colour"]

@@ -89,7 +89,7 @@ async def real_agent(tmp_path):
     embedder = HashingEmbedder(dim=128)
     catalog = write_jsonl(demo_products(), tmp_path / "catalog.jsonl")
     index = CatalogIndex.open(catalog, tmp_path / "index", embedder, progress=False)
-    model = cached_intent_model(read_nlu_yaml("data/nlu.yml"), embedder, tmp_path / "cache")
+    model = cached_intent_model(read_nlu_yaml("agent/defaults/nlu.yml"), embedder, tmp_path / "cache")
     router = EmbeddingRouter(embedder, model, Lexicon.from_products(index.products), threshold=0.35)
     store = SQLiteStore.open(tmp_path / "aisle.db")
     yield Agent(router, build_skills(Retriever(index), AisleConfig()), store, index)

@@ -1,4 +1,4 @@
-"""The LLM router over the real embedding router (MiniLM, the intent model from data/nlu.yml):
+"""The LLM router over the real embedding router (MiniLM, the intent model from agent/defaults/nlu.yml):
 the LLM decides unless the intent is confident; timeouts, errors and invalid calls fall back."""
 import pytest
 
@@ -19,7 +19,7 @@ UNSURE = "do you have something like the ones from last time but cheaper"
 
 @pytest.fixture(scope="module")
 def embedding_router(demo_catalog_path, minilm, tmp_path_factory):
-    model = cached_intent_model(read_nlu_yaml("data/nlu.yml"), minilm, tmp_path_factory.mktemp("cache"))
+    model = cached_intent_model(read_nlu_yaml("agent/defaults/nlu.yml"), minilm, tmp_path_factory.mktemp("cache"))
     products = load_catalog(demo_catalog_path).products
     return EmbeddingRouter(minilm, model, Lexicon.from_products(products), threshold=0.35)
 

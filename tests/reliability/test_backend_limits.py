@@ -283,7 +283,7 @@ async def test_turns_that_wait_past_turn_wait_s_are_asked_to_try_again(aiohttp_c
 
 def embedding_router(folder: Path) -> EmbeddingRouter:
     embedder = HashingEmbedder(dim=128)
-    model = cached_intent_model(read_nlu_yaml(ROOT / "data/nlu.yml"), embedder, folder / "cache")
+    model = cached_intent_model(read_nlu_yaml(ROOT / "agent/defaults/nlu.yml"), embedder, folder / "cache")
     return EmbeddingRouter(embedder, model, Lexicon.from_products(demo_products()), threshold=0.0)
 
 

@@ -18,7 +18,7 @@ from skills.shopping import (
 
 @pytest.fixture(scope="module")
 def policies(minilm):
-    return PolicySkill(PolicyIndex.from_folder(Path("data/policies"), minilm), min_score=0.4)
+    return PolicySkill(PolicyIndex.from_folder(Path("agent/defaults/policies"), minilm), min_score=0.4)
 
 
 @pytest.fixture(scope="module")

@@ -49,7 +49,7 @@ def tools(shop):
 
 @pytest.fixture(scope="module")
 def dialogs(shop, tools):
-    return generate_dialogs(shop.products, tools, read_nlu_yaml("data/nlu.yml"),
+    return generate_dialogs(shop.products, tools, read_nlu_yaml("agent/defaults/nlu.yml"),
                             SyntheticConfig(conversations=1200, max_turns=1, per_result=1, seed=0))
 
 
