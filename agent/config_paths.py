@@ -7,19 +7,14 @@ A setting declares itself a path with field metadata: `PATH` (a file or folder, 
 `MODEL` (a folder, or a hub id when no such folder exists) or `ADAPTERS` (`name=folder` entries).
 A relative path in a config file means the same file whichever folder `aisle` is started from;
 one from an environment variable or the command line keeps meaning the current folder.
-`check_paths` names every configured input that is missing, with its key, in one `ConfigError`.
+`agent.config_check.check_paths` names every configured input that is missing, with its key, in one `ConfigError`.
 """
 from __future__ import annotations
 
 import dataclasses
 import typing
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-from agent.errors import ConfigError
-
-if TYPE_CHECKING:
-    from agent.config import AisleConfig
+from typing import Any
 
 PATH = {"path": "path"}
 MODEL = {"path": "model"}
@@ -43,7 +38,7 @@ def _resolved(kind: str, value: Any, folder: Path) -> Any:
         return [_adapter(str(entry), folder) for entry in value]
     if not isinstance(value, str):
         return value  # the type check that follows names the bad value
-    if kind == "model" and not (folder / value).exists() and not _looks_like_path(value):
+    if kind == "model" and not (folder / value).exists() and not looks_like_path(value):
         return value  # a hub id such as org/model
     return _joined(value, folder)
 
@@ -58,46 +53,5 @@ def _joined(value: str, folder: Path) -> str:
     return str(path if path.is_absolute() else folder / path)
 
 
-def _looks_like_path(value: str) -> bool:
+def looks_like_path(value: str) -> bool:
     return value.startswith(("/", "./", "../", "~")) or Path(value).is_absolute()
-
-
-def missing_paths(config: AisleConfig) -> list[str]:
-    """One line per configured input file or folder that does not exist: its key, its path, what it is."""
-    wanted = [("nlu.data", config.nlu.data, "a file"), ("policies.dir", config.policies.dir, "a folder")]
-    if config.catalog.path:
-        wanted.append(("catalog.path", config.catalog.path, "a file"))
-    if config.nlu.model:
-        wanted.append(("nlu.model", config.nlu.model, "a folder"))
-    if config.orders.path:
-        wanted.append(("orders.path", config.orders.path, "a file"))
-    if config.embedder.model and _looks_like_path(config.embedder.model):
-        wanted.append(("embedder.model", config.embedder.model, "a folder"))
-    if config.llm.backend == "local":
-        if _looks_like_path(config.llm.model):
-            wanted.append(("llm.model", config.llm.model, "a folder"))
-        wanted += [(f"llm.adapters ({name})", path, "a folder") for name, path in config.llm.adapter_paths.items()]
-    return [f"{key} = {path}: no such {kind.split()[1]}" for key, path, kind in wanted if not _exists(path, kind)]
-
-
-def _exists(path: str, kind: str) -> bool:
-    target = Path(path).expanduser()
-    return target.is_dir() if kind == "a folder" else target.is_file()
-
-
-def check_paths(config: AisleConfig, source: str = "aisle.yml") -> None:
-    """Raise one `ConfigError` naming every missing input, before any catalog, index or model work."""
-    missing = missing_paths(config)
-    if missing:
-        lines = "\n".join(f"  {line}" for line in missing)
-        variables = ", ".join(dict.fromkeys(_variable(line) for line in missing))
-        raise ConfigError(
-            f"{len(missing)} configured path{'s' if len(missing) > 1 else ''} not found:\n{lines}\n"
-            f"Set {'them' if len(missing) > 1 else 'it'} in {source} (relative paths there are read from its folder) "
-            f"or with {variables}; `aisle init DIR` writes a project with every file in place.")
-
-
-def _variable(line: str) -> str:
-    """`nlu.data = ...` -> AISLE_NLU__DATA, the environment variable that sets the key."""
-    key = line.split(" ", 1)[0]
-    return "AISLE_" + key.upper().replace(".", "__")

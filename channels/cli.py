@@ -10,7 +10,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from agent.config import AisleConfig, load_config
-from agent.config_paths import check_paths
+from agent.config_check import check_paths
 from agent.errors import AisleError
 from channels.cli_actions import add_actions_command
 from channels.cli_generate import add_generate_commands

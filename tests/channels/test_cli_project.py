@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from agent.config import AisleConfig, load_config
-from agent.config_paths import missing_paths
+from agent.config_check import missing_paths
 from agent.defaults import CONFIG, shipped
 from channels.cli import main
 from channels.cli_training import default_conversations
