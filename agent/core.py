@@ -20,6 +20,7 @@ from typing import Any
 from agent.awaiting import turn_text
 from agent.dialog import DialogPolicy, Plan
 from agent.handoff import HandoffDesk, StoreHandoffDesk
+from agent.handoff_context import HandoffContextBuilder, unanswered
 from agent.llm.history import chat_history, recorded_call
 from agent.nlu.router import EmbeddingRouter, Understanding
 from agent.observe import TurnMetrics, now
@@ -54,7 +55,8 @@ class Agent:
 
     def __init__(self, router: EmbeddingRouter, skills: SkillRegistry, store: ConversationStore,
                  catalog: CatalogIndex, media_root: Path | None = None, experiments: Any = None,
-                 tryon: Any = None, dialog: DialogPolicy | None = None, desk: HandoffDesk | None = None):
+                 tryon: Any = None, dialog: DialogPolicy | None = None, desk: HandoffDesk | None = None,
+                 handoff_context: HandoffContextBuilder | None = None):
         self.experiments = experiments  # skills.ads.experiments.Experiments, for the A/B endpoints
         self.media = tryon.media if tryon else None  # knowledge.media.MediaStore, for the media routes
         self.tryon_inbox = tryon.inbox if tryon else None  # task-API callbacks land here
@@ -64,6 +66,7 @@ class Agent:
         self.dialog = dialog or DialogPolicy(skills)
         self.desk = desk or StoreHandoffDesk(store)
         self.catalog = catalog
+        self.handoff_context = handoff_context or HandoffContextBuilder(store, catalog.by_id)
         self.media_root = media_root
         self.lock: ConversationLock = LocalLock()  # one turn at a time per conversation (RedisLock across processes)
         self._catalog_lock = threading.Lock()
@@ -75,10 +78,11 @@ class Agent:
         with self.metrics.turn(cid):
             return await self._handle(cid, message)
 
-    async def _handle(self, cid: str, message: UserMessage) -> list[BotMessage]:
+    async def _handle(self, cid: str, message: UserMessage, recorded: bool = False) -> list[BotMessage]:
         async with self.lock.hold(cid):
             state = DialogState.from_dict(await self.store.load_state(cid))
-            await self.store.append(cid, "user", turn_text(message))
+            if not recorded:  # a message answered late (after a colleague handed back) is already stored
+                await self.store.append(cid, "user", turn_text(message))
             if state.human_holds:
                 await self.desk.receive(cid, message)
                 return []
@@ -150,6 +154,16 @@ class Agent:
         except Exception:
             log.exception("skill %r failed in conversation %s", decision.skill, cid)
             return SkillResult(SORRY), True
+
+    async def answer_unanswered(self, conversation_id: str) -> list[BotMessage]:
+        """The shopper's last message that nobody answered (sent while a colleague held the conversation),
+        answered now by the assistant; nothing when every message had its answer."""
+        text = unanswered(await self.store.transcript(conversation_id))
+        if not text:
+            return []
+        channel, _, sender = conversation_id.partition(":")
+        with self.metrics.turn(conversation_id):
+            return await self._handle(conversation_id, UserMessage(sender, text, channel), recorded=True)
 
     async def set_handoff(self, conversation_id: str, handoff: dict[str, Any] | None) -> None:
         """Who holds a conversation: the console sets ``{"status": "active", ...}`` when a colleague takes it,

@@ -11,13 +11,15 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from agent.config import AisleConfig
+from agent.handoff_context import HandoffContextBuilder
+from agent.state import DialogState
 from knowledge.embedders import Embedder
 from knowledge.policy_docs import PolicyIndex
 from knowledge.product import Product
 from knowledge.retriever import Retriever
 from skills.handoff import HandoffSkill
 from skills.orders import CancelOrderSkill, OrderStatusSkill, OrderStore, ReturnSkill, SQLiteOrderStore
-from skills.orders.demo import demo_customer_for, ensure_demo_orders
+from skills.orders.demo import DEMO_CUSTOMERS, demo_customer_for, ensure_demo_orders
 from skills.policies import PolicySkill
 from skills.registry import SkillRegistry
 from skills.shopping import CompareSkill, ProductQuestionSkill, RefineSkill, SelectSkill
@@ -37,6 +39,22 @@ def prepare_orders(config: AisleConfig, orders: OrderStore, products: Sequence[P
             log.info("created %d demo orders in %s", added, orders.path)
 
 
+def signed_in_visitor(config: AisleConfig):
+    """How a conversation's customer is known without their saying: the demo sign-in, where it is on."""
+    return demo_customer_for if config.orders.demo_sign_in and not config.orders.path else None
+
+
+def handoff_context_for(config: AisleConfig, store, catalog, orders: OrderStore | None) -> HandoffContextBuilder:
+    """What colleagues see on a handoff: the customer (signed in, or the demo's), their orders, the rest."""
+    visitor = signed_in_visitor(config)
+    names = {email: name for name, email in DEMO_CUSTOMERS} if visitor else {}
+
+    def customer_of(conversation_id: str, state: DialogState) -> str | None:
+        return state.customer or (visitor(conversation_id) if visitor else None)
+
+    return HandoffContextBuilder(store, catalog.by_id, orders, customer_of, names.get)
+
+
 def open_policies(config: AisleConfig, embedder: Embedder) -> PolicyIndex:
     index = PolicyIndex.from_folder(Path(config.policies.dir), embedder)
     log.info("indexed %d policy passages from %s", len(index.passages), config.policies.dir)
@@ -53,7 +71,7 @@ def register_dialog_skills(skills: SkillRegistry, retriever: Retriever, config: 
     skills.register(CompareSkill(lookup))
     skills.register(HandoffSkill())
     if orders is not None:
-        visitor = demo_customer_for if config.orders.demo_sign_in and not config.orders.path else None
+        visitor = signed_in_visitor(config)
         skills.register(OrderStatusSkill(orders, visitor))
         skills.register(ReturnSkill(orders, visitor))
         skills.register(CancelOrderSkill(orders, visitor))

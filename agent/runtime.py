@@ -13,7 +13,8 @@ from typing import AsyncIterator
 from agent.config import AisleConfig
 from agent.copywriting import register_copy_skills, use_llm_writer
 from agent.core import Agent
-from agent.customer_service import open_orders, open_policies, prepare_orders, register_dialog_skills
+from agent.customer_service import (handoff_context_for, open_orders, open_policies, prepare_orders,
+                                    register_dialog_skills)
 from agent.dialog import DialogPolicy
 from agent.nlu.intent_model import open_intent_model
 from agent.nlu.nlu_data import read_nlu_yaml
@@ -90,7 +91,8 @@ def build_agent(config: AisleConfig, store: SQLiteStore, progress: bool = True,
                              intent.threshold, regexes=nlu.regexes)
     skills = build_skills(Retriever(catalog), config, tryon, orders, open_policies(config, catalog.embedder))
     return Agent(router, skills, store, catalog, media_root=config.catalog_path.parent,
-                 experiments=skills["ads"].experiments, tryon=tryon, dialog=DialogPolicy(skills, config.dialog))
+                 experiments=skills["ads"].experiments, tryon=tryon, dialog=DialogPolicy(skills, config.dialog),
+                 handoff_context=handoff_context_for(config, store, catalog, orders))
 
 
 @asynccontextmanager

@@ -15,7 +15,9 @@ are left to the person; when one is resolved, the assistant takes over again nex
 Outbound: the messages API (`POST /api/v1/accounts/{account}/conversations/{id}/messages`, header
 `api_access_token`): text, product `cards` with "View" and "Choose", quick replies as `input_select`.
 Handoff is Chatwoot's own: `toggle_status` to `open`, and the conversation appears in the team's
-inbox with the whole transcript.
+inbox with the whole transcript, a private note with what the assistant knew (the customer, their
+orders, the request, what was shown, a summary: `agent.handoff_context`), the labels
+`aisle-<reason>` and `aisle-<urgency>`, and Chatwoot's own priority (`toggle_priority`).
 """
 from __future__ import annotations
 
@@ -37,6 +39,7 @@ log = logging.getLogger(__name__)
 
 CHANNEL = "chatwoot"
 PACE = Pace(per_key=2.0, burst=5, overall=20.0)
+CHATWOOT_PRIORITY = {"urgent": "urgent", "high": "high", "normal": "medium"}
 
 
 def render(message: BotMessage, services: ChannelServices) -> list[dict[str, Any]]:
@@ -79,10 +82,21 @@ class ChatwootApi:
                                                   json=body, headers=self.headers, pace=PACE, key=sender_id)
 
     async def hand_over(self, sender_id: str, handoff: dict[str, Any]) -> None:
-        """The shopper wants a person: open the conversation, so it shows up in the team's inbox."""
-        await self.services.outbound.call(CHANNEL, "toggle_status", "POST", self._url(sender_id, "toggle_status"),
-                                          json={"status": "open"}, headers=self.headers)
+        """The shopper wants a person: the context as a private note, labels and priority, then open the
+        conversation, so it shows up in the team's inbox with everything a colleague needs."""
+        context = handoff.get("context")
+        if context is not None:
+            note = {"content": context.as_text(), "message_type": "outgoing", "private": True}
+            await self._post(sender_id, "messages", note)
+            await self._post(sender_id, "labels", {"labels": [f"aisle-{context.reason}".replace("_", "-"),
+                                                              f"aisle-{context.urgency}"]})
+            await self._post(sender_id, "toggle_priority", {"priority": CHATWOOT_PRIORITY[context.urgency]})
+        await self._post(sender_id, "toggle_status", {"status": "open"})
         log.info("conversation %s:%s handed to the Chatwoot inbox (%s)", CHANNEL, sender_id, handoff.get("reason"))
+
+    async def _post(self, sender_id: str, tail: str, body: dict[str, Any]) -> None:
+        await self.services.outbound.call(CHANNEL, tail, "POST", self._url(sender_id, tail), json=body,
+                                          headers=self.headers, pace=PACE, key=sender_id)
 
 
 def parse_event(payload: dict[str, Any]) -> dict[str, Any] | None:

@@ -10,6 +10,12 @@ back to the assistant. Their words reach the shopper in the shopper's own channe
 >>> queue.attach(agent, db)                    # agent.desk is now the queue
 >>> on_message = queue.around(agent.handle)     # adds the queue's notices to a turn's replies
 >>> await queue.take("webchat:abc123", "Sam")
+>>> await queue.transfer("webchat:abc123", "Sam", "Alex")   # Alex picks it up with take()
+
+A ticket's priority and preview come from the handoff context (`agent.handoff_context`): a shopper in
+the middle of a return who asks for a person is urgent, and the card shows the return request, not
+"talk to a human". When a colleague hands a conversation back, a message of the shopper's that
+nobody answered is answered by the assistant at once.
 
 On a Redis store the tickets live in Redis and every change reaches the other processes' queues and
 consoles (`channels.handoff_relay`); `relay()` listens for them while the server runs.
@@ -22,6 +28,7 @@ import secrets
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
 
@@ -31,11 +38,11 @@ from agent.types import BotMessage, OnMessage, UserMessage
 from channels.business_hours import BusinessHours
 from channels.channel_db import ChannelDB
 from channels.handoff_relay import CHANGES, SharedTickets, deliveries_channel, listening
+from channels.handoff_ticket import Ticket, from_record, in_order
 from channels.postboxes import Postboxes, split_conversation
 
 log = logging.getLogger(__name__)
 
-PRIORITIES = {"complaint": 3, "negative_sentiment": 3, "error": 2, "failed_turns": 2, "no_answer": 2}
 SCHEMA = "CREATE TABLE IF NOT EXISTS handoff_tickets (conversation_id TEXT PRIMARY KEY, data TEXT NOT NULL);"
 Listener = Callable[[dict[str, Any]], Awaitable[None]]
 HandOver = Callable[[str, dict[str, Any]], Awaitable[None]]
@@ -46,31 +53,15 @@ class HandoffHost(Protocol):
 
     desk: Any
     store: Any
+    handoff_context: Any  # agent.handoff_context.HandoffContextBuilder
 
     async def set_handoff(self, conversation_id: str, handoff: dict[str, Any] | None) -> None: ...
+
+    async def answer_unanswered(self, conversation_id: str) -> list[BotMessage]: ...
 
 
 class QueueError(Exception):
     """A console action on a conversation that is not (or no longer) in the queue."""
-
-
-@dataclass
-class Ticket:
-    conversation_id: str
-    reason: str
-    priority: int
-    requested_at: float
-    status: str = "waiting"  # waiting, then active once a colleague takes it
-    agent: str = ""
-    taken_at: float | None = None
-    after_hours: bool = False
-    preview: str = ""  # the shopper's latest message, for the queue list
-    home: str = ""  # the process that last answered the shopper (holds the widget's socket)
-
-    def view(self, position: int | None) -> dict[str, Any]:
-        channel, sender = split_conversation(self.conversation_id)
-        fields = {k: v for k, v in asdict(self).items() if k != "home"}
-        return {**fields, "channel": channel, "sender_id": sender, "position": position}
 
 
 @dataclass
@@ -86,6 +77,7 @@ class HandoffQueue:
     db: ChannelDB | None = None
     shared: SharedTickets | None = None  # set on a Redis store: tickets and changes shared by every process
     process: str = field(default_factory=lambda: secrets.token_hex(8))
+    colleagues: Counter[str] = field(default_factory=Counter)  # names signed in to this process's consoles
     _notices: dict[str, list[BotMessage]] = field(default_factory=dict)
 
     def attach(self, host: HandoffHost, db: ChannelDB) -> None:
@@ -99,7 +91,7 @@ class HandoffQueue:
             return
         db.execute(SCHEMA)
         for (data,) in db.execute("SELECT data FROM handoff_tickets").fetchall():
-            ticket = Ticket(**json.loads(data))
+            ticket = from_record(json.loads(data))
             self.tickets[ticket.conversation_id] = ticket
 
     @asynccontextmanager
@@ -121,25 +113,26 @@ class HandoffQueue:
             return
         records = await self.shared.table.all()
         self.tickets.clear()  # in place: the metrics and the consoles hold this very dict
-        self.tickets.update((cid, Ticket(**record)) for cid, record in records.items())
-        await self._tell_consoles({"type": "queue", "items": self.snapshot(), "open": self.hours.is_open()})
+        self.tickets.update((cid, from_record(record)) for cid, record in records.items())
+        await self._tell_consoles(self.queue_event())
 
     # -- the agent's handoff desk ---------------------------------------------------------------
 
     async def request(self, conversation_id: str, handoff: dict[str, Any], state: Any) -> None:
         if self.inner is not None:
             await self.inner.request(conversation_id, handoff, state)
+        context = await self._require_host().handoff_context.build(
+            conversation_id, state, str(handoff.get("reason") or "asked"))
         channel, sender = split_conversation(conversation_id)
         if channel in self.external:
-            await self.external[channel](sender, handoff)
+            await self.external[channel](sender, {**handoff, "context": context})
             return
-        reason = str(handoff.get("reason") or "asked")
-        ticket = Ticket(conversation_id, reason, PRIORITIES.get(reason, 1), float(handoff.get("ts") or self.clock()),
-                        after_hours=not self.hours.is_open(), home=self.process)
+        ticket = Ticket(conversation_id, context.reason, context.priority, float(handoff.get("ts") or self.clock()),
+                        after_hours=not self.hours.is_open(), preview=context.request, home=self.process)
         self.tickets[conversation_id] = ticket
         await self._save(ticket)
         self._notices[conversation_id] = [BotMessage(text=self._waiting_text(ticket))]
-        log.info("conversation %s joins the queue (%s, priority %d)", conversation_id, reason, ticket.priority)
+        log.info("conversation %s joins the queue (%s, priority %d)", conversation_id, ticket.reason, ticket.priority)
         await self._broadcast_queue()
 
     async def receive(self, conversation_id: str, message: UserMessage) -> None:
@@ -170,7 +163,7 @@ class HandoffQueue:
         ticket = self._ticket(conversation_id)
         if ticket.status == "active" and ticket.agent == agent:
             return ticket
-        ticket.status, ticket.agent, ticket.taken_at = "active", agent, self.clock()
+        ticket.status, ticket.agent, ticket.taken_at, ticket.assigned = "active", agent, self.clock(), agent
         await self._require_host().set_handoff(conversation_id, {
             "status": "active", "reason": ticket.reason, "ts": ticket.taken_at, "agent": agent})
         await self._save(ticket)
@@ -191,8 +184,32 @@ class HandoffQueue:
         await self._require_host().store.append(conversation_id, "note", text, {"agent": agent})
         await self._broadcast({"type": "updated", "conversation_id": conversation_id})
 
+    async def transfer(self, conversation_id: str, agent: str, to: str) -> Ticket:
+        """Pass a conversation to another colleague, who picks it up; the assistant stays silent meanwhile."""
+        ticket = self._ticket(conversation_id)
+        to = to.strip()[:40]
+        if not to or to == agent:
+            raise QueueError("choose another colleague to transfer the conversation to")
+        ticket.status, ticket.agent, ticket.assigned, ticket.transferred_by = "transferred", "", to, agent
+        await self._require_host().set_handoff(conversation_id, {
+            "status": "active", "reason": ticket.reason, "ts": self.clock(), "agent": to})
+        await self._save(ticket)
+        await self._tell(conversation_id, f"{agent} has passed your conversation to {to}, who will be with you "
+                         "in a moment.", {"handoff": "transferred", "agent": to}, ticket.home)
+        await self._after_change()
+        return ticket
+
+    async def assign(self, conversation_id: str, to: str) -> Ticket:
+        """Mark a waiting conversation as meant for one colleague (they still take it themselves)."""
+        ticket = self._ticket(conversation_id)
+        ticket.assigned = to.strip()[:40]
+        await self._save(ticket)
+        await self._broadcast_queue()
+        return ticket
+
     async def give_back(self, conversation_id: str, agent: str) -> None:
-        """Return the conversation to the assistant: it answers again from the next message on."""
+        """Return the conversation to the assistant: it answers again from the next message on, and at
+        once a message of the shopper's that nobody answered."""
         ticket = self.tickets.pop(conversation_id, None)
         if ticket is None:
             raise QueueError(f"conversation {conversation_id} is not in the queue")
@@ -206,22 +223,35 @@ class HandoffQueue:
                          "or ask for a person again whenever you like.", {"handoff": "returned", "agent": agent},
                          ticket.home)
         await self._after_change()
+        answers = await self._require_host().answer_unanswered(conversation_id)
+        if answers:
+            await self._deliver_messages(conversation_id, answers, ticket.home)
 
     # -- reading the queue ----------------------------------------------------------------------
 
     def ordered(self) -> list[Ticket]:
-        """Waiting conversations by priority, then by how long they have waited; then the ones being served."""
-        waiting = sorted((t for t in self.tickets.values() if t.status == "waiting"),
-                         key=lambda t: (-t.priority, t.requested_at))
-        active = sorted((t for t in self.tickets.values() if t.status != "waiting"), key=lambda t: t.requested_at)
-        return waiting + active
+        """Conversations in line by priority now (older ones rise), then by waiting time; then those served."""
+        return in_order(list(self.tickets.values()), self.clock())
 
     def position(self, conversation_id: str) -> int | None:
         waiting = [t for t in self.ordered() if t.status == "waiting"]
         return next((n for n, t in enumerate(waiting, 1) if t.conversation_id == conversation_id), None)
 
     def snapshot(self) -> list[dict[str, Any]]:
-        return [t.view(self.position(t.conversation_id)) for t in self.ordered()]
+        now = self.clock()
+        return [t.view(self.position(t.conversation_id), now) for t in self.ordered()]
+
+    def queue_event(self) -> dict[str, Any]:
+        """What every console is sent whenever the queue changes."""
+        return {"type": "queue", "items": self.snapshot(), "open": self.hours.is_open(),
+                "colleagues": sorted(name for name, count in self.colleagues.items() if count > 0)}
+
+    async def signed_in(self, name: str, present: bool) -> None:
+        """A console opened (or closed) for ``name``: colleagues see who they can transfer to."""
+        self.colleagues[name] += 1 if present else -1
+        if self.colleagues[name] <= 0:
+            del self.colleagues[name]
+        await self._broadcast_queue()
 
     # -- helpers --------------------------------------------------------------------------------
 
@@ -270,6 +300,13 @@ class HandoffQueue:
             log.info("conversation %s: its process is gone; delivering from this one", conversation_id)
         await self.postboxes.deliver(conversation_id, [BotMessage(text=t) for t in texts], event)
 
+    async def _deliver_messages(self, conversation_id: str, messages: list[BotMessage], home: str) -> None:
+        """The assistant's answers outside a turn: whole messages (cards too) where the shopper is connected here."""
+        if self.shared is not None and home and home != self.process:
+            if await self.shared.send_to(home, conversation_id, [m.text for m in messages if m.text], {}):
+                return
+        await self.postboxes.deliver(conversation_id, messages, {})
+
     async def _after_change(self) -> None:
         await self._broadcast_queue()
         for ticket in self.ordered():
@@ -298,14 +335,14 @@ class HandoffQueue:
         if record is None:
             self.tickets.pop(conversation_id, None)
             return None
-        ticket = self.tickets[conversation_id] = Ticket(**record)
+        ticket = self.tickets[conversation_id] = from_record(record)
         await self.shared.announce(self.process, {"ticket": record})
         return ticket
 
     async def _note_turn(self, conversation_id: str, message: UserMessage) -> Ticket | None:
         """The shopper's latest words for the queue list, and this process as the one holding them."""
         try:
-            return await self._update(conversation_id, preview=message.text[:160] or None, home=self.process)
+            return await self._update(conversation_id, latest=message.text[:160] or None, home=self.process)
         except StoreUnavailable as exc:  # the shopper has their answer; the queue catches up next turn
             log.warning("conversation %s: the queue was not updated: %s", conversation_id, exc)
             return None
@@ -318,11 +355,11 @@ class HandoffQueue:
             await self._tell_consoles(change["event"])
             return
         if "ticket" in change:
-            ticket = Ticket(**change["ticket"])
+            ticket = from_record(change["ticket"])
             self.tickets[ticket.conversation_id] = ticket
         elif "removed" in change:
             self.tickets.pop(str(change["removed"]), None)
-        await self._tell_consoles({"type": "queue", "items": self.snapshot(), "open": self.hours.is_open()})
+        await self._tell_consoles(self.queue_event())
 
     async def _on_delivery(self, delivery: dict[str, Any]) -> None:
         """Another process's colleague wrote to a shopper connected here."""
@@ -330,7 +367,7 @@ class HandoffQueue:
         await self.postboxes.deliver(str(delivery["conversation_id"]), texts, delivery.get("event") or {})
 
     async def _broadcast_queue(self) -> None:
-        await self._broadcast({"type": "queue", "items": self.snapshot(), "open": self.hours.is_open()})
+        await self._broadcast(self.queue_event())
 
     async def _broadcast(self, event: dict[str, Any]) -> None:
         """To this process's consoles, and other processes' ones (which rebuild the queue from their copy)."""

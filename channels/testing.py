@@ -19,6 +19,7 @@ from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from typing import Any
 
+from agent.handoff_context import HandoffContextBuilder, unanswered
 from agent.store import SQLiteStore
 from agent.types import BotMessage, QuickReply, UserMessage
 from knowledge.catalog_updates import UpdateReport
@@ -107,6 +108,7 @@ class FakeAgent:
         self.received: list[UserMessage] = []
         self.streams = False  # True: answers are streamed word by word where the channel can show that
         self.stream_pause_s = 0.0  # between streamed pieces, to watch an answer being written
+        self.handoff_context = HandoffContextBuilder(self.store, self.product)
 
     @property
     def product_count(self) -> int:
@@ -120,6 +122,14 @@ class FakeAgent:
         return [{"role": t.role, "text": t.text, "ts": t.ts, "quick_replies": t.payload.get("quick_replies", []),
                  "products": [p.to_dict() for p in map(self.product, t.payload.get("products", [])) if p]}
                 for t in turns if t.role in ("user", "bot")]
+
+    async def answer_unanswered(self, conversation_id: str) -> list[BotMessage]:
+        text = unanswered(await self.store.transcript(conversation_id))
+        if not text:
+            return []
+        reply = self._answer(text)
+        await self.store.append(conversation_id, "bot", reply.text, {"products": [p.id for p in reply.products]})
+        return [reply]
 
     async def set_handoff(self, conversation_id: str, handoff: dict[str, Any] | None) -> None:
         state = await self.store.load_state(conversation_id)

@@ -10,8 +10,10 @@ Server to console:
   again whenever it changes (`{"type": "updated", "conversation_id"}` is also sent to everyone).
 - `{"type": "error", "message"}` when an action failed; the socket stays open.
 
-Console to server: `{"type": "open" | "take" | "return", "conversation_id"}` and
-`{"type": "reply" | "note", "conversation_id", "text"}`.
+Console to server: `{"type": "open" | "take" | "return", "conversation_id"}`,
+`{"type": "reply" | "note", "conversation_id", "text"}` and `{"type": "transfer" | "assign",
+"conversation_id", "to"}` (a colleague's name; the queue events list who is signed in as
+`"colleagues"`).
 """
 from __future__ import annotations
 
@@ -32,7 +34,8 @@ from channels.webchat.outbox import Outbox
 log = logging.getLogger(__name__)
 
 MAX_REPLY_CHARS = 4000
-_ACTIONS = ("open", "take", "reply", "note", "return")
+_ACTIONS = ("open", "take", "reply", "note", "return", "transfer", "assign")
+MAX_NAME_CHARS = 40
 
 
 class ConsoleSocket:
@@ -50,14 +53,15 @@ class ConsoleSocket:
         hours = self.queue.hours
         await self.send({"type": "hello", "agent": self.name, "canned": list(self.services.config.console.canned_replies),
                          "open": hours.is_open(), "next_opening": hours.describe_next()})
-        await self.send({"type": "queue", "items": self.queue.snapshot(), "open": hours.is_open()})
         self.queue.listeners.add(self.on_event)
+        await self.queue.signed_in(self.name, True)
         try:
             async for frame in self.ws:
                 if frame.type == WSMsgType.TEXT:
                     await self.on_frame(frame.data)
         finally:
             self.queue.listeners.discard(self.on_event)
+            await self.queue.signed_in(self.name, False)
         return self.ws
 
     async def send(self, payload: dict[str, Any]) -> None:
@@ -90,12 +94,16 @@ class ConsoleSocket:
             await self.queue.note(cid, self.name, required_string(frame, "text", MAX_REPLY_CHARS))
         elif kind == "return":
             await self.queue.give_back(cid, self.name)
+        elif kind == "transfer":
+            await self.queue.transfer(cid, self.name, required_string(frame, "to", MAX_NAME_CHARS))
+        elif kind == "assign":
+            await self.queue.assign(cid, required_string(frame, "to", MAX_NAME_CHARS))
         log.info("console: %s %s %s", self.name, kind, cid)
         await self.show(cid)
 
     async def show(self, cid: str) -> None:
         self.watching = cid
         ticket = self.queue.tickets.get(cid)
-        view = ticket.view(self.queue.position(cid)) if ticket else None
+        view = ticket.view(self.queue.position(cid), self.queue.clock()) if ticket else None
         csat = await Outbox(lambda: self.services.db).ratings(cid.partition(":")[2]) if cid.startswith("webchat:") else None
         await self.send({"type": "conversation", **await conversation_view(self.agent, cid, view, csat)})

@@ -2,7 +2,9 @@
 
 Built from the conversation store (turns, with the products and suggestions each answer showed,
 handoff requests and colleagues' notes) and the conversation state (the intent, skill and
-confidence of each recent turn, the search so far, the product picked, who the shopper is).
+confidence of each recent turn, the search so far, the product picked, who the shopper is), with
+the handoff context a colleague reads first (`agent.handoff_context`: customer, orders, returns,
+what was shown and picked, the request in force, why, and a summary).
 
 >>> await conversation_view(agent, "webchat:abc123", ticket)
 {"conversation_id": ..., "turns": [{"role": "user", "text": ..., "understood": {"intent": ...}}, ...],
@@ -29,8 +31,10 @@ async def conversation_view(agent: Any, conversation_id: str, ticket: dict[str, 
     selected = agent.product(str(state.get("selected"))) if state.get("selected") else None
     if selected is not None:
         known["selected"] = f"{selected.title} ({price_text(selected)})"
+    reason = (ticket or {}).get("reason") or (state.get("handoff") or {}).get("reason") or "asked"
+    context = await agent.handoff_context.build(conversation_id, state, reason)
     return {"conversation_id": conversation_id, "turns": items, "known": known, "ticket": ticket,
-            "handoff": state.get("handoff"), "csat": csat}
+            "handoff": state.get("handoff"), "csat": csat, "context": context.to_dict()}
 
 
 def _understanding(history: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:

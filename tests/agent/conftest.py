@@ -10,7 +10,7 @@ import pytest
 from agent.config import AisleConfig, DialogConfig
 from agent.copywriting import register_copy_skills
 from agent.core import Agent, conversation_id
-from agent.customer_service import register_dialog_skills
+from agent.customer_service import handoff_context_for, register_dialog_skills
 from agent.dialog import DialogPolicy
 from agent.nlu.intent_model import cached_intent_model
 from agent.nlu.nlu_data import read_nlu_yaml
@@ -54,8 +54,10 @@ class Shop:
         orders = SQLiteOrderStore.open(folder / "orders.db")
         ensure_demo_orders(orders, self.catalog.products)
         skills = self.skills(orders)
-        agent = Agent(self.router, skills, SQLiteStore.open(folder / "aisle.db"), self.catalog,
-                      dialog=DialogPolicy(skills, dialog))
+        store = SQLiteStore.open(folder / "aisle.db")
+        context = handoff_context_for(AisleConfig(data_dir=str(self.data_dir)), store, self.catalog, orders)
+        agent = Agent(self.router, skills, store, self.catalog, dialog=DialogPolicy(skills, dialog),
+                      handoff_context=context)
         agent.orders = orders
         return agent
 

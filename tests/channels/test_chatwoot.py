@@ -14,6 +14,8 @@ BOT_TOKEN, WEBHOOK_SECRET = "chatwoot-bot-token", "chatwoot-webhook-secret"
 ACCOUNT, CONVERSATION = 3, 77
 MESSAGES = f"/api/v1/accounts/{ACCOUNT}/conversations/{CONVERSATION}/messages"
 TOGGLE = f"/api/v1/accounts/{ACCOUNT}/conversations/{CONVERSATION}/toggle_status"
+LABELS = f"/api/v1/accounts/{ACCOUNT}/conversations/{CONVERSATION}/labels"
+PRIORITY = f"/api/v1/accounts/{ACCOUNT}/conversations/{CONVERSATION}/toggle_priority"
 
 
 def chatwoot_signature(body: bytes, timestamp: str, secret: str = WEBHOOK_SECRET) -> str:
@@ -39,6 +41,9 @@ class TestChatwootContract(ChannelContract):
         fake.route("POST", MESSAGES, lambda call: {"id": len(fake.calls), **call.json} if authorised(call)
                    else {"error": "unauthorised"})
         fake.route("POST", TOGGLE, lambda call: {"payload": {"success": True, "current_status": call.json["status"]}})
+        fake.route("POST", LABELS, lambda call: {"payload": call.json["labels"]})  # Chatwoot answers the new list
+        fake.route("POST", PRIORITY, lambda call: {} if call.json["priority"] in ("urgent", "high", "medium", "low",
+                                                                                  "none") else {"error": "bad"})
         return fake
 
     def configure(self, url: str) -> ChannelsConfig:
@@ -63,7 +68,8 @@ class TestChatwootContract(ChannelContract):
         return {**headers, "X-Chatwoot-Signature": chatwoot_signature(b"{}", headers["X-Chatwoot-Timestamp"])}
 
     def _sent(self, calls: list[Call]) -> list[dict]:
-        return [c.json for c in calls if c.path == MESSAGES]
+        """What the shopper sees: private notes are for the team only."""
+        return [c.json for c in calls if c.path == MESSAGES and not c.json.get("private")]
 
     def texts(self, calls: list[Call]) -> list[str]:
         return [m["content"] for m in self._sent(calls)]
@@ -82,12 +88,24 @@ class TestChatwootContract(ChannelContract):
         calls = await platform.wait_for(lambda calls: any(c.path == TOGGLE for c in calls)
                                         and HANDOFF_ACCEPTED in self.texts(calls))
         assert [c.json for c in calls if c.path == TOGGLE] == [{"status": "open"}]
+        notes = [c.json for c in calls if c.path == MESSAGES and c.json.get("private")]
+        assert len(notes) == 1 and "Request: talk to a person please" in notes[0]["content"]
+        assert [c.json for c in calls if c.path == LABELS] == [{"labels": ["aisle-asked", "aisle-normal"]}]
+        assert [c.json for c in calls if c.path == PRIORITY] == [{"priority": "medium"}]
+        order = [c.path for c in calls if c.path in (LABELS, TOGGLE)]
+        assert order == [LABELS, TOGGLE]  # the context is there before the conversation shows up in the inbox
         open_now = Delivery.json("/webhooks/chatwoot", message_created("are you there?", 3001, status="open"),
                                  **{"X-Chatwoot-Delivery": "delivery-open"})
         assert (await self.post(channel_client, open_now)).status == 200
         await platform.settle()
         assert [m.text for m in fake_agent.received] == ["talk to a person please"]  # a person holds it now
         assert not any("queue" in text for text in self.texts(platform.calls))
+
+    async def test_an_impatient_shopper_reaches_the_inbox_as_urgent(self, channel_client, platform):
+        await self.post(channel_client, self.text_delivery("this is taking forever, let me talk to a person", "u1"))
+        calls = await platform.wait_for(lambda calls: any(c.path == TOGGLE for c in calls))
+        assert [c.json for c in calls if c.path == PRIORITY] == [{"priority": "urgent"}]
+        assert {"labels": ["aisle-asked", "aisle-urgent"]} in [c.json for c in calls if c.path == LABELS]
 
     async def test_cards_and_options_use_chatwoots_content_types(self, channel_client, platform):
         await self.post(channel_client, self.text_delivery("black boots", "cards"))

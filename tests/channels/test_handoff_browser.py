@@ -30,7 +30,7 @@ async def two_browsers():
     async with playwright_api.async_playwright() as playwright:
         browser = await playwright.chromium.launch(**chromium_launch_options())
         pages, problems = [], []
-        for _ in range(2):  # separate contexts: separate cookies and storage, like two people
+        for _ in range(3):  # separate contexts: separate cookies and storage, like three people
             context = await browser.new_context(viewport={"width": 1100, "height": 800})
             page = await context.new_page()
             page.on("pageerror", lambda error: problems.append(str(error)))
@@ -48,7 +48,7 @@ async def test_a_colleague_takes_over_answers_in_the_widget_and_hands_back(aioht
     monkeypatch.setenv("AISLE_CONSOLE_TOKEN", TOKEN)
     fake_agent.streams = True
     server = await aiohttp_server(build_app(ServerConfig(), serving(fake_agent)))
-    (shopper, colleague), problems = two_browsers
+    (shopper, colleague, _), problems = two_browsers
     expect = playwright_api.expect
 
     await shopper.goto(str(server.make_url("/")))
@@ -104,4 +104,59 @@ async def test_a_colleague_takes_over_answers_in_the_widget_and_hands_back(aioht
     await box.press("Enter")
     await expect(shopper.locator(".message.bot .cards")).to_have_count(2)
     assert [m.text for m in fake_agent.received][-2:] == ["my boots are too big", "red sneakers under 80"]
+    assert problems == [], problems
+
+
+async def sign_in(page, server, name: str) -> None:
+    await page.goto(str(server.make_url("/console")))
+    await page.get_by_label("Your name, as shoppers will see it").fill(name)
+    await page.get_by_label("Team token").fill(TOKEN)
+    await page.get_by_role("button", name="Sign in").click()
+
+
+async def test_the_context_is_in_view_a_transfer_is_picked_up_and_a_late_question_is_answered(
+        aiohttp_server, fake_agent, monkeypatch, two_browsers):
+    monkeypatch.setenv("AISLE_CONSOLE_TOKEN", TOKEN)
+    server = await aiohttp_server(build_app(ServerConfig(), serving(fake_agent)))
+    (shopper, sam, alex), problems = two_browsers
+    expect = playwright_api.expect
+
+    await shopper.goto(str(server.make_url("/")))
+    box = shopper.get_by_label("Message the shop assistant")
+    await box.fill("show me boots")
+    await box.press("Enter")
+    await expect(shopper.locator(".message.bot .card")).to_have_count(2)
+    await shopper.get_by_role("button", name="Talk to a person").last.click()
+    await expect(shopper.locator("#status")).to_have_text("waiting for a colleague · #1 in the queue")
+
+    await sign_in(sam, server, "Sam")
+    await sign_in(alex, server, "Alex")
+    ticket = sam.locator(".ticket-button")
+    await expect(ticket).to_contain_text("“show me boots”")  # the request, not "a person please"
+    await ticket.click()
+    context = sam.locator("#context")
+    for part in ("Why", "Request", "Summary"):
+        await expect(context.get_by_role("heading", name=part)).to_be_in_viewport()
+    await expect(context).to_contain_text("Shopper: show me boots")
+    await sam.get_by_role("button", name="Take over").click()
+    await expect(shopper.locator("#status")).to_have_text("Sam from our team is here")
+
+    await sam.get_by_label("Transfer to a colleague").select_option("Alex")
+    await sam.get_by_role("button", name="Transfer", exact=True).click()
+    await expect(shopper.get_by_text("Sam has passed your conversation to Alex", exact=False)).to_be_visible()
+    await alex.get_by_role("button", name="Mine").click()
+    mine = alex.locator(".ticket-button")
+    await expect(mine).to_contain_text("passed to Alex by Sam")
+    await mine.click()
+    await alex.get_by_role("button", name="Take over").click()
+    await expect(shopper.locator("#status")).to_have_text("Alex from our team is here")
+
+    await box.fill("do you have sneakers too?")
+    await box.press("Enter")
+    await expect(alex.locator("#transcript")).to_contain_text("do you have sneakers too?")
+    await alex.get_by_role("button", name="Return to bot").click()
+    await expect(shopper.get_by_text("You're back with the shop assistant", exact=False)).to_be_visible()
+    with_cards = shopper.locator(".message.bot").filter(has=shopper.locator(".card"))
+    await expect(with_cards).to_have_count(2)  # the question asked while Alex held it, answered now
+    await expect(with_cards.last).to_contain_text("I found")
     assert problems == [], problems

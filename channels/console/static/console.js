@@ -4,11 +4,19 @@
   "use strict";
 
   const byId = (id) => document.getElementById(id);
-  const state = { socket: null, me: "", selected: null, queue: [], conversation: null, retries: 0 };
+  const state = { socket: null, me: "", selected: null, queue: [], conversation: null, retries: 0, filter: "all",
+    colleagues: [] };
   const CHANNEL_NAMES = { webchat: "Web chat", telegram: "Telegram", slack: "Slack", whatsapp: "WhatsApp",
     messenger: "Messenger", rest: "REST" };
   const REASONS = { asked: "asked for a person", complaint: "complaint", negative_sentiment: "frustrated",
-    failed_turns: "the assistant could not help", error: "an error", no_answer: "no answer found" };
+    failed_turns: "the assistant could not help", error: "an error", no_answer: "no answer found",
+    order_trouble: "order trouble" };
+  const FILTERS = {
+    all: () => true,
+    waiting: (t) => t.status !== "active",
+    urgent: (t) => t.urgency === "urgent",
+    mine: (t) => t.agent === state.me || t.assigned === state.me,
+  };
 
   function el(tag, className, text) {
     const node = document.createElement(tag);
@@ -46,7 +54,7 @@
   function renderQueue() {
     const list = byId("queue");
     list.replaceChildren();
-    for (const ticket of state.queue) {
+    for (const ticket of state.queue.filter(FILTERS[state.filter])) {
       const item = el("li", `ticket ${ticket.status}${ticket.conversation_id === state.selected ? " selected" : ""}`);
       const button = el("button", "ticket-button");
       button.type = "button";
@@ -54,9 +62,11 @@
       const where = CHANNEL_NAMES[ticket.channel] || ticket.channel;
       const head = el("span", "ticket-head");
       head.append(el("strong", null, `${where} · ${ticket.sender_id.slice(0, 12)}`),
-        el("span", `priority p${ticket.priority}`, ticket.priority >= 3 ? "urgent" : ticket.priority === 2 ? "high" : "normal"));
+        el("span", `priority p${ticket.priority}`, ticket.urgency || "normal"));
       const status = ticket.status === "active" ? `with ${ticket.agent}` :
-        `#${ticket.position} · waiting ${since(ticket.requested_at)}${ticket.after_hours ? " · left a message" : ""}`;
+        ticket.status === "transferred" ? `passed to ${ticket.assigned} by ${ticket.transferred_by}` :
+        `#${ticket.position} · waiting ${since(ticket.requested_at)}${ticket.after_hours ? " · left a message" : ""}` +
+        `${ticket.assigned ? ` · for ${ticket.assigned}` : ""}`;
       button.append(head, el("span", "ticket-status", status), el("span", "ticket-reason", REASONS[ticket.reason] || ticket.reason));
       if (ticket.preview) button.append(el("span", "ticket-preview", `“${ticket.preview}”`));
       button.addEventListener("click", () => select(ticket.conversation_id));
@@ -72,6 +82,47 @@
     state.selected = conversationId;
     renderQueue();
     send({ type: "open", conversation_id: conversationId });
+  }
+
+  // -- the context: what a colleague reads before the transcript ------------------------------------
+
+  function section(panel, title, ...children) {
+    const items = children.filter(Boolean);
+    if (!items.length) return;
+    const box = el("section", "context-section");
+    box.append(el("h3", null, title), ...items);
+    panel.append(box);
+  }
+
+  function list(lines) {
+    if (!lines.length) return null;
+    const ul = el("ul");
+    lines.forEach((line) => ul.append(el("li", null, line)));
+    return ul;
+  }
+
+  function money(amount, currency) {
+    return `${currency === "USD" ? "$" : `${currency || ""} `}${Number(amount).toFixed(2)}`;
+  }
+
+  function renderContext(context) {
+    const panel = byId("context");
+    panel.replaceChildren();
+    if (!context) return;
+    section(panel, "Why", el("p", `urgency u-${context.urgency}`, `${context.urgency}: the shopper ${context.why}`));
+    section(panel, "Request", context.request ? el("p", "request", `“${context.request}”`) : null,
+      context.in_progress ? el("p", null, `In progress: ${context.in_progress}`) : null);
+    const customer = context.customer;
+    section(panel, "Customer", customer ? el("p", null, `${customer.name || "Signed-in customer"} · ${customer.email}`) : null,
+      list((context.orders || []).map((o) => `${o.number} · ${o.status} · ${o.summary} · ${money(o.total, o.currency)}` +
+        `${o.expected ? ` · expected ${o.expected}` : ""}`)),
+      list((context.returns || []).map((r) => `Returned: ${r.title} (${r.order})`)));
+    const wants = Object.entries(context.wants || {}).map(([k, v]) => `${k} ${v}`);
+    section(panel, "Looking for", wants.length ? el("p", null, wants.join(" · ")) : null);
+    section(panel, "Shown", list((context.shown || []).map((p, n) => `${n + 1}. ${p.title} · ${money(p.price, p.currency)} · ${p.stock}`)),
+      context.picked ? el("p", "picked", `Picked: ${context.picked.title}${context.picked.size ? `, size ${context.picked.size}` : ""}`) : null);
+    section(panel, "Cart", list((context.cart || []).map((l) => `${l.quantity || 1} × ${l.title}${l.size ? ` (${l.size})` : ""}`)));
+    section(panel, "Summary", list(context.summary || []));
   }
 
   // -- the conversation -----------------------------------------------------------------------
@@ -109,6 +160,7 @@
     transcript.replaceChildren(...view.turns.filter((t) => t.role !== "note").map(turnItem));
     transcript.scrollTop = transcript.scrollHeight;
     byId("notes").replaceChildren(...view.turns.filter((t) => t.role === "note").map(turnItem));
+    renderContext(view.context);
     const known = byId("known");
     known.replaceChildren();
     for (const [key, value] of Object.entries(view.known || {})) {
@@ -118,7 +170,16 @@
     const mine = inQueue && ticket.status === "active" && ticket.agent === state.me;
     byId("take").disabled = !inQueue || mine;
     byId("return").disabled = !inQueue;
+    byId("transfer-to").disabled = byId("transfer").disabled = !mine;
     for (const id of ["reply", "send", "note", "add-note"]) byId(id).disabled = !inQueue;
+  }
+
+  function renderColleagues() {
+    const select = byId("transfer-to");
+    const chosen = select.value;
+    select.replaceChildren(el("option", null, "Transfer to…"), ...state.colleagues.map((name) => el("option", null, name)));
+    select.firstChild.value = "";
+    if (state.colleagues.includes(chosen)) select.value = chosen;
   }
 
   function renderCanned(replies) {
@@ -142,6 +203,8 @@
       renderCanned(frame.canned || []);
     } else if (frame.type === "queue") {
       state.queue = frame.items || [];
+      state.colleagues = (frame.colleagues || []).filter((name) => name !== state.me);
+      renderColleagues();
       renderQueue();
     } else if (frame.type === "conversation" && frame.conversation_id === state.selected) {
       renderConversation(frame);
@@ -174,6 +237,20 @@
   function wire() {
     byId("take").addEventListener("click", () => act("take"));
     byId("return").addEventListener("click", () => act("return"));
+    byId("transfer").addEventListener("click", () => {
+      const to = byId("transfer-to").value;
+      if (to) act("transfer", { to });
+      else toast("Choose a colleague to transfer to.");
+    });
+    for (const button of byId("filters").querySelectorAll("button")) {
+      button.addEventListener("click", () => {
+        state.filter = button.dataset.filter;
+        for (const other of byId("filters").querySelectorAll("button")) {
+          other.setAttribute("aria-pressed", String(other === button));
+        }
+        renderQueue();
+      });
+    }
     byId("reply-form").addEventListener("submit", (event) => {
       event.preventDefault();
       const box = byId("reply");
