@@ -8,7 +8,8 @@
 The context holds the signed-in customer with their orders and returns, what the assistant was doing
 (a return waiting for the item, an order it looked up), the products it showed and the one picked,
 the cart, the shopping request in force (size, budget, recipient...), why the handoff happened, and
-an extractive summary: the shopper's own requests and the assistant's answers, a line each.
+a summary: the LLM's where one is configured (`agent.llm.summary`), else extractive: the shopper's own
+requests and the assistant's answers, a line each.
 
 Urgency comes from the reason and the conversation: a complaint, a frustrated or impatient shopper,
 or trouble with an order (the handoff came in the middle of an order, return or cancellation) is
@@ -64,6 +65,7 @@ class HandoffContext:
     cart: list[dict[str, Any]] = field(default_factory=list)
     wants: dict[str, str] = field(default_factory=dict)
     summary: list[str] = field(default_factory=list)
+    summary_by: str = "extract"  # or "llm", where one is configured and answered
 
     @property
     def urgency(self) -> str:
@@ -184,6 +186,7 @@ class HandoffContextBuilder:
         self.customer_of = customer_of or (lambda cid, state: state.customer)
         self.name_of = name_of or (lambda email: None)
         self.cart_of = cart_of  # async (conversation id) -> [{"title", "quantity", "size", "price"}], where a cart exists
+        self.summariser: Any = None  # async (turns) -> [line] or None: the LLM's summary (`agent.llm.summary`)
 
     async def build(self, conversation_id: str, state: DialogState | dict[str, Any],
                     reason: str = "asked") -> HandoffContext:
@@ -194,12 +197,14 @@ class HandoffContextBuilder:
         weighed, priority = urgency(reason, state, request)
         email = self.customer_of(conversation_id, state)
         orders = await self._orders(email)
+        written = await self.summariser(turns) if self.summariser is not None else None
         return HandoffContext(
             reason=weighed, priority=priority, request=request, why=REASON_TEXT.get(weighed, weighed),
             customer={"email": email, "name": self.name_of(email) or ""} if email else None,
             orders=[_order_line(o) for o in orders[:5]], returns=_returns(orders),
             in_progress=_in_progress(state), shown=self._shown(state), picked=self._picked(state),
-            cart=await self._cart(conversation_id), wants=wanted(state.search), summary=summary(turns))
+            cart=await self._cart(conversation_id), wants=wanted(state.search),
+            summary=written or summary(turns), summary_by="llm" if written else "extract")
 
     async def _orders(self, email: str | None) -> list[Any]:
         if not email or self.orders is None:

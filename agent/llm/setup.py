@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from agent.config import LLMConfig
+from agent.llm.summary import LLMSummariser
 from agent.errors import ConfigError
 from agent.llm.responder import PHRASED_SKILLS, LLMResponder, PhrasedSkill
 from agent.llm.router import LLMRouter
@@ -57,6 +58,7 @@ def with_llm(agent: Any, llm: LLMBackend | None, config: LLMConfig) -> Any:
                              channel_tools=channel_tools,
                              merchant_tools={s.name for s in agent.skills if getattr(s, "merchant_only", False)})
     agent.history_turns = config.history_turns
+    agent.handoff_context.summariser = LLMSummariser(llm, config.timeout_s, adapter=config.adapter)
     if config.phrase_replies:
         products = agent.catalog.products
         responder = LLMResponder(llm, [p.title for p in products], [p.brand for p in products],

@@ -122,7 +122,7 @@
     section(panel, "Shown", list((context.shown || []).map((p, n) => `${n + 1}. ${p.title} · ${money(p.price, p.currency)} · ${p.stock}`)),
       context.picked ? el("p", "picked", `Picked: ${context.picked.title}${context.picked.size ? `, size ${context.picked.size}` : ""}`) : null);
     section(panel, "Cart", list((context.cart || []).map((l) => `${l.quantity || 1} × ${l.title}${l.size ? ` (${l.size})` : ""}`)));
-    section(panel, "Summary", list(context.summary || []));
+    section(panel, context.summary_by === "llm" ? "Summary (written by the LLM)" : "Summary", list(context.summary || []));
   }
 
   // -- the conversation -----------------------------------------------------------------------
