@@ -167,3 +167,18 @@ async def test_a_session_ends_when_it_expires(console_env, tmp_path):
     now[0] += 2 * 3600
     assert await sessions.agent(session_id) is None
     db.close()
+
+
+async def test_a_waiting_conversation_is_assigned_to_a_colleague_who_sees_it_as_theirs(console):
+    await console.post("/webhooks/rest/webhook", json={"sender": "ann", "message": "talk to a person"})
+    await sign_in(console)
+    sam = await console.ws_connect("/console/ws")
+    await _until(sam, "hello")
+    alex = await console.ws_connect("/console/ws?name=Alex", headers={"Authorization": f"Bearer {TOKEN}"})
+    queue = await _until(sam, "queue", colleagues=["Alex", "Sam"])  # who can be chosen
+    assert queue["items"][0]["status"] == "waiting"
+    await sam.send_json({"type": "assign", "conversation_id": "rest:ann", "to": "Alex"})
+    (ticket,) = (await _until(alex, "queue", items=[{**queue["items"][0], "assigned": "Alex"}]))["items"]
+    assert ticket["status"] == "waiting" and ticket["agent"] == ""  # still Alex's to take
+    await sam.close()
+    await alex.close()

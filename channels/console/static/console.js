@@ -170,14 +170,17 @@
     const mine = inQueue && ticket.status === "active" && ticket.agent === state.me;
     byId("take").disabled = !inQueue || mine;
     byId("return").disabled = !inQueue;
-    byId("transfer-to").disabled = byId("transfer").disabled = !mine;
+    const waiting = inQueue && ticket.status !== "active";
+    byId("transfer").disabled = !mine;
+    byId("assign").disabled = !waiting;
+    byId("transfer-to").disabled = !mine && !waiting;
     for (const id of ["reply", "send", "note", "add-note"]) byId(id).disabled = !inQueue;
   }
 
   function renderColleagues() {
     const select = byId("transfer-to");
     const chosen = select.value;
-    select.replaceChildren(el("option", null, "Transfer to…"), ...state.colleagues.map((name) => el("option", null, name)));
+    select.replaceChildren(el("option", null, "Colleague…"), ...state.colleagues.map((name) => el("option", null, name)));
     select.firstChild.value = "";
     if (state.colleagues.includes(chosen)) select.value = chosen;
   }
@@ -241,6 +244,11 @@
       const to = byId("transfer-to").value;
       if (to) act("transfer", { to });
       else toast("Choose a colleague to transfer to.");
+    });
+    byId("assign").addEventListener("click", () => {
+      const to = byId("transfer-to").value;
+      if (to) act("assign", { to });
+      else toast("Choose a colleague to assign the conversation to.");
     });
     for (const button of byId("filters").querySelectorAll("button")) {
       button.addEventListener("click", () => {
