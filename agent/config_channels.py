@@ -4,8 +4,8 @@ Part of `AisleConfig` (section `channels:` in aisle.yml). Secrets are never stor
 platform names the environment variables that hold its tokens. Base URLs are configurable so a
 staging API, a proxy or a test's fake platform on localhost can stand in for the real one.
 
->>> config.channels.telegram.bot_token_env
-'AISLE_TELEGRAM_BOT_TOKEN'
+    config.channels.telegram.bot_token_env
+    # -> 'AISLE_TELEGRAM_BOT_TOKEN'
 """
 from __future__ import annotations
 

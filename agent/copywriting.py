@@ -3,8 +3,8 @@
 Ads can be written for audience segments made from the `recommend` skill's shopper profiles,
 whichever of the two is registered first.
 
->>> register_copy_skills(skills, catalog, config)            # in agent.runtime.build_skills
->>> register_copy_skills(skills, catalog, config, writer=llm_writer)   # with an LLM writer
+    register_copy_skills(skills, catalog, config)            # in agent.runtime.build_skills
+    register_copy_skills(skills, catalog, config, writer=llm_writer)   # with an LLM writer
 
 The LLM writer is any `writer(product, prompt) -> str` (`skills.describe.generator.Writer`);
 with `describe.writer: llm`, `use_llm_writer` makes one of the configured LLM once it is open.

@@ -5,8 +5,8 @@ decides what to do with it given the conversation (`agent/dialog.py`), a skill a
 policy updates the state and offers a person when that is what the shopper needs
 (`agent/handoff.py`). While a person holds the conversation, the assistant stays silent.
 
->>> async with open_agent(load_config()) as agent:
-...     replies = await agent.handle(UserMessage("alice", "red sneakers under 80"))
+    async with open_agent(load_config()) as agent:
+        replies = await agent.handle(UserMessage("alice", "red sneakers under 80"))
 """
 from __future__ import annotations
 

@@ -1,8 +1,8 @@
 """Opening what the dialog's skills need (the order store, the policy passages) and registering the skills.
 
->>> orders = open_orders(config)                    # at server start, closed at shutdown
->>> prepare_orders(config, orders, catalog.products)   # demo orders on first start
->>> register_dialog_skills(skills, retriever, config, orders, open_policies(config, catalog.embedder))
+    orders = open_orders(config)                    # at server start, closed at shutdown
+    prepare_orders(config, orders, catalog.products)   # demo orders on first start
+    register_dialog_skills(skills, retriever, config, orders, open_policies(config, catalog.embedder))
 """
 from __future__ import annotations
 

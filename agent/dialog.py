@@ -1,12 +1,12 @@
 """The dialog policy: what to do with one message, given what the conversation already holds.
 
->>> policy = DialogPolicy(skills, DialogConfig())
->>> plan = policy.plan(router.understand("the second one, size 9"), state)
->>> plan.decision.skill, plan.decision.arguments
-('select', {'position': 2, 'size': '9'})
->>> policy.prepare(plan, state)
->>> result = await skill.run(...)
->>> result = policy.conclude(understanding, plan, result, state, error=False)
+    policy = DialogPolicy(skills, DialogConfig())
+    plan = policy.plan(router.understand("the second one, size 9"), state)
+    plan.decision.skill, plan.decision.arguments
+    # -> ('select', {'position': 2, 'size': '9'})
+    policy.prepare(plan, state)
+    result = await skill.run(...)
+    result = policy.conclude(understanding, plan, result, state, error=False)
 
 In order, a message is:
 

@@ -1,9 +1,9 @@
 """The arguments each intent's skill gets, from the message's entities and the conversation's state.
 
->>> arguments_for("select", understanding_of("the second one, size 9"), state)
-{'position': 2, 'size': '9'}
->>> arguments_for("refine", understanding_of("something cheaper in blue"), state)
-{'change': 'cheaper', 'colour': 'blue'}
+    arguments_for("select", understanding_of("the second one, size 9"), state)
+    # -> {'position': 2, 'size': '9'}
+    arguments_for("refine", understanding_of("something cheaper in blue"), state)
+    # -> {'change': 'cheaper', 'colour': 'blue'}
 
 The result may name arguments a skill does not take; `fit` keeps those its input type declares, so
 skills other teams write (recommend, describe, tryon, ads) get what they understand and no more.

@@ -1,8 +1,8 @@
 """Replies the dialog gives itself, without a skill: clarifying questions, "I can't do that yet", yes/no.
 
->>> clarifying_question("order_status", "return_or_refund")
-SkillResult(text='Sorry, I want to get this right: do you want to track an order or return an item?',
-            quick_replies=('Track an order', 'Return an item'), ...)
+    clarifying_question("order_status", "return_or_refund")
+    # -> SkillResult(text='Sorry, I want to get this right: do you want to track an order or return an item?',
+    #    quick_replies=('Track an order', 'Return an item'), ...)
 """
 from __future__ import annotations
 

@@ -1,8 +1,8 @@
 """When to offer a person, and where a request for one goes.
 
->>> policy = HandoffPolicy(failed_turns=2, negative_sentiment=-0.5)
->>> policy.reason(Sentiment(-0.8), state, error=False)
-'negative_sentiment'
+    policy = HandoffPolicy(failed_turns=2, negative_sentiment=-0.5)
+    policy.reason(Sentiment(-0.8), state, error=False)
+    # -> 'negative_sentiment'
 
 The policy offers a colleague after a skill error, on strong negative sentiment (or frustration),
 and after `failed_turns` turns in a row that did not help; an explicit request or a complaint is

@@ -1,9 +1,9 @@
 """What a colleague needs to know when a conversation is handed to them, without reading the transcript.
 
->>> builder = HandoffContextBuilder(store, catalog.by_id, orders, customer_of=lambda cid: state.customer)
->>> context = await builder.build("webchat:abc", state, reason="asked")
->>> context.urgency, context.request
-('urgent', 'I want to return the sneakers from my last order')
+    builder = HandoffContextBuilder(store, catalog.by_id, orders, customer_of=lambda cid: state.customer)
+    context = await builder.build("webchat:abc", state, reason="asked")
+    context.urgency, context.request
+    # -> ('urgent', 'I want to return the sneakers from my last order')
 
 The context holds the signed-in customer with their orders and returns, what the assistant was doing
 (a return waiting for the item, an order it looked up), the products it showed and the one picked,

@@ -5,8 +5,8 @@ their conversations are `<channel>:<sender id>` on every channel. What is covere
 (state and every message), the recommendation events they sent (and so their profile, which is built
 from them), and the photos they uploaded for try-on (found in the conversations' state).
 
->>> data = await export_user(ShopperData(store, media, events), "alice")
->>> report = await erase_user(ShopperData(store, media, events), "alice")
+    data = await export_user(ShopperData(store, media, events), "alice")
+    report = await erase_user(ShopperData(store, media, events), "alice")
 """
 from __future__ import annotations
 

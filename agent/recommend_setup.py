@@ -1,6 +1,6 @@
 """Wiring the recommendations: config to settings, the `recommend` skill, and the hint after a search.
 
->>> register_recommend_skill(skills, retriever, config)   # in agent.runtime.build_skills
+    register_recommend_skill(skills, retriever, config)   # in agent.runtime.build_skills
 """
 from __future__ import annotations
 

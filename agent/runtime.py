@@ -1,7 +1,7 @@
 """Opening everything the agent needs, in order, and closing it again.
 
->>> async with open_agent(load_config()) as agent:
-...     ...
+    async with open_agent(load_config()) as agent:
+        ...
 """
 from __future__ import annotations
 

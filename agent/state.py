@@ -1,9 +1,9 @@
 """What the assistant remembers about one conversation, kept as JSON in the conversation store.
 
->>> state = DialogState.from_dict(await store.load_state("rest:alice"))
->>> state.search, state.results[:2], state.selected
-({'query': 'running shoes', 'product_type': 'running shoes', ...}, ['sku-00012', 'sku-00340'], None)
->>> await store.save_state("rest:alice", state.to_dict())
+    state = DialogState.from_dict(await store.load_state("rest:alice"))
+    state.search, state.results[:2], state.selected
+    # -> ({'query': 'running shoes', 'product_type': 'running shoes', ...}, ['sku-00012', 'sku-00340'], None)
+    await store.save_state("rest:alice", state.to_dict())
 
 Skills read and write the same state as a flat dict (`SkillContext.slots`, `SkillResult.slots`)
 under these keys:

@@ -1,7 +1,7 @@
 """Opening what virtual try-on needs: the media store and its cleanup, an HTTP session, the backend.
 
->>> async with open_tryon(config) as kit:                 # inside `open_agent`
-...     skills.register(kit.skill(catalog.by_id, config.catalog_path.parent))
+    async with open_tryon(config) as kit:                 # inside `open_agent`
+        skills.register(kit.skill(catalog.by_id, config.catalog_path.parent))
 """
 from __future__ import annotations
 

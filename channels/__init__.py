@@ -12,6 +12,6 @@ Built in:
 - `channels.webchat`: the website chat widget over a WebSocket, with its page and static files.
 - `channels.site`: product images (`/media/...`) and simple product pages (`/products/<id>`).
 
->>> app = build_app(ServerConfig(), open_agent)   # open_agent() -> async context manager
->>> run_server(app, "127.0.0.1", 8080)
+    app = build_app(ServerConfig(), open_agent)   # open_agent() -> async context manager
+    run_server(app, "127.0.0.1", 8080)
 """

@@ -4,9 +4,9 @@ Platforms retry a webhook they think failed (Slack after 3 s, Meta and Telegram 
 every delivery is claimed here by the platform's event id before it is processed; a retry finds
 the claim and is acknowledged without a second answer, also after a restart.
 
->>> db = ChannelDB.open("var/channels.db")
->>> await db.claim("slack", "Ev123"), await db.claim("slack", "Ev123")
-(True, False)
+    db = ChannelDB.open("var/channels.db")
+    await db.claim("slack", "Ev123"), await db.claim("slack", "Ev123")
+    # -> (True, False)
 """
 from __future__ import annotations
 

@@ -10,9 +10,9 @@ Conversations are read through the store interface every store implements (`idle
 `transcript`), so the same code runs on SQLite and on Redis; it reads every conversation active
 in the window, which is why the dashboard keeps its figures for `CACHE_S` seconds.
 
->>> figures = await compute_figures(Sources(store, channels_db, events, title_of), days=30)
->>> figures.totals.containment_rate
-0.82
+    figures = await compute_figures(Sources(store, channels_db, events, title_of), days=30)
+    figures.totals.containment_rate
+    # -> 0.82
 """
 from __future__ import annotations
 

@@ -5,7 +5,7 @@ parses the delivery, then hands the message here. Messages of one conversation a
 after another, in the order they arrived. This is the one catch point of every webhook channel:
 a failed turn becomes a polite reply and a log line naming the conversation.
 
->>> dispatcher.answer(message, send)        # send(replies) renders them in the platform
+    dispatcher.answer(message, send)        # send(replies) renders them in the platform
 """
 from __future__ import annotations
 

@@ -9,7 +9,7 @@ from agent.errors import ChannelError
 class BadRequest(ChannelError):
     """A request (or WebSocket frame) the client got wrong; `field` names the offending part.
 
-    >>> raise BadRequest("message", "message must be a string, got number")
+        raise BadRequest("message", "message must be a string, got number")
     """
 
     def __init__(self, field: str, message: str) -> None:

@@ -7,10 +7,10 @@ queue"), or, outside business hours, to leave a message. Colleagues work the que
 console: they take a conversation (the assistant falls silent), reply, write notes, and hand it
 back to the assistant. Their words reach the shopper in the shopper's own channel (`Postboxes`).
 
->>> queue.attach(agent, db)                    # agent.desk is now the queue
->>> on_message = queue.around(agent.handle)     # adds the queue's notices to a turn's replies
->>> await queue.take("webchat:abc123", "Sam")
->>> await queue.transfer("webchat:abc123", "Sam", "Alex")   # Alex picks it up with take()
+    queue.attach(agent, db)                    # agent.desk is now the queue
+    on_message = queue.around(agent.handle)     # adds the queue's notices to a turn's replies
+    await queue.take("webchat:abc123", "Sam")
+    await queue.transfer("webchat:abc123", "Sam", "Alex")   # Alex picks it up with take()
 
 A ticket's priority and preview come from the handoff context (`agent.handoff_context`): a shopper in
 the middle of a return who asks for a person is urgent, and the card shows the return request, not

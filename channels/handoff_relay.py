@@ -9,8 +9,8 @@ and the shopper's place in the queue go to the process that last answered the sh
 Bus channels (under the store's prefix): `handoff` carries `{"origin", "ticket" | "removed" | "event"}`;
 `handoff:to:<process>` carries `{"conversation_id", "texts", "event"}` for that process's postboxes.
 
->>> queue.shared = SharedTickets.on_redis(store)     # done by `HandoffQueue.attach` for a Redis store
->>> async with queue.relay(): ...                    # while the server runs
+    queue.shared = SharedTickets.on_redis(store)     # done by `HandoffQueue.attach` for a Redis store
+    async with queue.relay(): ...                    # while the server runs
 """
 from __future__ import annotations
 

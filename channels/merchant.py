@@ -1,7 +1,7 @@
 """Who is the shop's merchant: a bearer token checked in constant time against an environment variable.
 
->>> role = merchant_role(request, hooks.server.merchant_token_env)   # "merchant", "shopper", or 401
->>> UserMessage(sender, text, metadata={"role": role})
+    role = merchant_role(request, hooks.server.merchant_token_env)   # "merchant", "shopper", or 401
+    UserMessage(sender, text, metadata={"role": role})
 
 A request without an `Authorization` header is a shopper's; one with a wrong token, or while no
 token is configured, gets 401 instead of quietly being treated as a shopper, so a misconfigured

@@ -7,7 +7,7 @@
 - Graph API calls carry the access token as a Bearer header (never in the URL, so it stays out of
   logs); Meta's "slow down" error codes are retried like a 429.
 
->>> meta_webhook(app, "/webhooks/whatsapp", verify_token, app_secret, handle)   # handle(payload) -> None
+    meta_webhook(app, "/webhooks/whatsapp", verify_token, app_secret, handle)   # handle(payload) -> None
 """
 from __future__ import annotations
 

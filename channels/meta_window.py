@@ -6,10 +6,10 @@ After that, only a person may still answer, for 7 days, and the message must say
 So the shopper's last message time is kept per user (in the channels' database, to survive a
 restart), and each message sent outside a turn is classed by who wrote it:
 
->>> send_fields(last_seen=now - 25 * 3600, now=now, by_person=True)
-{'messaging_type': 'MESSAGE_TAG', 'tag': 'HUMAN_AGENT'}
->>> send_fields(last_seen=now - 25 * 3600, now=now, by_person=False) is None     # may not be sent
-True
+    send_fields(last_seen=now - 25 * 3600, now=now, by_person=True)
+    # -> {'messaging_type': 'MESSAGE_TAG', 'tag': 'HUMAN_AGENT'}
+    send_fields(last_seen=now - 25 * 3600, now=now, by_person=False) is None     # may not be sent
+    # -> True
 """
 from __future__ import annotations
 

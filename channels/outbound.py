@@ -1,8 +1,8 @@
 """Calls to the platforms' APIs: one aiohttp session, each platform's pace, and its retry rules.
 
->>> outbound = Outbound(OutboundConfig())
->>> async with outbound:                     # the server opens it at start-up (`cleanup_ctx`)
-...     await outbound.call("telegram", "sendMessage", "POST", url, json=body, pace=TELEGRAM_PACE, key=chat_id)
+    outbound = Outbound(OutboundConfig())
+    async with outbound:                     # the server opens it at start-up (`cleanup_ctx`)
+        await outbound.call("telegram", "sendMessage", "POST", url, json=body, pace=TELEGRAM_PACE, key=chat_id)
 
 A 429 waits as long as the platform asks (the `Retry-After` header, or Telegram's
 `parameters.retry_after`) and tries again; a 5xx or a dropped connection backs off exponentially;

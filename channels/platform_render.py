@@ -3,10 +3,10 @@
 A product card's "Choose" button sends "the second one" back as the shopper's message, which the
 dialog core understands as picking the second product shown, the same as typing it.
 
->>> choose_payload(2)
-'the second one'
->>> truncate("Heritage Leather Boot", 10)
-'Heritage …'
+    choose_payload(2)
+    # -> 'the second one'
+    truncate("Heritage Leather Boot", 10)
+    # -> 'Heritage …'
 """
 from __future__ import annotations
 

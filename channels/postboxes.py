@@ -4,9 +4,9 @@ A colleague's reply in the agent console, "you are number 2 in the queue", "Sam 
 not answers to a message the channel is waiting on, so they go through the shopper's own channel's
 postbox: the widget pushes them over its WebSocket, Telegram calls sendMessage, and so on.
 
->>> postboxes.register("telegram", deliver)        # deliver(sender_id, messages, event)
->>> await postboxes.deliver("telegram:4711", [BotMessage("Hi, Sam here from the shop.")])
-True
+    postboxes.register("telegram", deliver)        # deliver(sender_id, messages, event)
+    await postboxes.deliver("telegram:4711", [BotMessage("Hi, Sam here from the shop.")])
+    # -> True
 
 `event` says what changed in the conversation (`{"handoff": "active", "agent": "Sam"}`); channels
 that can show state (the widget) show it, the others send only the messages.

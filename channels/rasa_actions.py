@@ -12,10 +12,10 @@ answer is the skill's text, its quick replies as buttons, its image, and its pro
 remembers (the products shown, the search so far) is kept in the slot `aisle_state` (type `any`),
 and in any slot of the domain named like one of those keys (`last_results`, ...).
 
->>> executor = action_executor(skills, public_base_url="https://shop.example")
->>> result = await executor.run(rasa_request)
->>> result.model_dump()["responses"][0]["text"]
-'Here are 4 red sneakers under $80 I found:'
+    executor = action_executor(skills, public_base_url="https://shop.example")
+    result = await executor.run(rasa_request)
+    result.model_dump()["responses"][0]["text"]
+    # -> 'Here are 4 red sneakers under $80 I found:'
 """
 from __future__ import annotations
 

@@ -1,8 +1,8 @@
 """The aiohttp application that serves every channel, and the helper that runs it.
 
->>> app = build_app(ServerConfig(port=8080), open_agent)   # open_agent() -> async context manager
->>> run_server(app, "127.0.0.1", 8080)
-Aisle is listening on http://127.0.0.1:8080
+    app = build_app(ServerConfig(port=8080), open_agent)   # open_agent() -> async context manager
+    run_server(app, "127.0.0.1", 8080)
+    # -> Aisle is listening on http://127.0.0.1:8080
 """
 from __future__ import annotations
 

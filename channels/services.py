@@ -6,8 +6,8 @@
 - `postboxes`: how to reach a conversation in its own channel outside a turn;
 - `queue`: the handoff queue, which becomes the agent's handoff desk at start-up.
 
->>> services = ChannelServices(ChannelsConfig(), db_path=":memory:")
->>> app.cleanup_ctx.append(services.lifecycle(lambda app: app[AGENT]))
+    services = ChannelServices(ChannelsConfig(), db_path=":memory:")
+    app.cleanup_ctx.append(services.lifecycle(lambda app: app[AGENT]))
 """
 from __future__ import annotations
 

@@ -6,7 +6,7 @@ on the fly, so a channel can be tested end to end without models or indexes. Lik
 "talk to a person" asks its handoff desk for a colleague, and while one holds the conversation
 (state `handoff.status == "active"`) it stays silent and hands each message to the desk.
 
->>> app = build_app(ServerConfig(), lambda: fake_agent_context(tmp_path / "media"))
+    app = build_app(ServerConfig(), lambda: fake_agent_context(tmp_path / "media"))
 """
 from __future__ import annotations
 
@@ -210,7 +210,7 @@ class FakeAgent:
 def serving(agent: Any) -> Callable[[], AbstractAsyncContextManager[Any]]:
     """An `agent_context` for `build_app` that hands out an agent the test already holds.
 
-    >>> app = build_app(ServerConfig(), serving(FakeAgent(demo_products())))
+        app = build_app(ServerConfig(), serving(FakeAgent(demo_products())))
     """
 
     @contextlib.asynccontextmanager

@@ -1,9 +1,9 @@
 """What every platform webhook does the same way: secrets from the environment, constant-time
 checks, HMAC signatures, timestamp windows, and refusing a request before anything is processed.
 
->>> secret = secret_from_env("AISLE_SLACK_SIGNING_SECRET", "slack")     # ConfigError when unset
->>> signature_matches(given, "v0=" + hmac_hex(secret, b"v0:", ts.encode(), b":", body))
-True
+    secret = secret_from_env("AISLE_SLACK_SIGNING_SECRET", "slack")     # ConfigError when unset
+    signature_matches(given, "v0=" + hmac_hex(secret, b"v0:", ts.encode(), b":", body))
+    # -> True
 """
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """One embedding model shared by many conversations: concurrent small requests become one forward pass.
 
->>> embedder = BatchingEmbedder(SentenceTransformerEmbedder(), max_batch=64)
->>> embedder.embed(["red sneakers"])          # from any thread; blocks until its rows are ready
+    embedder = BatchingEmbedder(SentenceTransformerEmbedder(), max_batch=64)
+    embedder.embed(["red sneakers"])          # from any thread; blocks until its rows are ready
 
 Every turn embeds the shopper's message (the intent router) and often a search query. Under load,
 dozens of turns do this at once from worker threads, and on a small CPU that is where the time

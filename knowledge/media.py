@@ -1,11 +1,11 @@
 """Shoppers' photos and generated images: kept briefly on disk, reachable only by signed, expiring URLs.
 
->>> store = MediaStore(Path("var/media"), UrlSigner(secret), ttl_s=3600)
->>> media_id = store.save(clean.data, "image/jpeg")
->>> store.url(media_id)                       # what a browser may fetch until the file expires
-'/media/u/Zk3...'
->>> store.resolve(token)                       # the file a token names, or `MediaLinkInvalid`
-PosixPath('var/media/Zk3....jpg')
+    store = MediaStore(Path("var/media"), UrlSigner(secret), ttl_s=3600)
+    media_id = store.save(clean.data, "image/jpeg")
+    store.url(media_id)                       # what a browser may fetch until the file expires
+    # -> '/media/u/Zk3...'
+    store.resolve(token)                       # the file a token names, or `MediaLinkInvalid`
+    # -> PosixPath('var/media/Zk3....jpg')
 
 Files live for `ttl_s` seconds after they were written; `sweep` deletes older ones and
 `cleanup_task` runs it in the background while the server is up. A signed URL never outlives its
@@ -60,9 +60,9 @@ class MediaLinkExpired(MediaLinkInvalid):
 class UrlSigner:
     """HMAC-SHA256 tokens `<payload>.<expiry>.<signature>` that can be checked without a database.
 
-    >>> signer = UrlSigner(b"secret")
-    >>> signer.verify(signer.sign("abc", expires_at=time.time() + 60))
-    'abc'
+        signer = UrlSigner(b"secret")
+        signer.verify(signer.sign("abc", expires_at=time.time() + 60))
+        # -> 'abc'
     """
 
     def __init__(self, secret: bytes, clock: Callable[[], float] = time.time) -> None:

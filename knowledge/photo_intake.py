@@ -6,9 +6,9 @@ is ignored), refuses files that are too large, too small, damaged or built to ex
 (decompression bombs), turns it upright, drops every piece of metadata (EXIF with GPS position,
 ICC profiles, text chunks) and re-encodes it as a fresh JPEG.
 
->>> clean = clean_photo(upload_bytes, PhotoLimits(max_bytes=10 * 1024 * 1024, min_side=256))
->>> clean.content_type, clean.width >= 256
-('image/jpeg', True)
+    clean = clean_photo(upload_bytes, PhotoLimits(max_bytes=10 * 1024 * 1024, min_side=256))
+    clean.content_type, clean.width >= 256
+    # -> ('image/jpeg', True)
 """
 from __future__ import annotations
 

@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass, field
 class Product:
     """One sellable item.
 
-    >>> Product(id="sku-1", title="Trail Runner", category="shoes", price=79.0, colour="red")
+        Product(id="sku-1", title="Trail Runner", category="shoes", price=79.0, colour="red")
     """
 
     id: str

@@ -1,9 +1,9 @@
 """Offering a person, and asking one to take over when the shopper accepts.
 
->>> (await HandoffSkill().run(HandoffInput(action="offer", reason="asked"), ctx)).quick_replies
-('Talk to a person', 'No thanks')
->>> (await HandoffSkill().run(HandoffInput(action="accept"), ctx)).slots["handoff"]["status"]
-'requested'
+    (await HandoffSkill().run(HandoffInput(action="offer", reason="asked"), ctx)).quick_replies
+    # -> ('Talk to a person', 'No thanks')
+    (await HandoffSkill().run(HandoffInput(action="accept"), ctx)).slots["handoff"]["status"]
+    # -> 'requested'
 
 The agent records the request with its handoff desk (`agent/handoff.py`); from then on the
 conversation waits for a colleague, and while one holds it (status "active") the assistant is silent.

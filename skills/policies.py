@@ -1,8 +1,8 @@
 """Answers to policy questions, quoted from the shop's own documents with their source.
 
->>> skill = PolicySkill(PolicyIndex.from_folder(Path("agent/defaults/policies"), embedder), min_score=0.4)
->>> (await skill.run(PolicyInput(question="how long do refunds take?"), ctx)).text
-'From our “Returns, refunds and exchanges” policy (returns.md, section “Refunds”): “Once your return ...”'
+    skill = PolicySkill(PolicyIndex.from_folder(Path("agent/defaults/policies"), embedder), min_score=0.4)
+    (await skill.run(PolicyInput(question="how long do refunds take?"), ctx)).text
+    # -> 'From our “Returns, refunds and exchanges” policy (returns.md, section “Refunds”): “Once your return ...”'
 
 When no passage is close enough (`min_score`, cosine similarity) the skill says it does not know
 and offers a colleague, rather than quoting something beside the point.

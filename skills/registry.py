@@ -1,9 +1,9 @@
 """The skill registry: a plain dict filled by explicit `register` calls.
 
->>> registry = SkillRegistry()
->>> registry.register(HelpSkill())
->>> registry["smalltalk"].name
-'smalltalk'
+    registry = SkillRegistry()
+    registry.register(HelpSkill())
+    registry["smalltalk"].name
+    # -> 'smalltalk'
 """
 from __future__ import annotations
 

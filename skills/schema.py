@@ -1,7 +1,7 @@
 """JSON schema from a skill's input dataclass: the tool an LLM sees is generated from the code.
 
->>> tool_schema(SearchSkill)["function"]["parameters"]["properties"]["max_price"]
-{'type': 'number', 'description': 'Highest price the shopper accepts.'}
+    tool_schema(SearchSkill)["function"]["parameters"]["properties"]["max_price"]
+    # -> {'type': 'number', 'description': 'Highest price the shopper accepts.'}
 """
 from __future__ import annotations
 

@@ -1,9 +1,9 @@
 """Product search: semantic retrieval restricted by the filters the shopper stated.
 
->>> skill = SearchSkill(retriever)
->>> result = await skill.run(SearchInput(query="sneakers", colour="red", max_price=80), ctx)
->>> all(p.colour == "red" and p.price <= 80 for p in result.products)
-True
+    skill = SearchSkill(retriever)
+    result = await skill.run(SearchInput(query="sneakers", colour="red", max_price=80), ctx)
+    all(p.colour == "red" and p.price <= 80 for p in result.products)
+    # -> True
 """
 from __future__ import annotations
 

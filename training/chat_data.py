@@ -15,8 +15,8 @@ One conversation per line::
 `tools` and `conversation_id` are optional; lines sharing a `conversation_id` are one conversation
 (splits keep them on one side). Every assistant message is learned; everything else is context.
 
->>> records = read_chat_jsonl("dialogs.jsonl")      # ChatDataError lists every bad line by number
->>> write_chat_jsonl("copy.jsonl", records)
+    records = read_chat_jsonl("dialogs.jsonl")      # ChatDataError lists every bad line by number
+    write_chat_jsonl("copy.jsonl", records)
 """
 from __future__ import annotations
 

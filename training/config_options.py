@@ -1,7 +1,7 @@
 """Every field of a training config dataclass as a command-line option, for `python -m training.*`.
 
->>> parser = config_parser(LLMTrainConfig, "Fine-tune the dialog LLM.")
->>> LLMTrainConfig(**config_args(parser, ["--max-steps", "300", "--bf16", "true"])[0])
+    parser = config_parser(LLMTrainConfig, "Fine-tune the dialog LLM.")
+    LLMTrainConfig(**config_args(parser, ["--max-steps", "300", "--bf16", "true"])[0])
 
 `--fresh` (start over instead of resuming from checkpoints) comes with every parser.
 """

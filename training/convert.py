@@ -1,8 +1,8 @@
 """Converters into chat JSONL: Rasa NLU YAML and the project's conversation test files.
 
->>> records, report = from_rasa_nlu("agent/defaults/nlu.yml", tools, lexicon)
->>> records, report = from_conversation_tests(["agent/defaults/conversations/search.yml"], tools, lexicon)
->>> write_chat_jsonl("nlu.jsonl", records)
+    records, report = from_rasa_nlu("agent/defaults/nlu.yml", tools, lexicon)
+    records, report = from_conversation_tests(["agent/defaults/conversations/search.yml"], tools, lexicon)
+    write_chat_jsonl("nlu.jsonl", records)
 
 Each NLU example becomes a one-turn conversation: the system prompt the LLM router uses, the
 example as the shopper's message, and the call of the intent's skill with the arguments its

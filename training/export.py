@@ -1,9 +1,9 @@
 """Real conversations out of the conversation store as chat JSONL, with personal data redacted:
 `aisle export conversations`.
 
->>> report = export_conversations("var/aisle.db", "exported.jsonl", tools=registry.tool_schemas())
->>> report.redacted
-Counter({'email': 12, 'order_number': 9, 'phone': 3, 'address': 2, 'card': 1})
+    report = export_conversations("var/aisle.db", "exported.jsonl", tools=registry.tool_schemas())
+    report.redacted
+    # -> Counter({'email': 12, 'order_number': 9, 'phone': 3, 'address': 2, 'card': 1})
 
 Nothing leaves the store unless this runs: the export is opt-in, one explicit command. Every text
 that reaches the file (the shopper's messages, the assistant's replies, tool-call arguments and tool

@@ -1,8 +1,8 @@
 """The tool call a message stands for: the same skill and arguments the embedding router would give.
 
->>> labeler = Labeler(registry.tool_schemas(), Lexicon.from_products(products))
->>> labeler.call("search_products", "show me red sneakers under 80 dollars")
-('search', {'query': 'red sneakers', 'colour': 'red', 'product_type': 'sneakers', 'max_price': 80.0})
+    labeler = Labeler(registry.tool_schemas(), Lexicon.from_products(products))
+    labeler.call("search_products", "show me red sneakers under 80 dollars")
+    # -> ('search', {'query': 'red sneakers', 'colour': 'red', 'product_type': 'sneakers', 'max_price': 80.0})
 
 Converters and the synthetic generator label their conversations here, so a model fine-tuned on
 them learns the argument conventions the skills already expect (`agent/dialog_args.py`), in the

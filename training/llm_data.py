@@ -1,8 +1,8 @@
 """Conversations as token ids for supervised fine-tuning: the model's own chat template, loss on
 assistant tokens only, and the loss of a batch with its common prefix computed once.
 
->>> examples, report = tokenize_records(tokenizer, records, max_length=4096)
->>> loss_sum, learned = batch_loss(model, collate(examples[:8], tokenizer.pad_token_id), share_prefix=True)
+    examples, report = tokenize_records(tokenizer, records, max_length=4096)
+    loss_sum, learned = batch_loss(model, collate(examples[:8], tokenizer.pad_token_id), share_prefix=True)
 
 Which tokens are the assistant's is found by rendering the conversation up to each assistant
 message twice, with the generation prompt and with the message, and taking the text between; the

@@ -1,10 +1,10 @@
 """How well a chat model calls tools on held-out conversations, and its perplexity there.
 
->>> cases = call_cases(validation_records, limit=200)
->>> tool_call_metrics(model, tokenizer, cases)
-{'calls': 200, 'tool_name_accuracy': 0.91, 'argument_exact_match': 0.74, 'json_validity': 0.99}
->>> perplexity(model, validation_examples, pad_id)
-3.2
+    cases = call_cases(validation_records, limit=200)
+    tool_call_metrics(model, tokenizer, cases)
+    # -> {'calls': 200, 'tool_name_accuracy': 0.91, 'argument_exact_match': 0.74, 'json_validity': 0.99}
+    perplexity(model, validation_examples, pad_id)
+    # -> 3.2
 
 Each case is one assistant tool call in a held-out conversation: the model sees everything before
 it, rendered with its own chat template and the conversation's tools, and answers greedily without

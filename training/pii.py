@@ -1,10 +1,10 @@
 """Personal data out of conversation text before it becomes training data, and a count of what went.
 
->>> redactor = Redactor()
->>> redactor.redact("I'm at 12 Baker Street, card 4111 1111 1111 1111, mail me: ann@shop.io")
-"I'm at [ADDRESS], card [CARD], mail me: customer1@example.invalid"
->>> redactor.counts
-Counter({'address': 1, 'card': 1, 'email': 1})
+    redactor = Redactor()
+    redactor.redact("I'm at 12 Baker Street, card 4111 1111 1111 1111, mail me: ann@shop.io")
+    # -> "I'm at [ADDRESS], card [CARD], mail me: customer1@example.invalid"
+    redactor.counts
+    # -> Counter({'address': 1, 'card': 1, 'email': 1})
 
 Kinds, matched in this order so that one never hides another: payment card numbers (13 to 19
 digits, Luhn-checked), order numbers (`ORD-123456`, and `order 123456` / `#123456`), emails, phone

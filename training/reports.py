@@ -1,8 +1,8 @@
 """Evaluation reports: per-intent precision, recall and F1, a readable table, a confusion-matrix image.
 
->>> report = intent_report(truth, predicted)
->>> print(format_report(report))
->>> confusion_png(truth, predicted, Path("reports/intent_confusion_matrix.png"))
+    report = intent_report(truth, predicted)
+    print(format_report(report))
+    confusion_png(truth, predicted, Path("reports/intent_confusion_matrix.png"))
 """
 from __future__ import annotations
 

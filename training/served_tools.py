@@ -1,6 +1,6 @@
 """The tools the running assistant offers its LLM, and its catalog, for building training data.
 
->>> tools, products = await served_tools(load_config())
+    tools, products = await served_tools(load_config())
 
 The registry is the one `aisle serve` builds (`agent.runtime.open_agent`), so training data names
 exactly the tools, arguments and types that serving will show the model. The LLM itself is not

@@ -1,6 +1,6 @@
 """Train and validation splits by conversation: no conversation has turns on both sides.
 
->>> train, validation = split_by_conversation(records, validation_share=0.1, seed=0)
+    train, validation = split_by_conversation(records, validation_share=0.1, seed=0)
 
 Records that share a `conversation_id` (a long conversation exported in pieces, or the prefixes of
 one conversation) go to the same side; otherwise a model would be scored on turns it was trained on.

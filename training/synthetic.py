@@ -1,8 +1,8 @@
 """Synthetic tool-calling conversations from the catalog and the NLU examples: `aisle generate dialogs`.
 
->>> records = generate_dialogs(products, registry.tool_schemas(), read_nlu_yaml("agent/defaults/nlu.yml"),
-...                            SyntheticConfig(conversations=2000, seed=0))
->>> write_chat_jsonl("dialogs.jsonl", records)
+    records = generate_dialogs(products, registry.tool_schemas(), read_nlu_yaml("agent/defaults/nlu.yml"),
+                               SyntheticConfig(conversations=2000, seed=0))
+    write_chat_jsonl("dialogs.jsonl", records)
 
 A shop with no conversation logs can fine-tune its dialog model on these. Each conversation follows
 one of the flows a shop sees: a search, refined ("cheaper", "in blue") and narrowed to one product

@@ -1,7 +1,7 @@
 """What the skills answer in a synthetic conversation: tool results and replies grounded in the catalog.
 
->>> world = ShopWorld(products, random.Random(0))
->>> content, reply = world.answer("search", {"colour": "red", "product_type": "sneakers", "max_price": 80}, memory)
+    world = ShopWorld(products, random.Random(0))
+    content, reply = world.answer("search", {"colour": "red", "product_type": "sneakers", "max_price": 80}, memory)
 
 Each answer is the JSON the tool returns (a few products with id, title and price; an order's
 status; a policy passage) and the assistant's reply, which states only what that JSON holds. The

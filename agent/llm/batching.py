@@ -2,10 +2,10 @@
 decoded together by one worker thread that owns the model. The window slides: it closes once no
 request arrived for `wait_ms` (or after ten windows), so a burst of conversations is caught whole.
 
->>> batcher = Batcher(run_batch, max_batch=32, wait_ms=5)
->>> batcher.start()
->>> batcher.submit(job)          # from any thread; the job's events arrive on its asyncio queue
->>> batcher.stop()
+    batcher = Batcher(run_batch, max_batch=32, wait_ms=5)
+    batcher.start()
+    batcher.submit(job)          # from any thread; the job's events arrive on its asyncio queue
+    batcher.stop()
 
 With `max_batch=1` it is the naive server: one request at a time, in arrival order.
 """

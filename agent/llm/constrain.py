@@ -1,8 +1,8 @@
 """Schema-constrained decoding: tool calls and JSON answers that are valid by construction.
 
->>> grammars = Grammars(tokenizer, vocab_size=model.config.vocab_size)
->>> compiled = grammars.tool_call(tools)                 # `<tool_call>{"name": ..., "arguments": ...}</tool_call>`
->>> rows = ConstrainedRows(vocab_size, [grammars.matcher(compiled), None])   # one matcher per batch row
+    grammars = Grammars(tokenizer, vocab_size=model.config.vocab_size)
+    compiled = grammars.tool_call(tools)                 # `<tool_call>{"name": ..., "arguments": ...}</tool_call>`
+    rows = ConstrainedRows(vocab_size, [grammars.matcher(compiled), None])   # one matcher per batch row
 
 Built on xgrammar: its grammars compile in milliseconds, its token masks cost about a tenth of a
 millisecond per token on a CPU, and one bitmask serves a whole batch with a different grammar per

@@ -1,8 +1,8 @@
 """Is an LLM-worded reply grounded in what the skill returned? Checked, not hoped.
 
->>> result = SkillResult("Here are 2 red sneakers I found:", products=(runner, court))   # $79.00, $64.50
->>> [u.message for u in ungrounded("The Trail Runner is $59 and only 3 are left!", result)]
-["price '$59' is not one the skill returned", "number '3' is not one the skill returned"]
+    result = SkillResult("Here are 2 red sneakers I found:", products=(runner, court))   # $79.00, $64.50
+    [u.message for u in ungrounded("The Trail Runner is $59 and only 3 are left!", result)]
+    # -> ["price '$59' is not one the skill returned", "number '3' is not one the skill returned"]
 
 A reply may state only:
 - numbers the skill returned (prices, stock counts, sizes, numbers in titles, the skill's own text

@@ -1,10 +1,10 @@
 """The conversation so far, as the chat messages the LLM router reads before the shopper's new message.
 
->>> chat_history(await store.transcript(cid, 20), describe=product_facts, user_turns=4)
-[{"role": "user", "content": "red sneakers"},
- {"role": "assistant", "content": "", "tool_calls": [{"id": "call_1", "type": "function", ...}]},
- {"role": "tool", "tool_call_id": "call_1", "content": '{"products": [{"position": 1, "title": ...}]}'},
- {"role": "assistant", "content": "Here are 2 red sneakers I found:"}]
+    chat_history(await store.transcript(cid, 20), describe=product_facts, user_turns=4)
+    # -> [{"role": "user", "content": "red sneakers"},
+    #    {"role": "assistant", "content": "", "tool_calls": [{"id": "call_1", "type": "function", ...}]},
+    #    {"role": "tool", "tool_call_id": "call_1", "content": '{"products": [{"position": 1, "title": ...}]}'},
+    #    {"role": "assistant", "content": "Here are 2 red sneakers I found:"}]
 
 A turn whose skill call the turn loop recorded (the `call` of the bot message's payload) becomes the
 assistant's call, the tool's result (the products it showed, so "the second one" can be resolved) and

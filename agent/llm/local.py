@@ -1,9 +1,9 @@
 """A Hugging Face causal LM served in-process: dynamic batching, streaming, LoRA adapters, constraints.
 
->>> async with LocalBackend("path/or/hub-id", adapters={"shop": "adapters/shop"}, max_batch=32) as llm:
-...     completion = await llm.complete(ChatRequest(messages, tools=tools, tool_choice="required"))
-...     async for chunk in llm.stream(ChatRequest(messages, adapter="shop")):
-...         print(chunk.text, end="")
+    async with LocalBackend("path/or/hub-id", adapters={"shop": "adapters/shop"}, max_batch=32) as llm:
+        completion = await llm.complete(ChatRequest(messages, tools=tools, tool_choice="required"))
+        async for chunk in llm.stream(ChatRequest(messages, adapter="shop")):
+            print(chunk.text, end="")
 
 The device is CUDA when there is one, else the CPU (`device="auto"`); weights are bf16 on a GPU
 that supports it, float32 on a CPU (`dtype="auto"`). Prompts are rendered with the model's own chat

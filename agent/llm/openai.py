@@ -1,9 +1,9 @@
 """Any OpenAI-compatible chat server (vLLM, TGI, Ollama, llama.cpp server, `aisle llm-serve`).
 
->>> async with OpenAIBackend("http://gpu-box:8000/v1", model="qwen2.5-7b", api_key_env="LLM_API_KEY") as llm:
-...     completion = await llm.complete(ChatRequest(messages, tools=tools, tool_choice="required"))
-...     async for chunk in llm.stream(ChatRequest(messages)):
-...         print(chunk.text, end="")
+    async with OpenAIBackend("http://gpu-box:8000/v1", model="qwen2.5-7b", api_key_env="LLM_API_KEY") as llm:
+        completion = await llm.complete(ChatRequest(messages, tools=tools, tool_choice="required"))
+        async for chunk in llm.stream(ChatRequest(messages)):
+            print(chunk.text, end="")
 
 Tools, `tool_choice`, structured outputs (`response_format`) and streaming (server-sent events)
 pass through. Answers on 429 and 5xx, and refused connections, are retried with exponential backoff

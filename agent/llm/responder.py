@@ -1,7 +1,7 @@
 """Replies worded by the LLM from the skill's result only, and checked before a shopper sees them.
 
->>> responder = LLMResponder(llm, catalog_titles=titles, brands=brands, timeout_s=5)
->>> result = await responder.phrase(skill_result, "red sneakers under 80")
+    responder = LLMResponder(llm, catalog_titles=titles, brands=brands, timeout_s=5)
+    result = await responder.phrase(skill_result, "red sneakers under 80")
 
 The LLM gets the skill's own reply and the returned products' facts, nothing else. Its wording is
 then checked (`agent.llm.grounding`): a product, price, stock figure or number the skill did not

@@ -1,9 +1,9 @@
 """The LLM router: the LLM picks the skill and its arguments; the embedding router is the fast path
 for confident intents and the fallback whenever the LLM is slow, failing or wrong.
 
->>> router = LLMRouter(llm, embedding_router, skills.tool_schemas(), fast_path_confidence=0.9, timeout_s=5)
->>> await router.adecide("do you have something like the nike ones but cheaper?")
-Decision(intent='search_products', skill='search', arguments={'query': 'nike', 'max_price': 60.0}, confidence=1.0)
+    router = LLMRouter(llm, embedding_router, skills.tool_schemas(), fast_path_confidence=0.9, timeout_s=5)
+    await router.adecide("do you have something like the nike ones but cheaper?")
+    # -> Decision(intent='search_products', skill='search', arguments={'query': 'nike', 'max_price': 60.0}, confidence=1.0)
 
 `aunderstand(text, history)` gives what the embedding router's `understand` gives
 (`agent/nlu/router.py`), so the dialog policy works unchanged: an LLM decision becomes the message's

@@ -1,7 +1,7 @@
 """Opening the configured LLM and putting it to work in an agent: the router, the responder.
 
->>> async with open_llm(config.llm) as llm:            # None with `backend: none`
-...     agent = with_llm(agent, llm, config.llm)       # the same agent when llm is None
+    async with open_llm(config.llm) as llm:            # None with `backend: none`
+        agent = with_llm(agent, llm, config.llm)       # the same agent when llm is None
 """
 from __future__ import annotations
 

@@ -1,8 +1,8 @@
 """A handoff summary written by the configured LLM, for the colleague who takes the conversation over.
 
->>> summarise = LLMSummariser(llm, timeout_s=5)
->>> await summarise(turns)
-['Wants to return the blue sneakers from ORD-482913 (too small).', 'Asked for a person twice.']
+    summarise = LLMSummariser(llm, timeout_s=5)
+    await summarise(turns)
+    # -> ['Wants to return the blue sneakers from ORD-482913 (too small).', 'Asked for a person twice.']
 
 Only colleagues read it, and the context panel shows the shopper's own words and the shown products
 beside it. Whatever goes wrong (no answer in time, an error, an empty or overlong answer) gives None,

@@ -1,8 +1,8 @@
 """A chat model that tests, benchmarks and demos build themselves: no download, real loading code.
 
->>> path = build_chat_model(tmp_path / "tiny")            # a few million parameters, about a second
-$ python -m agent.llm.testkit var/tiny-llm                # the same from a shell
->>> backend = LocalBackend(str(path))
+    path = build_chat_model(tmp_path / "tiny")            # a few million parameters, about a second
+    # -> $ python -m agent.llm.testkit var/tiny-llm                # the same from a shell
+    backend = LocalBackend(str(path))
 
 The model is a randomly initialised Qwen2-shaped causal LM; the tokenizer is a byte-level BPE trained
 on the fly on a small shopping corpus; the chat template is Hermes/Qwen-style markup with tools
@@ -108,9 +108,9 @@ if __name__ == "__main__":
 class ScriptedBackend:
     """An LLM backend that answers from a script, for tests of what uses an LLM (not of the LLM).
 
-    >>> llm = ScriptedBackend(["Two red picks for you.", ToolCall("search", {"colour": "red"})])
-    >>> (await llm.complete(request)).text
-    'Two red picks for you.'
+        llm = ScriptedBackend(["Two red picks for you.", ToolCall("search", {"colour": "red"})])
+        (await llm.complete(request)).text
+        # -> 'Two red picks for you.'
 
     Each request takes the next entry (the last one repeats): a string is the answer's text, a
     `ToolCall` a call, an exception is raised. `requests` keeps what was asked.

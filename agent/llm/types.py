@@ -1,11 +1,11 @@
 """The contract every LLM backend keeps: chat messages and tool schemas in, text and tool calls out.
 
->>> request = ChatRequest(messages=[{"role": "user", "content": "red sneakers"}], tools=registry.tool_schemas(),
-...                       tool_choice="required", max_tokens=64, timeout_s=5)
->>> completion = await backend.complete(request)
->>> completion.tool_calls[0].name, completion.tool_calls[0].arguments
-('search', {'query': 'sneakers', 'colour': 'red'})
->>> async for chunk in backend.stream(request): print(chunk.text, end="")
+    request = ChatRequest(messages=[{"role": "user", "content": "red sneakers"}], tools=registry.tool_schemas(),
+                          tool_choice="required", max_tokens=64, timeout_s=5)
+    completion = await backend.complete(request)
+    completion.tool_calls[0].name, completion.tool_calls[0].arguments
+    # -> ('search', {'query': 'sneakers', 'colour': 'red'})
+    async for chunk in backend.stream(request): print(chunk.text, end="")
 
 Messages and tools use the OpenAI chat-completions shapes, so a request crosses to any served
 backend unchanged. Errors are `LLMError`s: `LLMTimeout` past the hard timeout, `BackendUnavailable`

@@ -1,10 +1,10 @@
 """Entities in one message: catalog terms from the lexicon, order numbers and emails from regexes, positions.
 
->>> extractor = EntityExtractor(regexes=nlu.regexes)
->>> extractor.extract("the second one in size 9", lexicon).values
-{'size': '9', 'position': 2}
->>> extractor.extract("where is ORD-482913?", lexicon).values["order_number"]
-'ORD-482913'
+    extractor = EntityExtractor(regexes=nlu.regexes)
+    extractor.extract("the second one in size 9", lexicon).values
+    # -> {'size': '9', 'position': 2}
+    extractor.extract("where is ORD-482913?", lexicon).values["order_number"]
+    # -> 'ORD-482913'
 
 Catalog terms (colour, product type, category, brand, gender, material, size, price bounds) come
 from the catalog's own lexicon (`knowledge.query_parse`); order numbers and emails from the regexes

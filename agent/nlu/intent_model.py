@@ -1,8 +1,8 @@
 """The default intent model: sentence embeddings and a trained softmax head.
 
->>> model = IntentModel.train(embeddings, labels)
->>> model.predict(embedder.embed(["hi"]))[0]
-IntentScore(intent='greet', confidence=0.93, runner_up='thanks', runner_up_confidence=0.02)
+    model = IntentModel.train(embeddings, labels)
+    model.predict(embedder.embed(["hi"]))[0]
+    # -> IntentScore(intent='greet', confidence=0.93, runner_up='thanks', runner_up_confidence=0.02)
 
 Weights are saved as plain arrays (`.npz`), never pickled, so a cache file cannot run code.
 
@@ -108,8 +108,8 @@ def cached_intent_model(data: "NluData", embedder: "Embedder", cache_dir: Path) 
 class TrainedIntentModel:
     """What the router needs from an intent model: an embedder, the head and the out-of-scope threshold.
 
-    >>> bundle = TrainedIntentModel.load("var/models/nlu")
-    >>> router = EmbeddingRouter(bundle.embedder, bundle.model, lexicon, bundle.threshold)
+        bundle = TrainedIntentModel.load("var/models/nlu")
+        router = EmbeddingRouter(bundle.embedder, bundle.model, lexicon, bundle.threshold)
     """
 
     embedder: "Embedder"

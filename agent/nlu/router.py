@@ -1,10 +1,10 @@
 """The embedding router: intent from the trained head, entities from the catalog's lexicon and regexes.
 
->>> router = EmbeddingRouter(embedder, intent_model, lexicon, threshold=0.35)
->>> router.understand("show me red sneakers under 80 dollars").intent
-'search_products'
->>> router.decide("show me red sneakers under 80 dollars")
-Decision(intent='search_products', skill='search', arguments={'query': 'red sneakers', 'colour': 'red', ...})
+    router = EmbeddingRouter(embedder, intent_model, lexicon, threshold=0.35)
+    router.understand("show me red sneakers under 80 dollars").intent
+    # -> 'search_products'
+    router.decide("show me red sneakers under 80 dollars")
+    # -> Decision(intent='search_products', skill='search', arguments={'query': 'red sneakers', 'colour': 'red', ...})
 
 `understand` is what the dialog policy (`agent/dialog.py`) works from: both best intents with
 their confidences, the entities and the shopper's sentiment. `decide` maps a message on its own,

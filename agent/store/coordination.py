@@ -4,10 +4,10 @@ One `aisle serve` process needs neither beyond itself: `LocalLock` (an asyncio l
 and `LocalBus` (publish/subscribe inside the process) are the embedded versions. Several processes
 behind a load balancer use the Redis ones (`agent.store.redis`), which have the same interface:
 
->>> async with lock.hold("webchat:abc"):          # one turn at a time per conversation, everywhere
-...     ...
->>> await bus.publish("handoff", {"conversation": "webchat:abc", "status": "active"})
->>> async for event in bus.subscribe("handoff"): ...
+    async with lock.hold("webchat:abc"):          # one turn at a time per conversation, everywhere
+        ...
+    await bus.publish("handoff", {"conversation": "webchat:abc", "status": "active"})
+    async for event in bus.subscribe("handoff"): ...
 """
 from __future__ import annotations
 

@@ -2,9 +2,9 @@
 
 Same interfaces as `SQLiteStore`, `LocalLock` and `LocalBus`:
 
->>> store = await RedisStore.open("redis://localhost:6379/0")
->>> lock, bus = RedisLock(store.client), RedisBus(store.client)
->>> tickets = RedisTable(store.client, "handoff:tickets")   # small shared records (the handoff queue)
+    store = await RedisStore.open("redis://localhost:6379/0")
+    lock, bus = RedisLock(store.client), RedisBus(store.client)
+    tickets = RedisTable(store.client, "handoff:tickets")   # small shared records (the handoff queue)
 
 Keys (under `prefix`, default `aisle:`): `conv:<id>:state` (JSON), `conv:<id>:events` (a list of JSON
 messages), `conv:<id>:seen` (last change, Unix time), and the set `users:<sender id>` of a shopper's

@@ -1,9 +1,9 @@
 """The embedded conversation store: one SQLite file in WAL mode.
 
->>> store = SQLiteStore.open("var/aisle.db")
->>> await store.append("rest:alice", "user", "hi")
->>> [t.text for t in await store.transcript("rest:alice")]
-['hi']
+    store = SQLiteStore.open("var/aisle.db")
+    await store.append("rest:alice", "user", "hi")
+    [t.text for t in await store.transcript("rest:alice")]
+    # -> ['hi']
 """
 from __future__ import annotations
 

@@ -10,10 +10,10 @@ Sessions live in the channels' SQLite file, so a restart does not sign the team 
 hash of each session id is stored (HMAC-SHA256 with the team token): a copy of the file cannot be
 replayed as a cookie, and changing the team token signs everyone out.
 
->>> sessions = ConsoleSessions(b"team-token", lambda: db, hours=12)
->>> sid = await sessions.sign_in("team-token", "Sam")
->>> await sessions.agent(sid)
-'Sam'
+    sessions = ConsoleSessions(b"team-token", lambda: db, hours=12)
+    sid = await sessions.sign_in("team-token", "Sam")
+    await sessions.agent(sid)
+    # -> 'Sam'
 """
 from __future__ import annotations
 

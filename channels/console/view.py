@@ -6,9 +6,9 @@ confidence of each recent turn, the search so far, the product picked, who the s
 the handoff context a colleague reads first (`agent.handoff_context`: customer, orders, returns,
 what was shown and picked, the request in force, why, and a summary).
 
->>> await conversation_view(agent, "webchat:abc123", ticket)
-{"conversation_id": ..., "turns": [{"role": "user", "text": ..., "understood": {"intent": ...}}, ...],
- "known": {"search": ..., "selected": ...}, "ticket": {...}}
+    await conversation_view(agent, "webchat:abc123", ticket)
+    # -> {"conversation_id": ..., "turns": [{"role": "user", "text": ..., "understood": {"intent": ...}}, ...],
+    #    "known": {"search": ..., "selected": ...}, "ticket": {...}}
 """
 from __future__ import annotations
 

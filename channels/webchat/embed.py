@@ -14,8 +14,8 @@ Who may embed it is `server.cors_origins`, enforced twice:
   only those read the answer), so on any other site no launcher appears at all rather than a
   launcher that opens a refused frame.
 
->>> origin_allowed(request, frozenset({"https://shop.example"}))
-True
+    origin_allowed(request, frozenset({"https://shop.example"}))
+    # -> True
 """
 from __future__ import annotations
 

@@ -6,9 +6,9 @@ they are sent. A widget that lost its connection reconnects with the last id it 
 widget that reloads gets the transcript instead. Shoppers' thumbs up/down on an answer (CSAT)
 are kept here too, by the answer's id.
 
->>> message_id = await outbox.add("session-1", {"type": "bot", "messages": [...]})
->>> await outbox.since("session-1", message_id - 1)
-[{"type": "bot", "id": 41, "messages": [...]}]
+    message_id = await outbox.add("session-1", {"type": "bot", "messages": [...]})
+    await outbox.since("session-1", message_id - 1)
+    # -> [{"type": "bot", "id": 41, "messages": [...]}]
 """
 from __future__ import annotations
 

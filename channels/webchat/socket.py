@@ -57,7 +57,7 @@ def new_session_id() -> str:
 class WebchatSocket:
     """One handler for every widget connection; it knows only the channel hooks.
 
-    >>> app.router.add_get("/webchat/ws", WebchatSocket(hooks).handle)
+        app.router.add_get("/webchat/ws", WebchatSocket(hooks).handle)
     """
 
     def __init__(self, hooks: ChannelHooks) -> None:

@@ -1,8 +1,8 @@
 """The A/B report: CTR per variant with credible intervals, the chance each one is best, and a plot.
 
->>> report = experiment_report(store, experiment_id)
->>> [(v["variant_id"], v["ctr"], v["ci_low"], v["ci_high"]) for v in report["variants"]]
->>> write_report_files(report, Path("reports/exp-1"))   # report.json, report.csv, report.png
+    report = experiment_report(store, experiment_id)
+    [(v["variant_id"], v["ctr"], v["ci_low"], v["ci_high"]) for v in report["variants"]]
+    write_report_files(report, Path("reports/exp-1"))   # report.json, report.csv, report.png
 """
 from __future__ import annotations
 

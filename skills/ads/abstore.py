@@ -1,9 +1,9 @@
 """A/B experiments kept durably in SQLite: variants, who saw which, impressions and clicks.
 
->>> store = ABStore(Path("var/ab.db"))
->>> experiment_id = store.create("sku-1", "onsite", "everyone", [variant.to_dict() for variant in batch.variants])
->>> store.record(experiment_id, "onsite-price-1", "session-123", "impression")
-True
+    store = ABStore(Path("var/ab.db"))
+    experiment_id = store.create("sku-1", "onsite", "everyone", [variant.to_dict() for variant in batch.variants])
+    store.record(experiment_id, "onsite-price-1", "session-123", "impression")
+    # -> True
 
 One connection in WAL mode, shared by every thread under a lock; each call is one transaction,
 committed before it returns (synchronous=NORMAL: a process crash loses nothing). An event counts once per session, variant and kind: a reload that shows

@@ -1,8 +1,8 @@
 """Ad copy for many products at once, as JSON Lines, resumable like bulk descriptions.
 
->>> summary = write_catalog_ads(products, writer, Path("ads.jsonl"), "search", count=3, segment=segment)
->>> summary.written, summary.variants
-(200, 600)
+    summary = write_catalog_ads(products, writer, Path("ads.jsonl"), "search", count=3, segment=segment)
+    summary.written, summary.variants
+    # -> (200, 600)
 
 Each product is one line `{"id", "placement", "segment", "variants", "notes", "rejected"}`; a second
 run skips the ids already in the file (a half-written last line is dropped first).

@@ -1,9 +1,9 @@
 """Ad-copy variants per placement, in several angles, within each field's hard limit.
 
->>> writer = AdWriter(BrandSafety(GroundingChecker(brands)))
->>> batch = writer.write(product, "search", count=3, segment=segment_from("bargain_hunters"))
->>> [(v.angle, v.fields["headline"]) for v in batch.variants]
-[('price', 'Trail Runner for $79'), ('benefit', 'Mesh Sneakers'), ('occasion', 'Sneakers for every day')]
+    writer = AdWriter(BrandSafety(GroundingChecker(brands)))
+    batch = writer.write(product, "search", count=3, segment=segment_from("bargain_hunters"))
+    [(v.angle, v.fields["headline"]) for v in batch.variants]
+    # -> [('price', 'Trail Runner for $79'), ('benefit', 'Mesh Sneakers'), ('occasion', 'Sneakers for every day')]
 
 Every field's candidates run from the richest to the shortest; the first one that fits the limit
 and passes the brand-safety filter is taken. A variant whose fields cannot all be filled is left

@@ -1,10 +1,10 @@
 """A/B tests of ad copy, end to end: start one from generated variants, serve, record, report.
 
->>> experiments = Experiments(ABStore(path), ad_writer, catalog.by_id)
->>> started = experiments.start("sku-1", placement="onsite", count=3)
->>> shown = experiments.serve("session-123")          # the widget asks what to show this visitor
->>> experiments.record(shown["experiment_id"], shown["variant_id"], "session-123", "impression")
-True
+    experiments = Experiments(ABStore(path), ad_writer, catalog.by_id)
+    started = experiments.start("sku-1", placement="onsite", count=3)
+    shown = experiments.serve("session-123")          # the widget asks what to show this visitor
+    experiments.record(shown["experiment_id"], shown["variant_id"], "session-123", "impression")
+    # -> True
 
 A visitor keeps the variant first chosen for them; new visitors are spread by Thompson sampling.
 A click counts only after an impression of the same variant for the same visitor.

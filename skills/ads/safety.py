@@ -1,8 +1,8 @@
 """The brand-safety filter: nothing banned, no competitor, no claim without evidence.
 
->>> safety = BrandSafety(GroundingChecker(brands), competitors=("Acme",))
->>> safety.problems("The best running shoe, better than Acme", product)
-["competitor 'Acme' named", "superlative 'best' is not backed by the product's attributes"]
+    safety = BrandSafety(GroundingChecker(brands), competitors=("Acme",))
+    safety.problems("The best running shoe, better than Acme", product)
+    # -> ["competitor 'Acme' named", "superlative 'best' is not backed by the product's attributes"]
 
 Claims that need evidence (superlatives such as "best" or "#1", health claims, waterproof and
 the like) pass only when the product's attributes back them, as in every description; so do

@@ -3,9 +3,9 @@
 "write 3 social ads for product sku-00042 for segment shoes-budget" writes for a segment made from
 the shoppers' recommendation profiles (`skills.ads.audiences`); "which segments are there?" lists them.
 
->>> result = await AdsSkill(ad_writer, catalog.by_id).run(AdsInput(product_id="sku-1", count=3), merchant_ctx)
->>> len(result.data["variants"])
-3
+    result = await AdsSkill(ad_writer, catalog.by_id).run(AdsInput(product_id="sku-1", count=3), merchant_ctx)
+    len(result.data["variants"])
+    # -> 3
 
 Shoppers never get ad copy: the skill refuses unless the conversation's role is "merchant", which
 only an authenticated channel sets; the router sending a shopper here changes nothing.

@@ -1,8 +1,8 @@
 """Descriptions for a whole catalog, written as JSON Lines, resumable, with a rejection report.
 
->>> summary = describe_catalog(products, generator, Path("descriptions.jsonl"), Style(), progress=True)
->>> summary.written, summary.skipped
-(2400, 0)
+    summary = describe_catalog(products, generator, Path("descriptions.jsonl"), Style(), progress=True)
+    summary.written, summary.skipped
+    # -> (2400, 0)
 
 Each finished product is one line `{"id", "description", "source", "keywords", "dropped_keywords",
 "rejected"}`, flushed as soon as it is written; a second run skips the ids already in the file

@@ -1,9 +1,9 @@
 """The template composer: honest product text from the structured attributes alone.
 
->>> composer = TemplateComposer()
->>> composer.compose(Product(id="p1", title="Trail Runner", brand="Stride", colour="red",
-...                          product_type="sneakers", price=79.0), Style(tone="plain", length="short")).text
-'The Trail Runner is from Stride, in red. Priced at $79.'
+    composer = TemplateComposer()
+    composer.compose(Product(id="p1", title="Trail Runner", brand="Stride", colour="red",
+                             product_type="sneakers", price=79.0), Style(tone="plain", length="short")).text
+    # -> 'The Trail Runner is from Stride, in red. Priced at $79.'
 
 Each sentence slot has several patterns per tone; which one a product gets is fixed by a hash of
 its id, so a catalog reads varied while a product's text never changes between runs. Nothing is

@@ -1,9 +1,9 @@
 """Descriptions that pass the grounding check, whoever writes them.
 
->>> generator = DescriptionGenerator(GroundingChecker(brands), writer=my_llm_writer)
->>> description = generator.describe(product, Style(tone="premium"))
->>> description.source, description.text
-('llm', '...')
+    generator = DescriptionGenerator(GroundingChecker(brands), writer=my_llm_writer)
+    description = generator.describe(product, Style(tone="premium"))
+    description.source, description.text
+    # -> ('llm', '...')
 
 A writer is any callable `writer(product, prompt) -> str` (an LLM behind it, usually). Its draft
 is checked; a draft that states something the attributes do not back is rejected, and the writer

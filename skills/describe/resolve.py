@@ -1,7 +1,7 @@
 """Which product a shopper means: an id, "the second one" from the last results, or the one in focus.
 
->>> resolve_product(catalog.by_id, ProductRef(position=2), {"last_results": ["a", "b", "c"]}, "")
-Resolved(product=<b>, problem='')
+    resolve_product(catalog.by_id, ProductRef(position=2), {"last_results": ["a", "b", "c"]}, "")
+    # -> Resolved(product=<b>, problem='')
 """
 from __future__ import annotations
 

@@ -1,9 +1,9 @@
 """The `describe` skill: "tell me more about the second one" answered with a grounded description.
 
->>> skill = DescribeSkill(DescriptionGenerator(GroundingChecker(brands)), catalog.by_id)
->>> result = await skill.run(DescribeInput(position=2), ctx)   # ctx.slots["last_results"] from a search
->>> result.products[0].id == ctx.slots["last_results"][1]
-True
+    skill = DescribeSkill(DescriptionGenerator(GroundingChecker(brands)), catalog.by_id)
+    result = await skill.run(DescribeInput(position=2), ctx)   # ctx.slots["last_results"] from a search
+    result.products[0].id == ctx.slots["last_results"][1]
+    # -> True
 """
 from __future__ import annotations
 

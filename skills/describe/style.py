@@ -11,7 +11,11 @@ LENGTH_WORDS = {"short": 35, "medium": 70, "long": 130}
 
 @dataclass(frozen=True, slots=True)
 class Style:
-    """>>> Style(tone="premium", length="long", keywords=("leather boots",))"""
+    """How a description is written: its tone, its length and the keywords to work in.
+
+    >>> Style(tone="premium", length="long", keywords=("leather boots",)).keywords
+    ('leather boots',)
+    """
 
     tone: str = "friendly"
     length: str = "medium"

@@ -1,9 +1,9 @@
 """Cancelling an order that has not shipped, after the shopper confirms.
 
->>> (await skill.run(CancelOrderInput(), ctx)).quick_replies
-('Yes, cancel it', 'No, keep it')
->>> (await skill.run(CancelOrderInput(order_number="ORD-615230", confirm=True), ctx)).text
-'Done: order ORD-615230 is cancelled. ...'
+    (await skill.run(CancelOrderInput(), ctx)).quick_replies
+    # -> ('Yes, cancel it', 'No, keep it')
+    (await skill.run(CancelOrderInput(order_number="ORD-615230", confirm=True), ctx)).text
+    # -> 'Done: order ORD-615230 is cancelled. ...'
 """
 from __future__ import annotations
 

@@ -1,8 +1,8 @@
 """Demo orders: a few customers with realistic order histories, drawn deterministically from the catalog.
 
->>> orders = demo_orders(catalog.products, today=date(2025, 10, 6))
->>> {o.status for o in orders}
-{'processing', 'shipped', 'delivered'}
+    orders = demo_orders(catalog.products, today=date(2025, 10, 6))
+    {o.status for o in orders}
+    # -> {'processing', 'shipped', 'delivered'}
 
 Every demo customer has an old delivered order (outside the 30-day return window), a recent
 delivered one (returnable) and an open one (shipped or still processing, so it can be cancelled).

@@ -1,10 +1,10 @@
 """Returns: which order, which item, why; asked one question at a time, then a return is opened.
 
->>> skill = ReturnSkill(store, visitor=demo_customer_for)
->>> (await skill.run(ReturnInput(), ctx)).text
-'Which item from order ORD-204817 would you like to return?'
->>> (await skill.run(ReturnInput(order_number="ORD-204817", item="2"), ctx)).text
-'Why are you returning the Kestrel Relaxed Navy Hoodie?'
+    skill = ReturnSkill(store, visitor=demo_customer_for)
+    (await skill.run(ReturnInput(), ctx)).text
+    # -> 'Which item from order ORD-204817 would you like to return?'
+    (await skill.run(ReturnInput(order_number="ORD-204817", item="2"), ctx)).text
+    # -> 'Why are you returning the Kestrel Relaxed Navy Hoodie?'
 """
 from __future__ import annotations
 

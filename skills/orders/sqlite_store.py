@@ -1,9 +1,9 @@
 """The embedded order store: orders, their lines and return requests in one SQLite file.
 
->>> store = SQLiteOrderStore.open("var/orders.db")
->>> store.add(orders)                       # the demo generator fills it once
->>> [o.number for o in await store.orders_for("alex.morgan@example.com")]
-['ORD-615230', 'ORD-204817']
+    store = SQLiteOrderStore.open("var/orders.db")
+    store.add(orders)                       # the demo generator fills it once
+    [o.number for o in await store.orders_for("alex.morgan@example.com")]
+    # -> ['ORD-615230', 'ORD-204817']
 """
 from __future__ import annotations
 

@@ -1,8 +1,8 @@
 """Order status: "where is my last order?", "track ORD-482913".
 
->>> skill = OrderStatusSkill(store, visitor=demo_customer_for)
->>> (await skill.run(OrderStatusInput(order_number="12345"), ctx)).text
-'“12345” isn't an order number I recognise. Order numbers look like ORD-123456: ...'
+    skill = OrderStatusSkill(store, visitor=demo_customer_for)
+    (await skill.run(OrderStatusInput(order_number="12345"), ctx)).text
+    # -> '“12345” isn't an order number I recognise. Order numbers look like ORD-123456: ...'
 """
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Personal recommendations: shopper events, profiles, models, blending, explanations and the skill.
 
->>> recommender = open_recommender(catalog_index, Path("var/events.db"), RecommendSettings(), demo_shoppers=300)
->>> skill = RecommendSkill(recommender)
+    recommender = open_recommender(catalog_index, Path("var/events.db"), RecommendSettings(), demo_shoppers=300)
+    skill = RecommendSkill(recommender)
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """The `recommend` skill: "recommend something for me", "what goes with this?", "why am I seeing this?".
 
->>> skill = RecommendSkill(recommender)
->>> result = await skill.run(RecommendInput(), SkillContext("webchat:abc", "recommend something for me"))
->>> result.products, result.data["reasons"]
+    skill = RecommendSkill(recommender)
+    result = await skill.run(RecommendInput(), SkillContext("webchat:abc", "recommend something for me"))
+    result.products, result.data["reasons"]
 
 The conversation is the shopper: `webchat:<session id>` is the same user the widget's events are
 recorded under. "What goes with this?" acts on the product in focus (`selected`, else the first

@@ -1,8 +1,8 @@
 """Side-by-side comparison of two or three of the products shown.
 
->>> result = await CompareSkill(catalog.by_id).run(CompareInput(first=1, second=3), ctx)
->>> result.text.splitlines()[0]
-'1. Nimbus Classic Sneakers in Blue: $142.00, leather, blue, sizes 7 to 12, in stock'
+    result = await CompareSkill(catalog.by_id).run(CompareInput(first=1, second=3), ctx)
+    result.text.splitlines()[0]
+    # -> '1. Nimbus Classic Sneakers in Blue: $142.00, leather, blue, sizes 7 to 12, in stock'
 """
 from __future__ import annotations
 

@@ -1,8 +1,8 @@
 """Questions about one product ("is it waterproof?"), answered only from what the catalog says about it.
 
->>> result = await ProductQuestionSkill(catalog.by_id).run(ProductQuestionInput("is it waterproof?"), ctx)
->>> result.text
-'The product description says: “It comes with a waterproof flysheet.”'
+    result = await ProductQuestionSkill(catalog.by_id).run(ProductQuestionInput("is it waterproof?"), ctx)
+    result.text
+    # -> 'The product description says: “It comes with a waterproof flysheet.”'
 
 Sizes, stock, price, material, colour and brand come from the product's fields; anything else is
 looked for in its description and attributes and quoted. When the catalog does not say, the answer

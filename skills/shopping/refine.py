@@ -1,9 +1,9 @@
 """Changing the last search: "cheaper", "in blue?", "a different brand", "bigger size", "more like this".
 
->>> skill = RefineSkill(retriever)
->>> result = await skill.run(RefineInput(change="cheaper"), ctx)     # ctx.slots holds last_search/last_results
->>> max(p.price for p in result.products) < median(previous prices)
-True
+    skill = RefineSkill(retriever)
+    result = await skill.run(RefineInput(change="cheaper"), ctx)     # ctx.slots holds last_search/last_results
+    max(p.price for p in result.products) < median(previous prices)
+    # -> True
 
 The skill reads the conversation's ``last_search``, ``last_results``, ``selected`` and ``size``
 slots, changes what was asked, searches again and says in words what it now shows.

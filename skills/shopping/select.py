@@ -1,8 +1,8 @@
 """Picking one of the products shown: "the second one, size 9", "the red one", "the cheapest one".
 
->>> result = await SelectSkill(catalog.by_id).run(SelectInput(position=2, size="9"), ctx)
->>> result.slots["selected"] == ctx.slots["last_results"][1]
-True
+    result = await SelectSkill(catalog.by_id).run(SelectInput(position=2, size="9"), ctx)
+    result.slots["selected"] == ctx.slots["last_results"][1]
+    # -> True
 """
 from __future__ import annotations
 

@@ -2,9 +2,9 @@
 
 A backend turns a person photo and a garment image into one image of the person wearing it:
 
->>> image = await backend.render(TryOnRequest(person=jpeg, garment=png, category="upper_body"))
->>> image.content_type, image.preview
-('image/png', False)
+    image = await backend.render(TryOnRequest(person=jpeg, garment=png, category="upper_body"))
+    image.content_type, image.preview
+    # -> ('image/png', False)
 
 Failures are `TryOnFailed`; `ServiceUnavailable` marks the ones worth retrying (timeouts, refused
 connections, 5xx and 429 answers), `BadServiceReply` an answer that does not follow the protocol.

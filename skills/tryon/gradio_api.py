@@ -12,7 +12,7 @@ Gradio's protocol, as its "querying Gradio apps with curl" guide describes it:
 Each model's demo takes different inputs in a different order; a preset names them. Gradio 4
 servers serve the same routes without the `/gradio_api` prefix (`api_prefix: ""`).
 
->>> backend = GradioBackend(session, "http://gpu-box:7860", preset=PRESETS["idm-vton"])
+    backend = GradioBackend(session, "http://gpu-box:7860", preset=PRESETS["idm-vton"])
 """
 from __future__ import annotations
 

@@ -9,7 +9,7 @@ With `inputs="url"` the images go as `person_image_url`/`garment_image_url` inst
 fetches them from Aisle's signed media links). The answer is either an image body (`image/*`) or
 JSON with `image` (base64 or a `data:` URL) or `image_url`/`url` (fetched right away).
 
->>> backend = HttpJsonBackend(session, "http://tryon.internal:8000", path="/tryon")
+    backend = HttpJsonBackend(session, "http://tryon.internal:8000", path="/tryon")
 """
 from __future__ import annotations
 

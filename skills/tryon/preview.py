@@ -6,9 +6,9 @@ photo. The result carries a visible "PREVIEW" band, and `TryOnImage.preview` is 
 says so too. It shows the colour and cut next to the shopper; it does not fit the garment to the body.
 A service (`tryon.backend: http | task | gradio`) does that.
 
->>> image = await PreviewBackend().render(request)
->>> image.preview
-True
+    image = await PreviewBackend().render(request)
+    image.preview
+    # -> True
 """
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Timeouts, retries with backoff, a concurrency limit and a circuit breaker around any backend.
 
->>> guarded = Guarded(GradioBackend(...), Policy(timeout_s=60, retries=2, max_concurrency=2))
->>> image = await guarded.render(request)     # same interface as the backend it wraps
+    guarded = Guarded(GradioBackend(...), Policy(timeout_s=60, retries=2, max_concurrency=2))
+    image = await guarded.render(request)     # same interface as the backend it wraps
 
 At most `max_concurrency` calls are in flight at once (`Slots`); a call that waits longer than
 `timeout_s` for a slot fails at once with `ServiceBusy`, which neither retries nor counts towards the
@@ -52,9 +52,9 @@ class ServiceBusy(TryOnFailed):
 class Slots:
     """At most `limit` calls to one backend at once; a caller that waits `wait_s` for a slot gets `SlotsFull`.
 
-    >>> slots = Slots("llm", limit=16, wait_s=10.0)
-    >>> async with slots.hold():
-    ...     await call_the_backend()
+        slots = Slots("llm", limit=16, wait_s=10.0)
+        async with slots.hold():
+            await call_the_backend()
 
     `in_flight` and `waiting` say how loaded the backend is right now (`/metrics` reports them).
     """

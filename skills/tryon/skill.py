@@ -12,7 +12,7 @@ The conversation, kept in the `tryon` slot (`photo`, `consent`, `pending`):
 
 A failing service never ends the conversation: the shopper gets an apology and the product.
 
->>> skill = TryOnSkill(Guarded(PreviewBackend()), media_store, catalog.by_id, GarmentImages(catalog_dir))
+    skill = TryOnSkill(Guarded(PreviewBackend()), media_store, catalog.by_id, GarmentImages(catalog_dir))
 """
 from __future__ import annotations
 

@@ -8,8 +8,8 @@
    Common spellings (`completed`, `processing`, `IN_QUEUE`, ...) are understood. With callbacks on,
    polling continues more slowly as a safety net, so a lost callback costs time, not the result.
 
->>> inbox = TaskInbox(signer, "https://shop.example")       # the server routes callbacks into it
->>> backend = TaskApiBackend(session, "https://api.tryon.example/v1", inbox=inbox)
+    inbox = TaskInbox(signer, "https://shop.example")       # the server routes callbacks into it
+    backend = TaskApiBackend(session, "https://api.tryon.example/v1", inbox=inbox)
 """
 from __future__ import annotations
 
