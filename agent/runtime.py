@@ -26,7 +26,7 @@ from agent.store import SQLiteStore
 from agent.store.redis import RedisLock, RedisStore
 from agent.tryon_setup import TryOnKit, open_tryon
 from knowledge.catalog_index import CatalogIndex
-from knowledge.demo_catalog import generate_demo_catalog
+from knowledge.demo.catalog import generate_demo_catalog
 from knowledge.embed_batching import BatchingEmbedder
 from knowledge.embedders import SentenceTransformerEmbedder
 from knowledge.policy_docs import PolicyIndex

@@ -64,7 +64,7 @@ def open_shop(work: Path):
     import asyncio
 
     from agent.config import AisleConfig
-    from knowledge.demo_catalog import generate_demo_catalog
+    from knowledge.demo.catalog import generate_demo_catalog
     from training.served_tools import served_tools
 
     catalog = generate_demo_catalog(work / "demo", n=300, seed=7, images=False)

@@ -128,7 +128,7 @@ _KEY_LINE = re.compile(r"(?P<indent>[ ]{2})(?P<key>\w+):[^#\n]*(?P<comment>#.*)?
 def _write_example_catalog(path: Path, products: int) -> None:
     """The demo generator's products and pictures, as a CSV a shop can open in a spreadsheet."""
     from knowledge.catalog_io import SIZE_SEPARATOR, load_catalog
-    from knowledge.demo_catalog import IMAGES_DIR, generate_demo_catalog
+    from knowledge.demo.catalog import IMAGES_DIR, generate_demo_catalog
 
     images = path.parent / IMAGES_DIR
     images.mkdir(parents=True, exist_ok=True)

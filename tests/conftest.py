@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from knowledge.demo_catalog import generate_demo_catalog
+from knowledge.demo.catalog import generate_demo_catalog
 from knowledge.embedders import SentenceTransformerEmbedder
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")

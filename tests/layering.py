@@ -14,6 +14,8 @@ The rules (`violations`):
   ``__interface__`` in its package's ``__init__.py`` (``__interface__ = ("grounding",)``), or the whole
   module of a one-module skill that sets ``__interface__``; ``skills/base.py``, ``schema.py`` and
   ``registry.py`` are every skill's shared contract (`SKILL_INTERFACES`);
+- the demo shop and the test kits stay out of production's import graph (`SUPPORT`): only the demo's
+  entry points import `knowledge.demo`, and no production module imports a test kit;
 - no two modules depend on each other, directly or through others (no import cycles).
 """
 from __future__ import annotations
@@ -32,6 +34,11 @@ FORBIDDEN = {
     "channels": {"bench", "tests"},
 }
 SKILL_INTERFACES = frozenset({"skills", "skills.base", "skills.schema", "skills.registry"})
+SUPPORT = {  # support code -> the production modules that may import it (tests and bench always may)
+    "knowledge.demo": frozenset({"agent.runtime", "channels.cli_init"}),
+    "channels.testing": frozenset(),
+    "agent.llm.testkit": frozenset(),
+}
 _DYNAMIC = {("importlib", "import_module"), ("", "__import__"), ("", "import_module")}
 
 
@@ -205,6 +212,9 @@ def violations(root: Path) -> list[str]:
         where = f"{edge.source} (line {edge.line}) imports {edge.target}"
         if top in FORBIDDEN.get(layer, ()):
             found.append(f"{where}: {layer}/ may not import {top}/")
+        support = next((name for name in SUPPORT if edge.target == name or edge.target.startswith(name + ".")), None)
+        if support and edge.source not in SUPPORT[support] and not edge.source.startswith(support):
+            found.append(f"{where}: only {sorted(SUPPORT[support]) or 'tests and bench'} may use {support}")
         skill, other = _skill_of(edge.source), _skill_of(edge.target)
         if skill and other and skill != other and edge.target not in interfaces:
             found.append(f"{where}: a skill may use another skill only through what it declares in __interface__")

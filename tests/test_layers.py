@@ -43,6 +43,10 @@ PLANTED = {
     "production code importing tests": {"channels/server.py": "from tests.channels.fake_platform import Fake\n",
                                         "tests/channels/__init__.py": "", "tests/channels/fake_platform.py": ""},
     "production code importing bench": {"training/x.py": "import bench.search\n", "bench/search.py": ""},
+    "the demo shop used outside the demo": {"skills/orders/status.py": "from knowledge.demo.catalog import x\n",
+                                            "knowledge/demo/__init__.py": "", "knowledge/demo/catalog.py": ""},
+    "a test kit used in production": {"channels/server.py": "from channels.testing import FakeAgent\n",
+                                      "channels/testing.py": ""},
 }
 
 

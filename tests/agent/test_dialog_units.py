@@ -11,7 +11,7 @@ from agent.nlu.nlu_data import read_nlu_yaml
 from agent.nlu.router import EmbeddingRouter, Understanding
 from agent.nlu.sentiment import Sentiment, SentimentAnalyzer
 from agent.state import DialogState
-from knowledge.demo_catalog import generate_products
+from knowledge.demo.catalog import generate_products
 from knowledge.embedders import HashingEmbedder
 from knowledge.query_parse import Lexicon
 from skills.handoff import HandoffSkill

@@ -6,9 +6,9 @@ import pytest
 from PIL import Image
 
 from knowledge.catalog_io import load_catalog
-from knowledge.demo_catalog import generate_demo_catalog, generate_products, main
-from knowledge.demo_images import render_product_image, shape_names
-from knowledge.demo_taxonomy import CATEGORIES, PALETTE, SHOE_SIZES
+from knowledge.demo.catalog import generate_demo_catalog, generate_products, main
+from knowledge.demo.images import render_product_image, shape_names
+from knowledge.demo.taxonomy import CATEGORIES, PALETTE, SHOE_SIZES
 
 
 def digest_tree(root: Path) -> dict[str, str]:

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from knowledge.columns import ProductColumns
-from knowledge.demo_catalog import generate_products
+from knowledge.demo.catalog import generate_products
 from knowledge.filters import ProductFilter
 from knowledge.product import Product
 

@@ -1,6 +1,6 @@
 import pytest
 
-from knowledge.demo_catalog import generate_products
+from knowledge.demo.catalog import generate_products
 from knowledge.query_parse import Lexicon, parse_query
 
 

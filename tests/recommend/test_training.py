@@ -6,7 +6,7 @@ import torch
 
 from bench.recs import main as bench_main
 from channels.cli import main as aisle
-from knowledge.demo_catalog import generate_demo_catalog
+from knowledge.demo.catalog import generate_demo_catalog
 from tests.recommend.conftest import view, write_sequences
 
 

@@ -3,7 +3,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from knowledge.demo_catalog import generate_products
+from knowledge.demo.catalog import generate_products
 from skills.base import SkillContext
 from skills.orders import (
     CancelOrderInput, CancelOrderSkill, OrderError, OrderStatusInput, OrderStatusSkill, ReturnInput, ReturnSkill,

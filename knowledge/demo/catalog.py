@@ -5,7 +5,7 @@
 
 or from a shell::
 
-    python -m knowledge.demo_catalog var/demo --n 2400
+    python -m knowledge.demo.catalog var/demo --n 2400
 """
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from knowledge.catalog_io import write_jsonl
-from knowledge.demo_taxonomy import (
+from knowledge.demo.taxonomy import (
     BRANDS, CATEGORIES, CATEGORY_WEIGHTS, COLOUR_WEIGHTS, PALETTE, SIZE_SETS, STYLES, ProductKind,
 )
 from knowledge.inflect import is_plural
@@ -138,7 +138,7 @@ def _description(rng: random.Random, brand: str, colour: str, material: str, kin
 def _write_images(products: Sequence[Product], images_dir: Path, progress: bool) -> None:
     from tqdm import tqdm
 
-    from knowledge.demo_images import render_product_image
+    from knowledge.demo.images import render_product_image
 
     images_dir.mkdir(parents=True, exist_ok=True)
     for product in tqdm(products, desc="drawing images", unit="img", disable=not progress):
@@ -149,8 +149,8 @@ def _write_images(products: Sequence[Product], images_dir: Path, progress: bool)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Command-line entry: ``python -m knowledge.demo_catalog OUT_DIR [--n N] [--seed S] [--no-images]``."""
-    parser = argparse.ArgumentParser(prog="python -m knowledge.demo_catalog", description=main.__doc__)
+    """Command-line entry: ``python -m knowledge.demo.catalog OUT_DIR [--n N] [--seed S] [--no-images]``."""
+    parser = argparse.ArgumentParser(prog="python -m knowledge.demo.catalog", description=main.__doc__)
     parser.add_argument("out_dir", type=Path, help="folder for catalog.jsonl and images/")
     parser.add_argument("--n", type=int, default=2400, help="number of products (default 2400)")
     parser.add_argument("--seed", type=int, default=0, help="random seed; the same seed gives the same files")

@@ -1,7 +1,7 @@
 """Demo icons for goods: home, furniture, kitchen, electronics, beauty, sports, toys, outdoor."""
 from __future__ import annotations
 
-from knowledge.demo_pen import METAL, Pen, Shape
+from knowledge.demo.pen import METAL, Pen, Shape
 
 _SCREEN = (34, 40, 56)
 _TYRE = (40, 40, 44)

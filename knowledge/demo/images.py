@@ -11,9 +11,9 @@ import io
 
 from PIL import Image, ImageDraw
 
-from knowledge.demo_pen import RGB, WHITE, Pen, Shape, mix
-from knowledge.demo_shapes_goods import GOODS_SHAPES
-from knowledge.demo_shapes_wear import WEAR_SHAPES
+from knowledge.demo.pen import RGB, WHITE, Pen, Shape, mix
+from knowledge.demo.shapes_goods import GOODS_SHAPES
+from knowledge.demo.shapes_wear import WEAR_SHAPES
 
 IMAGE_SIZE = 160
 _SUPERSAMPLE = 2

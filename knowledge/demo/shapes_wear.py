@@ -1,7 +1,7 @@
 """Demo icons for things people wear or carry: shoes, clothes, accessories, bags, jewellery."""
 from __future__ import annotations
 
-from knowledge.demo_pen import METAL, Pen, Shape
+from knowledge.demo.pen import METAL, Pen, Shape
 
 
 def sneaker(p: Pen) -> None:
