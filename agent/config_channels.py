@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from agent.config_paths import PATH
 from agent.errors import ConfigError
 
-PLATFORMS = ("telegram", "slack", "whatsapp", "messenger", "chatwoot")
 _DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _HOURS = re.compile(r"^(?P<days>[a-z]{3}(?:-[a-z]{3})?(?:,[a-z]{3}(?:-[a-z]{3})?)*)\s+"
                     r"(?P<start>\d{2}:\d{2})-(?P<end>\d{2}:\d{2})$")

@@ -19,7 +19,6 @@ import torch
 
 from knowledge.errors import AisleError
 
-INTERACTIONS = ("view", "click", "add_to_cart", "purchase", "rating")
 
 
 class SequenceDataError(AisleError):

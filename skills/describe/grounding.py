@@ -110,9 +110,6 @@ class GroundingChecker:
         found += self._foreign_brands(self._without_allowed_cased(text), product, facts)
         return _unique(found)
 
-    def is_grounded(self, text: str, product: Product) -> bool:
-        return not self.check(text, product)
-
     def _without_allowed(self, lowered: str) -> str:
         for phrase in self.allowed:
             lowered = lowered.replace(phrase, " ")

@@ -18,7 +18,6 @@ import numpy as np
 
 from skills.recommend.items import ItemTable
 
-SIGNALS = ("sequential", "co_occurrence", "content", "affinity", "popularity")
 
 
 @dataclass(frozen=True)

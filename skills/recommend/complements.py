@@ -82,18 +82,11 @@ def complements_of(product_type: str, table: Mapping[str, tuple[str, ...]] = DEM
     return table.get(product_type.lower().strip(), ())
 
 
-def colour_match(anchor: str, candidate: str) -> float:
-    """1 for the same colour, 0.7 when either is a neutral, else 0.3: a matching look scores higher."""
-    if not anchor or not candidate:
-        return 0.7
-    if anchor == candidate:
-        return 1.0
-    return 0.7 if anchor in NEUTRAL_COLOURS or candidate in NEUTRAL_COLOURS else 0.3
-
-
 def look_arrays(anchor_colour: str, anchor_gender: str, colours: np.ndarray, genders: np.ndarray
                 ) -> tuple[np.ndarray, np.ndarray]:
-    """`colour_match` and `gender_fits` of the anchor against every product, as arrays (lower-case inputs)."""
+    """How well each product goes with the anchor, as arrays (lower-case inputs): colour 1 for the same
+    colour, 0.7 when either is a neutral (or unknown), else 0.3; gender fits when either is unisex or
+    unknown, or both are the same (a women's dress goes with women's or unisex shoes, not men's)."""
     anchor_colour, anchor_gender = anchor_colour.lower(), anchor_gender.lower()
     neutral = np.isin(colours, list(NEUTRAL_COLOURS)) | (anchor_colour in NEUTRAL_COLOURS)
     match = np.where(colours == anchor_colour, 1.0, np.where(neutral, 0.7, 0.3))
@@ -104,9 +97,3 @@ def look_arrays(anchor_colour: str, anchor_gender: str, colours: np.ndarray, gen
         return match, np.ones(len(genders), dtype=bool)
     return match, (genders == "") | (genders == "unisex") | (genders == anchor_gender)
 
-
-def gender_fits(anchor: str, candidate: str) -> bool:
-    """A women's dress goes with women's or unisex shoes, not men's; products without a gender fit all."""
-    if not anchor or not candidate or anchor == "unisex" or candidate == "unisex":
-        return True
-    return anchor == candidate

@@ -72,10 +72,6 @@ class ItemTable:
     def row(self, product_id: str) -> int | None:
         return self.rows.get(product_id)
 
-    def rows_of(self, product_ids: Sequence[str]) -> list[int]:
-        """Rows of the ids that are in the catalog, in order; unknown ids are skipped."""
-        return [self.rows[i] for i in product_ids if i in self.rows]
-
     def matching(self, wanted: ProductFilter | None) -> np.ndarray | None:
         """Rows that satisfy `wanted`; None when there is nothing to filter by."""
         if wanted is None or wanted.is_empty:

@@ -212,10 +212,6 @@ class Recommender:
         model, model_items, checkpoint = self._checkpoint
         return SequentialScorer(model, model_items, items, checkpoint.get("metrics"))
 
-    @property
-    def has_sequential_model(self) -> bool:
-        return self._checkpoint is not None
-
 
 def _read_checkpoint(path: Path | None):
     if path is None or not Path(path).is_file():

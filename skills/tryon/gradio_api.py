@@ -32,7 +32,6 @@ from skills.tryon.http_api import bearer, fetch_image, read_limited, same_origin
 
 ROLES = ("person", "person_editor", "person_editor_blank_mask", "garment", "description", "category", "steps",
          "seed")
-MAX_EVENT_LINE = 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
