@@ -6,7 +6,7 @@ place they live. What each key means is written once, as the comment beside it i
 describes the section). The tests check that every key has its description there and that the file
 states every default as it is, so neither can drift::
 
-    python -m agent.config_reference aisle.yml > docs/reference.md
+    python -m agent.config_reference > docs/reference.md      # from the shipped aisle.yml
 """
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from agent.config import AisleConfig
+from agent.defaults import shipped
 
 _KEY = re.compile(r"^(?P<indent> *)(?P<key>[A-Za-z_][A-Za-z0-9_]*):(?P<rest>.*)$")
 
@@ -108,10 +109,14 @@ def allowed(spec: dataclasses.Field) -> str:
         return ", ".join(f"`{c}`" for c in meta["choices"])
     if "range" in meta:
         low, high = meta["range"]
-        return f"{low:g} to {high:g}"
+        return f"{_number(low)} to {_number(high)}"
     if "keys" in meta:
         return "keys: " + ", ".join(f"`{k}`" for k in meta["keys"])
     return ""
+
+
+def _number(value: float) -> str:
+    return f"{value:,}" if isinstance(value, int) else f"{value:g}"
 
 
 def reference(descriptions: dict[str, str], cls: type = AisleConfig) -> str:
@@ -126,8 +131,7 @@ def reference(descriptions: dict[str, str], cls: type = AisleConfig) -> str:
         section = key.rpartition(".")[0]
         if section != current:
             current = section
-            title = section or "top level"
-            lines += ["", f"## `{title}`", ""]
+            lines += ["", f"## `{section}`" if section else "## Top-level settings", ""]
             if descriptions.get(section):
                 lines += [descriptions[section], ""]
             lines += ["| key | type | default | allowed | what it does |", "|---|---|---|---|---|"]
@@ -140,7 +144,7 @@ def reference(descriptions: dict[str, str], cls: type = AisleConfig) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
-    path = Path(args[0] if args else "aisle.yml")
+    path = Path(args[0]) if args else Path(str(shipped("aisle.yml")))
     sys.stdout.write(reference(described_keys(path.read_text(encoding="utf-8"))))
     return 0
 
