@@ -17,7 +17,6 @@ Slack allows about one message a second per channel; a 429 is retried after its 
 """
 from __future__ import annotations
 
-import json
 import re
 import urllib.parse
 from typing import Any
@@ -182,13 +181,7 @@ def _form_payload(body: bytes) -> dict[str, Any]:
         form = urllib.parse.parse_qs(body.decode("utf-8"))
     except UnicodeDecodeError:
         raise BadRequest("payload", "the form body carrying 'payload' is not UTF-8") from None
-    try:
-        payload = json.loads((form.get("payload") or [""])[0])
-    except ValueError:
-        raise BadRequest("payload", "the 'payload' form field is not JSON") from None
-    if not isinstance(payload, dict):
-        raise BadRequest("payload", "the 'payload' form field must be a JSON object")
-    return payload
+    return parse_json_object((form.get("payload") or [""])[0], what="payload")
 
 
 def _pressed(payload: dict[str, Any]) -> list[dict[str, Any]]:
