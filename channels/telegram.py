@@ -27,6 +27,7 @@ from channels.outbound import Pace
 from channels.platform_render import card_subtitle, choose_payload, split_text, truncate
 from channels.rendering import product_link
 from channels.services import ChannelServices
+from channels.shapes import as_text, field, obj, objects
 from channels.validation import parse_json_object
 from channels.webhooks import acknowledged, refuse, same_secret, secret_from_env
 
@@ -107,19 +108,20 @@ class TelegramApi:
 
 def parse_update(update: dict[str, Any]) -> dict[str, Any] | None:
     """The parts of an update Aisle answers: `{"chat", "text", "photo"?, "mime"?, "callback"?}`; None to ignore."""
-    if isinstance(update.get("callback_query"), dict):
-        query = update["callback_query"]
-        chat = ((query.get("message") or {}).get("chat") or {}).get("id") or (query.get("from") or {}).get("id")
-        return {"chat": str(chat), "text": str(query.get("data") or ""), "callback": str(query.get("id") or "")}
-    message = update.get("message")
-    if not isinstance(message, dict) or not isinstance(message.get("chat"), dict):
+    query = obj(update.get("callback_query"))
+    if query:
+        chat = as_text(field(query, "message", "chat", "id")) or as_text(field(query, "from", "id"))
+        return {"chat": chat, "text": as_text(query.get("data")), "callback": as_text(query.get("id"))} if chat else None
+    message = obj(update.get("message"))
+    chat = as_text(field(message, "chat", "id"))
+    if not chat:
         return None
-    parsed = {"chat": str(message["chat"].get("id")), "text": str(message.get("text") or message.get("caption") or "")}
-    document = message.get("document") or {}
-    if message.get("photo"):
-        parsed |= {"photo": message["photo"][-1].get("file_id"), "mime": "image/jpeg"}  # the largest size
-    elif str(document.get("mime_type", "")).startswith("image/"):
-        parsed |= {"photo": document.get("file_id"), "mime": document["mime_type"]}
+    parsed = {"chat": chat, "text": as_text(message.get("text")) or as_text(message.get("caption"))}
+    sizes, document = objects(message.get("photo")), obj(message.get("document"))
+    if sizes and as_text(sizes[-1].get("file_id")):
+        parsed |= {"photo": as_text(sizes[-1].get("file_id")), "mime": "image/jpeg"}  # the largest size
+    elif as_text(document.get("mime_type")).startswith("image/") and as_text(document.get("file_id")):
+        parsed |= {"photo": as_text(document.get("file_id")), "mime": as_text(document["mime_type"])}
     return parsed if parsed["text"].strip() or "photo" in parsed else None
 
 
