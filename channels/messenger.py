@@ -7,7 +7,8 @@ and `AISLE_MESSENGER_APP_SECRET`.
 
 Inbound (signed, see `channels.meta`): text, quick-reply and postback payloads, and photos
 (downloaded from the attachment URL) become messages of conversation `messenger:<PSID>`; each
-message id (`mid`) is answered once; echoes of the page's own messages are ignored.
+message id (`mid`) is answered once; echoes of the page's own messages are ignored. The "like"
+sticker (an image attachment with a `sticker_id`) is the shopper's thumbs-up, not a photo for try-on.
 
 Outbound: products are a generic-template carousel (image, title, price, "Choose" and "View"),
 quick replies hang on the last message, images are image attachments. Answers to a message are

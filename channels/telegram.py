@@ -8,7 +8,8 @@ Inbound, `POST /webhooks/telegram`: the `X-Telegram-Bot-Api-Secret-Token` header
 secret (constant-time; 403 otherwise, nothing processed); each `update_id` is answered once even
 when Telegram delivers it again. Text, photo (with caption) and inline-keyboard presses
 (`callback_query`) become messages of conversation `telegram:<chat id>`; photos are downloaded
-(getFile) and handed to the agent as attachments.
+(getFile) and handed to the agent as attachments. The commands `/start` and `/help` reach the agent as a
+greeting and a request for help.
 
 Outbound: text as sendMessage, images and product cards as sendPhoto with "View" and "Choose"
 buttons (product cards become a numbered list when their images have no public address), quick
@@ -37,6 +38,7 @@ PACE = Pace(per_key=1.0, burst=5, overall=30.0)
 MAX_TEXT, MAX_CAPTION, MAX_CALLBACK_BYTES = 4096, 1024, 64
 MAX_CARDS = 3  # photo cards per answer; more products are listed in one message
 MAX_FILE_BYTES = 20 * 1024 * 1024  # the Bot API's download limit
+COMMANDS = {"/start": "hi", "/help": "help"}  # a greeting and "what can you do?", not an unknown request
 
 
 class TelegramApi:
@@ -116,13 +118,20 @@ def parse_update(update: dict[str, Any]) -> dict[str, Any] | None:
     chat = as_text(field(message, "chat", "id"))
     if not chat:
         return None
-    parsed = {"chat": chat, "text": as_text(message.get("text")) or as_text(message.get("caption"))}
+    parsed = {"chat": chat, "text": _command(as_text(message.get("text"))) or as_text(message.get("caption"))}
     sizes, document = objects(message.get("photo")), obj(message.get("document"))
     if sizes and as_text(sizes[-1].get("file_id")):
         parsed |= {"photo": as_text(sizes[-1].get("file_id")), "mime": "image/jpeg"}  # the largest size
     elif as_text(document.get("mime_type")).startswith("image/") and as_text(document.get("file_id")):
         parsed |= {"photo": as_text(document.get("file_id")), "mime": as_text(document["mime_type"])}
     return parsed if parsed["text"].strip() or "photo" in parsed else None
+
+
+def _command(text: str) -> str:
+    """Telegram's own commands in words the agent understands: `/start` opens every chat with a bot
+    (it may carry a deep-link parameter), `/help` is in every bot's menu; other text is unchanged."""
+    command = text.split(maxsplit=1)[0].partition("@")[0].lower() if text.startswith("/") else ""
+    return COMMANDS.get(command, text)
 
 
 def setup(app: web.Application, hooks: ChannelHooks) -> None:
