@@ -28,7 +28,7 @@ from channels.context import CONVERSATION_ID, ChannelHooks
 from channels.errors import BadRequest
 from channels.outbound import Pace, PlatformError
 from channels.platform_render import card_subtitle, choose_payload, truncate
-from channels.rendering import product_link
+from channels.rendering import fallback_text, product_link
 from channels.services import ChannelServices
 from channels.shapes import as_text, field, obj, objects
 from channels.validation import parse_json_object
@@ -91,7 +91,8 @@ class SlackApi:
     async def deliver(self, sender_id: str, messages: list[BotMessage], event: dict | None = None) -> None:
         channel, _, thread = sender_id.partition(":")
         for message in messages:
-            body: dict[str, Any] = {"channel": channel, "text": truncate(message.as_text(), 3000) or " ",
+            fallback = truncate(fallback_text(message, self.services.absolute_url), 3000) or " "
+            body: dict[str, Any] = {"channel": channel, "text": fallback,
                                     "blocks": blocks_for(message, self.services)}
             if thread:
                 body["thread_ts"] = thread
