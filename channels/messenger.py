@@ -39,7 +39,7 @@ log = logging.getLogger(__name__)
 CHANNEL = "messenger"
 PACE = Pace(per_key=1.0, burst=5, overall=40.0)
 MAX_FILE_BYTES = 16 * 1024 * 1024
-LIKE_TEXT = "👍"  # what the shopper said with Messenger's "like" sticker
+LIKE_TEXT = "ok 👍"  # Messenger's "like" sticker, in words the intent model reads as a yes (a bare emoji is out of scope)
 
 
 def _card(product: Any, position: int, services: ChannelServices) -> dict[str, Any]:
