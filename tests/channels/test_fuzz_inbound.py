@@ -40,8 +40,12 @@ CONTRACTS = {  # route -> the platform's contract (how it signs) and a real deli
     "/webhooks/messenger": test_messenger.TestMessengerContract(),
     "/webhooks/chatwoot": test_chatwoot.TestChatwootContract(),
 }
-PLAIN_ROUTES = ["/webhooks/rest/webhook", "/events", "/admin/catalog", "/ab/impression", "/ab/click",
-                "/ab/experiments", "/tryon/callback/not-a-token", "/console/login", "/admin/login"]
+PLAIN_ROUTES = ["/webhooks/rest/webhook", "/webhooks/rest/webhook?stream=true", "/events", "/admin/catalog",
+                "/ab/impression", "/ab/click", "/ab/experiments", "/tryon/callback/not-a-token", "/console/login",
+                "/admin/login", "/media/upload"]
+GET_ROUTES = ["/recommendations", "/recommendations/profile", "/ab/variant", "/admin/dashboard.json",
+              "/webhooks/whatsapp", "/webhooks/messenger", "/products/{}", "/media/{}", "/admin/plots/{}.png",
+              "/privacy/users/{}"]
 
 
 class _SilentAgent(FakeAgent):
@@ -199,6 +203,22 @@ def test_media_links_of_any_characters_are_refused_without_a_5xx(server, token):
             return response.status
 
     assert server.call(get()) < 500
+
+
+@FUZZ
+@given(route=st.sampled_from(GET_ROUTES), word=st.text(max_size=40),
+       query=st.dictionaries(st.sampled_from(["session_id", "user", "context", "mode", "k", "days", "experiment",
+                                              "hub.mode", "hub.verify_token", "hub.challenge"]),
+                             st.text(max_size=40), max_size=4))
+def test_no_get_route_answers_generated_parameters_with_a_5xx(server, route, word, query):
+    path = route.format(urllib.parse.quote(word, safe="")) + "?" + urllib.parse.urlencode(query)
+
+    async def get() -> int:
+        headers = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+        async with server.session.get(server.url + path, headers=headers) as response:
+            return response.status
+
+    assert server.call(get()) < 500, path
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
