@@ -145,7 +145,7 @@ def chat_request(body: Any, adapters: list[str], model_name: str) -> ChatRequest
         raise ValueError("the body must be a JSON object")
     messages = body.get("messages")
     if not isinstance(messages, list) or not messages or not all(isinstance(m, dict) and "role" in m for m in messages):
-        raise ValueError("'messages' must be a non-empty list of {role, content} objects")
+        raise BadParam("messages", "'messages' must be a non-empty list of {role, content} objects")
     model = body.get("model") or model_name
     if model not in (model_name, *adapters):
         raise UnknownModel(f"model {model!r} is not served here; models: {', '.join([model_name, *adapters])}")
@@ -168,7 +168,9 @@ def _plain_message(message: dict) -> dict:
     """Content given as a list of parts becomes its text."""
     content = message.get("content")
     if isinstance(content, list):
-        content = "".join(part.get("text", "") for part in content if isinstance(part, dict))
+        content = "".join(str(part.get("text") or "") for part in content if isinstance(part, dict))
+    if not isinstance(message["role"], str) or not isinstance(content, (str, type(None))):
+        raise BadParam("messages", "each message needs a string 'role' and a string or list-of-parts 'content'")
     return {**message, "content": content if content is not None else ""}
 
 

@@ -131,6 +131,11 @@ def test_errors_come_in_openais_shape_and_raise_the_sdks_exceptions(client, serv
         assert refused.value.param == "tool_choice" and "'ghost'" in refused.value.message
     with pytest.raises(openai.BadRequestError, match="json_object"):
         client.chat.completions.create(model="tiny", messages=HI, response_format={"type": "yaml"})
+    with pytest.raises(openai.BadRequestError) as odd:
+        client.chat.completions.create(model="tiny", messages=[{"role": "user", "content": {"text": "hi"}}])
+    assert odd.value.param == "messages"
+    with pytest.raises(openai.BadRequestError, match="deep"):
+        client.chat.completions.create(model="tiny", messages=HI, extra_body={"x": json.loads("[" * 70 + "]" * 70)})
     with pytest.raises(openai.NotFoundError) as unknown:
         client.chat.completions.create(model="no-such-model", messages=HI)
     assert unknown.value.code == "model_not_found"
