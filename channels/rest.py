@@ -11,16 +11,20 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import logging
 from typing import Any
 
 from aiohttp import web
 
 from agent.types import BotMessage, UserMessage
 from channels.context import CONVERSATION_ID, ChannelHooks
+from channels.dispatch import SORRY
 from channels.errors import BadRequest, type_name
 from channels.merchant import SHOPPER, merchant_role, with_role
 from channels.rendering import Link, rasa_messages
 from channels.validation import MAX_SENDER_CHARS, optional_object, parse_json_object, required_string
+
+log = logging.getLogger(__name__)
 
 CHANNEL = "rest"
 DEFAULT_SENDER = "default"  # Rasa's sender id when the request names none
@@ -84,6 +88,10 @@ async def _streamed(request: web.Request, hooks: ChannelHooks, message: UserMess
     async def interim(reply: BotMessage) -> None:
         await write([reply])
 
-    await write(await hooks.on_message(dataclasses.replace(message, interim=interim)))
+    try:
+        await write(await hooks.on_message(dataclasses.replace(message, interim=interim)))
+    except Exception:  # the status line is sent: the failure becomes a last line, as a turn's apology
+        log.exception("the agent failed to answer a streamed request (conversation %s:%s)", CHANNEL, message.sender_id)
+        await write([BotMessage(text=SORRY)])
     await response.write_eof()
     return response

@@ -144,3 +144,15 @@ async def test_product_links_are_absolute_when_the_public_address_is_set(aiohttp
     assert card["url"] == f"https://aisle.example/products/{card['id']}"
     assert card["image"].startswith("https://aisle.example/media/")
     assert items[2]["text"].endswith(f" https://aisle.example/products/{card['id']}")
+
+
+async def test_a_failed_streamed_turn_ends_with_an_apology_line(make_client, media_root):
+    class Failing(FakeAgent):
+        async def handle(self, msg):
+            raise RuntimeError("the catalog went away")
+
+    client = await make_client(agent=Failing(demo_products(), media_root))
+    response = await client.post(WEBHOOK + "?stream=true", json={"sender": "s", "message": "boots"})
+    assert response.status == 200
+    (line,) = [json.loads(line) for line in (await response.text()).splitlines()]
+    assert line["recipient_id"] == "s" and line["text"].startswith("Sorry, something went wrong")
