@@ -8,12 +8,15 @@ of "{X-Chatwoot-Timestamp}.{body}">` with a fresh timestamp, or gets 401.
 
 Inbound: `message_created` events for incoming messages in conversations the bot holds (status
 `pending`) become messages of conversation `chatwoot:<account>:<conversation>`; a choice made in an
-options or cards message (`message_updated` with `submitted_values`) is a message too. Each delivery
-(`X-Chatwoot-Delivery`, else event and id) is answered once. Conversations a person holds (`open`)
-are left to the person; when one is resolved, the assistant takes over again next time.
+options or cards message (`message_updated` with `submitted_values`) is a message too, answered once
+per message however often Chatwoot reports the message updated. Each delivery (`X-Chatwoot-Delivery`,
+else event and id) is answered once. Conversations a person holds (`open`) are left to the person;
+when one is resolved (`conversation_resolved`, whose payload is the conversation itself), the
+handoff is cleared and the assistant answers again.
 
 Outbound: the messages API (`POST /api/v1/accounts/{account}/conversations/{id}/messages`, header
-`api_access_token`): text, product `cards` with "View" and "Choose", quick replies as `input_select`.
+`api_access_token`): the text first, then product `cards` with "View" and "Choose", then quick
+replies as `input_select`.
 Handoff is Chatwoot's own: `toggle_status` to `open`, and the conversation appears in the team's
 inbox with the whole transcript.
 """
