@@ -21,7 +21,6 @@ from typing import Any
 MAX_DEPTH = 64  # the deepest real webhook payload (Slack blocks) nests about 10
 MAX_NUMBER_CHARS = 64  # no id, price or timestamp is longer; Python's int() refuses past 4,300
 
-_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
 _NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
 _DELTA = {ord("["): 1, ord("{"): 1, ord("]"): -1, ord("}"): -1}
 _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
@@ -45,8 +44,13 @@ def loads_bounded(raw: bytes | str, max_depth: int = MAX_DEPTH, max_number_chars
 
 
 def nesting_depth(data: bytes) -> int:
-    """The deepest nesting of `[`/`{` outside strings, counted in one pass (no recursion)."""
-    skeleton = _STRING.sub(b"", data).translate(None, _NOT_BRACKETS)
+    """The deepest nesting of `[`/`{` outside strings, counted without recursion.
+
+    Without escaped backslashes and escaped quotes every `"` opens or closes a string, so splitting on
+    `"` leaves what is outside strings at the even positions: all in C, linear, no regular expression.
+    """
+    plain = data.replace(b"\\\\", b"").replace(b'\\"', b"")
+    skeleton = b"".join(plain.split(b'"')[0::2]).translate(None, _NOT_BRACKETS)
     return max(accumulate(map(_DELTA.__getitem__, skeleton)), default=0)
 
 
