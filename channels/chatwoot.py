@@ -8,12 +8,15 @@ of "{X-Chatwoot-Timestamp}.{body}">` with a fresh timestamp, or gets 401.
 
 Inbound: `message_created` events for incoming messages in conversations the bot holds (status
 `pending`) become messages of conversation `chatwoot:<account>:<conversation>`; a choice made in an
-options or cards message (`message_updated` with `submitted_values`) is a message too. Each delivery
-(`X-Chatwoot-Delivery`, else event and id) is answered once. Conversations a person holds (`open`)
-are left to the person; when one is resolved, the assistant takes over again next time.
+options or cards message (`message_updated` with `submitted_values`) is a message too, answered once
+per message however often Chatwoot reports the message updated. Each delivery (`X-Chatwoot-Delivery`,
+else event and id) is answered once. Conversations a person holds (`open`) are left to the person;
+when one is resolved (`conversation_resolved`, whose payload is the conversation itself), the
+handoff is cleared and the assistant answers again.
 
 Outbound: the messages API (`POST /api/v1/accounts/{account}/conversations/{id}/messages`, header
-`api_access_token`): text, product `cards` with "View" and "Choose", quick replies as `input_select`.
+`api_access_token`): the text first, then product `cards` with "View" and "Choose", then quick
+replies as `input_select`.
 Handoff is Chatwoot's own: `toggle_status` to `open`, and the conversation appears in the team's
 inbox with the whole transcript, a private note with what the assistant knew (the customer, their
 orders, the request, what was shown, a summary: `agent.handoff_context`), the labels
@@ -32,6 +35,7 @@ from channels.outbound import Pace
 from channels.platform_render import card_subtitle, choose_payload, truncate
 from channels.rendering import product_link
 from channels.services import ChannelServices
+from channels.shapes import as_text, field, obj, objects
 from channels.validation import parse_json_object
 from channels.webhooks import acknowledged, fresh, hmac_hex, optional_secret, refuse, secret_from_env, signature_matches
 
@@ -43,10 +47,26 @@ CHATWOOT_PRIORITY = {"urgent": "urgent", "high": "high", "normal": "medium"}
 
 
 def render(message: BotMessage, services: ChannelServices) -> list[dict[str, Any]]:
-    """Chatwoot message bodies: text, then cards, then the quick replies as options."""
+    """Chatwoot message bodies: the text, then cards, then the quick replies as options.
+
+    Without cards, the text is the options message's own content (one message, as the shopper reads it).
+    """
     bodies: list[dict[str, Any]] = []
-    if message.text and not message.quick_replies:
+    cards = _cards(message, services)
+    text_with_options = bool(message.quick_replies) and not cards
+    if message.text and not text_with_options:
         bodies.append({"content": message.text})
+    if cards:
+        bodies.append({"content": "\n".join(c["title"] for c in cards), "content_type": "cards",
+                       "content_attributes": {"items": cards}})
+    if message.quick_replies:
+        items = [{"title": q.title, "value": q.payload} for q in message.quick_replies]
+        content = message.text if text_with_options and message.text else "You could say:"
+        bodies.append({"content": content, "content_type": "input_select", "content_attributes": {"items": items}})
+    return [{**body, "message_type": "outgoing", "private": False} for body in bodies]
+
+
+def _cards(message: BotMessage, services: ChannelServices) -> list[dict[str, Any]]:
     image = services.image_url(message.image)
     cards = [{"media_url": image, "title": "Image", "description": "", "actions": []}] if image else []
     for n, product in enumerate(message.products, 1):
@@ -56,14 +76,7 @@ def render(message: BotMessage, services: ChannelServices) -> list[dict[str, Any
             actions.insert(0, {"type": "link", "text": "View", "uri": link})
         cards.append({"media_url": services.image_url(product.image), "title": truncate(product.title, 80),
                       "description": card_subtitle(product), "actions": actions})
-    if cards:
-        bodies.append({"content": "\n".join(c["title"] for c in cards), "content_type": "cards",
-                       "content_attributes": {"items": cards}})
-    if message.quick_replies:
-        items = [{"title": q.title, "value": q.payload} for q in message.quick_replies]
-        bodies.append({"content": message.text or "You could say:", "content_type": "input_select",
-                       "content_attributes": {"items": items}})
-    return [{**body, "message_type": "outgoing", "private": False} for body in bodies]
+    return cards
 
 
 class ChatwootApi:
@@ -100,21 +113,33 @@ class ChatwootApi:
 
 
 def parse_event(payload: dict[str, Any]) -> dict[str, Any] | None:
-    """`{"sender", "text", "status"}` for a shopper's message in a conversation the bot holds, else None."""
-    conversation = payload.get("conversation") or {}
-    account = (payload.get("account") or {}).get("id") or conversation.get("account_id")
-    if not account or not conversation.get("id"):
-        return None
-    sender = f"{account}:{conversation['id']}"
+    """`{"sender", "text", "status", "event", "choice"?}` for an event of a conversation, else None.
+
+    Message events carry the conversation as `conversation`; conversation events (`conversation_resolved`,
+    `conversation_opened`, `conversation_status_changed`) are the conversation itself, flat, with the
+    account only on its messages.
+    """
     event = payload.get("event")
+    conversation = obj(payload.get("conversation")) if str(event).startswith("message_") else payload
+    account = _account(payload, conversation)
+    if not account or not as_text(conversation.get("id")):
+        return None
+    found = {"sender": f"{account}:{as_text(conversation['id'])}", "text": "", "event": event,
+             "status": as_text(conversation.get("status"))}
     if event == "message_created" and payload.get("message_type") == "incoming" and not payload.get("private"):
-        text = str(payload.get("content") or "")
-    elif event == "message_updated":
-        chosen = (payload.get("content_attributes") or {}).get("submitted_values") or []
-        text = str(chosen[0].get("value") or chosen[0].get("title") or "") if chosen else ""
-    else:
-        return {"sender": sender, "text": "", "status": conversation.get("status"), "event": event}
-    return {"sender": sender, "text": text, "status": conversation.get("status"), "event": event}
+        found["text"] = as_text(payload.get("content"))
+    elif event == "message_updated" and payload.get("message_type") == "outgoing":
+        chosen = objects(field(payload, "content_attributes", "submitted_values"))  # an option picked in our message
+        if chosen and as_text(payload.get("id")):
+            found["text"] = as_text(chosen[0].get("value")) or as_text(chosen[0].get("title"))
+            found["choice"] = as_text(payload["id"])
+    return found
+
+
+def _account(payload: dict[str, Any], conversation: dict[str, Any]) -> str:
+    candidates = [field(payload, "account", "id"), conversation.get("account_id"), payload.get("account_id")]
+    candidates += [message.get("account_id") for message in objects(conversation.get("messages"))]
+    return next((as_text(c) for c in candidates if as_text(c)), "")
 
 
 def setup(app: web.Application, hooks: ChannelHooks) -> None:
@@ -155,5 +180,7 @@ async def _route(services: ChannelServices, api: ChatwootApi, parsed: dict[str, 
         return
     if parsed["status"] != "pending" or not parsed["text"].strip():
         return  # a person holds it, or there is nothing to answer
+    if parsed.get("choice") and not await services.db.claim(CHANNEL, f"choice:{parsed['choice']}"):
+        return  # Chatwoot sends message_updated again when the message changes later (read, edited)
     message = UserMessage(sender_id=parsed["sender"], text=parsed["text"], channel=CHANNEL)
     services.dispatcher.answer(message, lambda replies: api.deliver(parsed["sender"], replies))

@@ -7,7 +7,8 @@ and `AISLE_MESSENGER_APP_SECRET`.
 
 Inbound (signed, see `channels.meta`): text, quick-reply and postback payloads, and photos
 (downloaded from the attachment URL) become messages of conversation `messenger:<PSID>`; each
-message id (`mid`) is answered once; echoes of the page's own messages are ignored.
+message id (`mid`) is answered once; echoes of the page's own messages are ignored. The "like"
+sticker (an image attachment with a `sticker_id`) is the shopper's thumbs-up, not a photo for try-on.
 
 Outbound: products are a generic-template carousel (image, title, price, "Choose" and "View"),
 quick replies hang on the last message, images are image attachments. Answers to a message are
@@ -30,6 +31,7 @@ from channels.outbound import Pace
 from channels.platform_render import card_subtitle, choose_payload, split_text, truncate
 from channels.rendering import product_link
 from channels.services import ChannelServices
+from channels.shapes import as_text, field, obj, objects
 from channels.webhooks import secret_from_env
 
 log = logging.getLogger(__name__)
@@ -37,6 +39,7 @@ log = logging.getLogger(__name__)
 CHANNEL = "messenger"
 PACE = Pace(per_key=1.0, burst=5, overall=40.0)
 MAX_FILE_BYTES = 16 * 1024 * 1024
+LIKE_TEXT = "ok 👍"  # Messenger's "like" sticker, in words the intent model reads as a yes (a bare emoji is out of scope)
 
 
 def _card(product: Any, position: int, services: ChannelServices) -> dict[str, Any]:
@@ -71,8 +74,8 @@ def render(message: BotMessage, services: ChannelServices) -> list[dict[str, Any
 def parse_events(payload: dict[str, Any]) -> list[dict[str, Any]]:
     """`{"id", "sender", "text", "ts", "image"?}` for every shopper message or postback in a payload."""
     found = []
-    for entry in payload.get("entry") or []:
-        for event in entry.get("messaging") or []:
+    for entry in objects(payload.get("entry")):
+        for event in objects(entry.get("messaging")):
             parsed = _parse(event)
             if parsed is not None:
                 found.append(parsed)
@@ -80,21 +83,24 @@ def parse_events(payload: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _parse(event: dict[str, Any]) -> dict[str, Any] | None:
-    sender = str((event.get("sender") or {}).get("id") or "")
-    message, postback = event.get("message") or {}, event.get("postback") or {}
+    sender = as_text(field(event, "sender", "id"))
+    message, postback = obj(event.get("message")), obj(event.get("postback"))
     if not sender or message.get("is_echo"):
         return None
     ts = event.get("timestamp")
     if postback:
-        mid = postback.get("mid") or f"postback:{sender}:{ts}"
-        text = str(postback.get("payload") or postback.get("title") or "")
-        return {"id": str(mid), "sender": sender, "text": text, "ts": ts}
-    if not message.get("mid"):
+        mid = as_text(postback.get("mid")) or f"postback:{sender}:{as_text(ts)}"
+        text = as_text(postback.get("payload")) or as_text(postback.get("title"))
+        return {"id": mid, "sender": sender, "text": text, "ts": ts}
+    if not as_text(message.get("mid")):
         return None
-    text = str((message.get("quick_reply") or {}).get("payload") or message.get("text") or "")
-    images = [a["payload"]["url"] for a in message.get("attachments") or []
-              if a.get("type") == "image" and (a.get("payload") or {}).get("url")]
-    found = {"id": str(message["mid"]), "sender": sender, "text": text, "ts": ts}
+    found = {"id": as_text(message["mid"]), "sender": sender, "ts": ts,
+             "text": as_text(field(message, "quick_reply", "payload")) or as_text(message.get("text"))}
+    attachments = objects(message.get("attachments"))
+    if as_text(message.get("sticker_id")) or any(field(a, "payload", "sticker_id") for a in attachments):
+        return found | {"text": found["text"] or LIKE_TEXT, "sticker": True}  # the "like" thumb, not a photo
+    images = [as_text(field(a, "payload", "url")) for a in attachments if a.get("type") == "image"]
+    images = [url for url in images if url]
     return found | ({"image": images[0]} if images else {})
 
 

@@ -1,14 +1,14 @@
 """The one place that turns `BotMessage`s into each wire format.
 
 Rich parts fall back here too: a Rasa client that ignores `custom` product cards still gets a
-text line per product, produced by `BotMessage.as_text()`.
+text line per product, produced by `fallback_text` (absolute links where `public_base_url` is set).
 
 >>> rasa_messages("user-1", [BotMessage(text="Hi!", quick_replies=(QuickReply("Shoes", "shoes"),))])
 [{'recipient_id': 'user-1', 'text': 'Hi!', 'buttons': [{'title': 'Shoes', 'payload': 'shoes'}]}]
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import fields
 from typing import Any
 from urllib.parse import quote
@@ -19,6 +19,11 @@ from knowledge.product import Product
 MEDIA_PREFIX = "/media/"
 PRODUCT_PAGE_PREFIX = "/products/"
 _PRODUCT_FIELDS = frozenset(f.name for f in fields(Product))
+Link = Callable[[str], str]  # a path as the client should fetch it (absolute under `public_base_url`)
+
+
+def _as_is(url: str) -> str:
+    return url
 
 
 def media_url(path: str) -> str:
@@ -41,15 +46,16 @@ def product_link(product: Product) -> str:
     return product_page_url(product.id)
 
 
-def product_card(product: Product) -> dict[str, Any]:
+def product_card(product: Product, link: Link = _as_is) -> dict[str, Any]:
     """The card both the widget and Rasa's `custom` payload show."""
+    image = media_url(product.image)
     return {
         "id": product.id,
         "title": product.title,
         "price": round(float(product.price), 2),
         "currency": product.currency,
-        "image": media_url(product.image),
-        "url": product_link(product),
+        "image": link(image) if image else "",
+        "url": link(product_link(product)),
         "colour": product.colour,
         "brand": product.brand,
         "category": product.category,
@@ -74,22 +80,38 @@ def _quick_replies(replies: Iterable[QuickReply]) -> list[dict[str, str]]:
 # -- Rasa REST -------------------------------------------------------------------------------
 
 
-def rasa_messages(recipient_id: str, messages: Iterable[BotMessage]) -> list[dict[str, Any]]:
-    """Rasa's REST response list: text (with buttons), image, then product cards and their text."""
-    return [item for message in messages for item in _rasa_items(recipient_id, message)]
+def fallback_text(message: BotMessage, link: Link = _as_is) -> str:
+    """The whole message as plain text, a line per product with its link, for clients without cards."""
+    lines = [message.text] if message.text else []
+    lines.extend(_product_lines(message.products, link))
+    if message.quick_replies:
+        lines.append("Options: " + " | ".join(q.title for q in message.quick_replies))
+    return "\n".join(lines)
 
 
-def _rasa_items(recipient_id: str, message: BotMessage) -> list[dict[str, Any]]:
+def _product_lines(products: Iterable[Product], link: Link) -> list[str]:
+    return [f"{n}. {p.title} ({p.currency} {p.price:.2f}) {link(product_link(p))}".rstrip()
+            for n, p in enumerate(products, 1)]
+
+
+def rasa_messages(recipient_id: str, messages: Iterable[BotMessage], link: Link = _as_is) -> list[dict[str, Any]]:
+    """Rasa's REST response list: text (with buttons), image, then product cards and their text.
+
+    `link` makes the cards' and fallback's addresses absolute where the server knows its public address.
+    """
+    return [item for message in messages for item in _rasa_items(recipient_id, message, link)]
+
+
+def _rasa_items(recipient_id: str, message: BotMessage, link: Link) -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = []
     if message.text:
         items.append({"recipient_id": recipient_id, "text": message.text})
     if message.image:
-        items.append({"recipient_id": recipient_id, "image": media_url(message.image)})
+        items.append({"recipient_id": recipient_id, "image": link(media_url(message.image))})
     if message.products:
-        cards = [product_card(p) for p in message.products]
+        cards = [product_card(p, link) for p in message.products]
         items.append({"recipient_id": recipient_id, "custom": {"type": "products", "products": cards}})
-        fallback = BotMessage(products=message.products).as_text()
-        items.append({"recipient_id": recipient_id, "text": fallback})
+        items.append({"recipient_id": recipient_id, "text": "\n".join(_product_lines(message.products, link))})
     if message.quick_replies:
         _attach_buttons(items, recipient_id, _quick_replies(message.quick_replies))
     return items

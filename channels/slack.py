@@ -17,7 +17,6 @@ Slack allows about one message a second per channel; a 429 is retried after its 
 """
 from __future__ import annotations
 
-import json
 import re
 import urllib.parse
 from typing import Any
@@ -29,8 +28,9 @@ from channels.context import CONVERSATION_ID, ChannelHooks
 from channels.errors import BadRequest
 from channels.outbound import Pace, PlatformError
 from channels.platform_render import card_subtitle, choose_payload, truncate
-from channels.rendering import product_link
+from channels.rendering import fallback_text, product_link
 from channels.services import ChannelServices
+from channels.shapes import as_text, field, obj, objects
 from channels.validation import parse_json_object
 from channels.webhooks import acknowledged, fresh, hmac_hex, refuse, secret_from_env, signature_matches
 
@@ -91,7 +91,8 @@ class SlackApi:
     async def deliver(self, sender_id: str, messages: list[BotMessage], event: dict | None = None) -> None:
         channel, _, thread = sender_id.partition(":")
         for message in messages:
-            body: dict[str, Any] = {"channel": channel, "text": truncate(message.as_text(), 3000) or " ",
+            fallback = truncate(fallback_text(message, self.services.absolute_url), 3000) or " "
+            body: dict[str, Any] = {"channel": channel, "text": fallback,
                                     "blocks": blocks_for(message, self.services)}
             if thread:
                 body["thread_ts"] = thread
@@ -103,9 +104,9 @@ class SlackApi:
                 raise PlatformError(CHANNEL, "chat.postMessage", 200, error)
 
     async def photo(self, file: dict[str, Any]) -> Attachment:
-        url = str(file.get("url_private_download") or file.get("url_private") or "")
+        url = as_text(file.get("url_private_download")) or as_text(file.get("url_private"))
         data, _ = await self.services.outbound.download(CHANNEL, url, MAX_FILE_BYTES, headers=self.auth)
-        return Attachment(data, str(file.get("mimetype") or ""), str(file.get("name") or ""))
+        return Attachment(data, as_text(file.get("mimetype")), as_text(file.get("name")))
 
 
 def verified(request: web.Request, body: bytes, secret: bytes, max_age_s: int) -> str | None:
@@ -123,15 +124,15 @@ def parse_event(event: dict[str, Any]) -> dict[str, Any] | None:
     """`{"sender", "text", "files"}` for a direct message or a mention; None for anything else (bots included)."""
     if event.get("bot_id") or event.get("subtype") not in (None, "file_share"):
         return None
-    channel = str(event.get("channel") or "")
+    channel = as_text(event.get("channel"))
     if event.get("type") == "message" and event.get("channel_type") == "im":
         sender = channel
     elif event.get("type") == "app_mention":
-        sender = f"{channel}:{event.get('thread_ts') or event.get('ts')}"
+        sender = f"{channel}:{as_text(event.get('thread_ts')) or as_text(event.get('ts'))}"
     else:
         return None
-    text = _MENTION.sub("", str(event.get("text") or "")).strip()
-    files = [f for f in event.get("files") or [] if str(f.get("mimetype", "")).startswith("image/")]
+    text = _MENTION.sub("", as_text(event.get("text"))).strip()
+    files = [f for f in objects(event.get("files")) if as_text(f.get("mimetype")).startswith("image/")]
     return {"sender": sender, "text": text, "files": files[:1]} if channel and (text or files) else None
 
 
@@ -149,13 +150,13 @@ def setup(app: web.Application, hooks: ChannelHooks) -> None:
             return refuse(401, problem)
         payload = parse_json_object(body)
         if payload.get("type") == "url_verification":
-            return web.json_response({"challenge": payload.get("challenge", "")})
-        event_id = str(payload.get("event_id") or "")
+            return web.json_response({"challenge": as_text(payload.get("challenge"))})
+        event_id = as_text(payload.get("event_id"))
         if payload.get("type") != "event_callback" or not event_id:
             return acknowledged()
         if not await services.db.claim(CHANNEL, event_id):
             return acknowledged(duplicate=True)
-        parsed = parse_event(payload.get("event") or {})
+        parsed = parse_event(obj(payload.get("event")))
         if parsed is not None:
             request[CONVERSATION_ID] = f"{CHANNEL}:{parsed['sender']}"
             services.dispatcher.spawn(_answer(api, services, parsed), request[CONVERSATION_ID])
@@ -182,24 +183,18 @@ def _form_payload(body: bytes) -> dict[str, Any]:
         form = urllib.parse.parse_qs(body.decode("utf-8"))
     except UnicodeDecodeError:
         raise BadRequest("payload", "the form body carrying 'payload' is not UTF-8") from None
-    try:
-        payload = json.loads((form.get("payload") or [""])[0])
-    except ValueError:
-        raise BadRequest("payload", "the 'payload' form field is not JSON") from None
-    if not isinstance(payload, dict):
-        raise BadRequest("payload", "the 'payload' form field must be a JSON object")
-    return payload
+    return parse_json_object((form.get("payload") or [""])[0], what="payload")
 
 
 def _pressed(payload: dict[str, Any]) -> list[dict[str, Any]]:
     """The button presses in a `block_actions` payload that say something (links only open a page)."""
     if payload.get("type") != "block_actions":
         return []
-    channel = str((payload.get("channel") or {}).get("id") or "")
-    thread = (payload.get("container") or {}).get("thread_ts")
+    channel = as_text(field(payload, "channel", "id"))
+    thread = as_text(field(payload, "container", "thread_ts"))
     sender = f"{channel}:{thread}" if thread else channel
-    return [{"sender": sender, "text": str(a["value"]), "files": [], "action": str(a.get("action_id"))}
-            for a in payload.get("actions") or [] if isinstance(a, dict) and a.get("value") and channel]
+    return [{"sender": sender, "text": as_text(a.get("value")), "files": [], "action": as_text(a.get("action_id"))}
+            for a in objects(payload.get("actions")) if as_text(a.get("value")) and channel]
 
 
 async def _answer(api: SlackApi, services: ChannelServices, parsed: dict[str, Any]) -> None:

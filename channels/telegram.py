@@ -8,7 +8,8 @@ Inbound, `POST /webhooks/telegram`: the `X-Telegram-Bot-Api-Secret-Token` header
 secret (constant-time; 403 otherwise, nothing processed); each `update_id` is answered once even
 when Telegram delivers it again. Text, photo (with caption) and inline-keyboard presses
 (`callback_query`) become messages of conversation `telegram:<chat id>`; photos are downloaded
-(getFile) and handed to the agent as attachments.
+(getFile) and handed to the agent as attachments. The commands `/start` and `/help` reach the agent as a
+greeting and a request for help.
 
 Outbound: text as sendMessage, images and product cards as sendPhoto with "View" and "Choose"
 buttons (product cards become a numbered list when their images have no public address), quick
@@ -27,6 +28,7 @@ from channels.outbound import Pace
 from channels.platform_render import card_subtitle, choose_payload, split_text, truncate
 from channels.rendering import product_link
 from channels.services import ChannelServices
+from channels.shapes import as_text, field, obj, objects
 from channels.validation import parse_json_object
 from channels.webhooks import acknowledged, refuse, same_secret, secret_from_env
 
@@ -36,6 +38,7 @@ PACE = Pace(per_key=1.0, burst=5, overall=30.0)
 MAX_TEXT, MAX_CAPTION, MAX_CALLBACK_BYTES = 4096, 1024, 64
 MAX_CARDS = 3  # photo cards per answer; more products are listed in one message
 MAX_FILE_BYTES = 20 * 1024 * 1024  # the Bot API's download limit
+COMMANDS = {"/start": "hi", "/help": "help"}  # a greeting and "what can you do?", not an unknown request
 
 
 class TelegramApi:
@@ -107,20 +110,28 @@ class TelegramApi:
 
 def parse_update(update: dict[str, Any]) -> dict[str, Any] | None:
     """The parts of an update Aisle answers: `{"chat", "text", "photo"?, "mime"?, "callback"?}`; None to ignore."""
-    if isinstance(update.get("callback_query"), dict):
-        query = update["callback_query"]
-        chat = ((query.get("message") or {}).get("chat") or {}).get("id") or (query.get("from") or {}).get("id")
-        return {"chat": str(chat), "text": str(query.get("data") or ""), "callback": str(query.get("id") or "")}
-    message = update.get("message")
-    if not isinstance(message, dict) or not isinstance(message.get("chat"), dict):
+    query = obj(update.get("callback_query"))
+    if query:
+        chat = as_text(field(query, "message", "chat", "id")) or as_text(field(query, "from", "id"))
+        return {"chat": chat, "text": as_text(query.get("data")), "callback": as_text(query.get("id"))} if chat else None
+    message = obj(update.get("message"))
+    chat = as_text(field(message, "chat", "id"))
+    if not chat:
         return None
-    parsed = {"chat": str(message["chat"].get("id")), "text": str(message.get("text") or message.get("caption") or "")}
-    document = message.get("document") or {}
-    if message.get("photo"):
-        parsed |= {"photo": message["photo"][-1].get("file_id"), "mime": "image/jpeg"}  # the largest size
-    elif str(document.get("mime_type", "")).startswith("image/"):
-        parsed |= {"photo": document.get("file_id"), "mime": document["mime_type"]}
+    parsed = {"chat": chat, "text": _command(as_text(message.get("text"))) or as_text(message.get("caption"))}
+    sizes, document = objects(message.get("photo")), obj(message.get("document"))
+    if sizes and as_text(sizes[-1].get("file_id")):
+        parsed |= {"photo": as_text(sizes[-1].get("file_id")), "mime": "image/jpeg"}  # the largest size
+    elif as_text(document.get("mime_type")).startswith("image/") and as_text(document.get("file_id")):
+        parsed |= {"photo": as_text(document.get("file_id")), "mime": as_text(document["mime_type"])}
     return parsed if parsed["text"].strip() or "photo" in parsed else None
+
+
+def _command(text: str) -> str:
+    """Telegram's own commands in words the agent understands: `/start` opens every chat with a bot
+    (it may carry a deep-link parameter), `/help` is in every bot's menu; other text is unchanged."""
+    command = text.split(maxsplit=1)[0].partition("@")[0].lower() if text.startswith("/") else ""
+    return COMMANDS.get(command, text)
 
 
 def setup(app: web.Application, hooks: ChannelHooks) -> None:

@@ -6,17 +6,24 @@ import re
 from typing import Any
 
 from channels.errors import BadRequest, type_name
+from channels.json_input import JsonTooComplex, loads_bounded
 
 MAX_SENDER_CHARS = 128
 _SESSION_ID = re.compile(r"[A-Za-z0-9_-]{8,64}")
 
 
 def parse_json_object(raw: bytes | str, what: str = "body") -> dict[str, Any]:
-    """Decode `raw` as a JSON object, or say exactly why it is not one."""
+    """Decode `raw` as a JSON object, or say exactly why it is not one.
+
+    Depth and number size are bounded before parsing, lone surrogates become U+FFFD
+    (`channels.json_input`): every inbound path parses its JSON here.
+    """
     if not raw or not raw.strip():
         raise BadRequest(what, f"the {what} is empty: expected a JSON object")
     try:
-        data = json.loads(raw)
+        data = loads_bounded(raw)
+    except JsonTooComplex as exc:
+        raise BadRequest(what, f"the {what} is too complex: {exc}") from None
     except UnicodeDecodeError:
         raise BadRequest(what, f"malformed JSON: the {what} is not valid UTF-8") from None
     except json.JSONDecodeError as exc:

@@ -33,6 +33,7 @@ from channels.meta_window import SCHEMA, STANDARD_WINDOW_S, LastSeen
 from channels.outbound import Pace
 from channels.platform_render import card_subtitle, choose_payload, split_text, truncate
 from channels.services import ChannelServices
+from channels.shapes import as_text, field, obj, objects
 from channels.webhooks import secret_from_env
 
 CHANNEL = "whatsapp"
@@ -79,9 +80,9 @@ def render(to: str, message: BotMessage, services: ChannelServices) -> list[dict
 def parse_messages(payload: dict[str, Any]) -> list[dict[str, Any]]:
     """`{"id", "sender", "text", "media"?, "mime"?}` for every message in a webhook payload."""
     found = []
-    for entry in payload.get("entry") or []:
-        for change in entry.get("changes") or []:
-            for msg in (change.get("value") or {}).get("messages") or []:
+    for entry in objects(payload.get("entry")):
+        for change in objects(entry.get("changes")):
+            for msg in objects(field(change, "value", "messages")):
                 parsed = _parse(msg)
                 if parsed is not None:
                     found.append(parsed)
@@ -89,22 +90,23 @@ def parse_messages(payload: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _parse(msg: dict[str, Any]) -> dict[str, Any] | None:
-    kind, base = msg.get("type"), {"id": str(msg.get("id") or ""), "sender": str(msg.get("from") or ""),
+    kind, base = msg.get("type"), {"id": as_text(msg.get("id")), "sender": as_text(msg.get("from")),
                                    "ts": _seconds(msg.get("timestamp"))}
     if not base["id"] or not base["sender"]:
         return None
     if kind == "text":
-        return base | {"text": str((msg.get("text") or {}).get("body") or "")}
+        return base | {"text": as_text(field(msg, "text", "body"))}
     if kind == "interactive":
-        reply = (msg.get("interactive") or {})
-        chosen = reply.get("button_reply") or reply.get("list_reply") or {}
-        return base | {"text": str(chosen.get("id") or chosen.get("title") or "")}
+        reply = obj(msg.get("interactive"))
+        chosen = obj(reply.get("button_reply")) or obj(reply.get("list_reply"))
+        return base | {"text": as_text(chosen.get("id")) or as_text(chosen.get("title"))}
     if kind == "button":
-        button = msg.get("button") or {}
-        return base | {"text": str(button.get("payload") or button.get("text") or "")}
+        button = obj(msg.get("button"))
+        return base | {"text": as_text(button.get("payload")) or as_text(button.get("text"))}
     if kind == "image":
-        image = msg.get("image") or {}
-        return base | {"text": str(image.get("caption") or ""), "media": image.get("id"), "mime": image.get("mime_type")}
+        image = obj(msg.get("image"))
+        media = as_text(image.get("id"))
+        return base | {"text": as_text(image.get("caption")), "media": media, "mime": as_text(image.get("mime_type"))}
     return None
 
 

@@ -101,8 +101,8 @@ class UrlSigner:
 
 
 def _split(token: str) -> tuple[str, str, str]:
-    parts = token.split(".")
-    if len(parts) != 3 or not parts[1].isdigit() or len(parts[1]) > 12:
+    parts = token.split(".")  # a forged token may hold any characters: only ASCII can be genuine
+    if not token.isascii() or len(parts) != 3 or not parts[1].isdigit() or len(parts[1]) > 12:
         raise MediaLinkInvalid("this link is not valid")
     return parts[0], parts[1], parts[2]
 

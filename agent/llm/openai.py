@@ -210,7 +210,7 @@ async def _raise_for_status(response: aiohttp.ClientResponse) -> None:
         return
     text = (await response.text())[:500]
     try:
-        message = json.loads(text)["error"]["message"]
+        message = error_message(json.loads(text)["error"])
     except (ValueError, KeyError, TypeError):
         message = text
     if response.status in RETRYABLE:
@@ -260,6 +260,13 @@ def _call(wire: dict) -> ToolCall:
                     id=wire.get("id") or ToolCall("", {}).id)
 
 
+def error_message(error: Any) -> str:
+    """The text of an OpenAI-style `error`: an object with a `message`, or (some servers) a plain string."""
+    if isinstance(error, dict):
+        return str(error.get("message") or error)
+    return str(error)
+
+
 class _StreamState:
     """Accumulates streamed deltas: text, tool calls by index, finish reason, usage."""
 
@@ -274,14 +281,29 @@ class _StreamState:
             delta = choice.get("delta") or {}
             delta_text += delta.get("content") or ""
             for piece in delta.get("tool_calls") or []:
-                call = self.calls.setdefault(piece.get("index", 0), {"id": None, "function": {"name": "", "arguments": ""}})
-                call["id"] = piece.get("id") or call["id"]
-                fn = piece.get("function") or {}
-                call["function"]["name"] += fn.get("name") or ""
-                call["function"]["arguments"] += fn.get("arguments") or ""
+                self._add_call_piece(piece)
             self.reason = choice.get("finish_reason") or self.reason
         self.text += delta_text
         return delta_text
+
+    def _add_call_piece(self, piece: dict) -> None:
+        call = self.calls.setdefault(self._index_of(piece), {"id": None, "function": {"name": "", "arguments": ""}})
+        call["id"] = piece.get("id") or call["id"]
+        fn = piece.get("function") or {}
+        name = fn.get("name") or ""
+        if name != call["function"]["name"]:  # older vLLM repeats the whole name in every chunk
+            call["function"]["name"] += name
+        call["function"]["arguments"] += fn.get("arguments") or ""
+
+    def _index_of(self, piece: dict) -> int:
+        """The call a piece belongs to: its `index`; without one, a new `id` starts the next call."""
+        index = piece.get("index")
+        if isinstance(index, int):
+            return index
+        last = max(self.calls, default=None)
+        if last is None or (piece.get("id") and piece["id"] != self.calls[last]["id"]):
+            return 0 if last is None else last + 1
+        return last
 
     def completion(self, request: ChatRequest) -> Completion:
         body = {"choices": [{"finish_reason": self.reason, "message": {
@@ -302,6 +324,8 @@ async def _sse_events(response: aiohttp.ClientResponse, deadline: float) -> Asyn
         if data == b"[DONE]":
             return
         event = json.loads(data)
+        if not isinstance(event, dict):
+            continue
         if "error" in event:
-            raise LLMError(f"the LLM server failed mid-stream: {event['error'].get('message', event['error'])}")
+            raise LLMError(f"the LLM server failed mid-stream: {error_message(event['error'])}")
         yield event

@@ -21,6 +21,12 @@ from typing import Any, Protocol
 
 from agent.errors import AisleError, BackendUnavailable
 
+# OpenAI's JSON mode (`response_format: {"type": "json_object"}`): any JSON object, flat so that even a
+# small model closes it within its token budget; string values are bounded by the grammar (`constrain`).
+JSON_OBJECT_SCHEMA: dict[str, Any] = {
+    "type": "object", "maxProperties": 8, "propertyNames": {"type": "string", "maxLength": 40},
+    "additionalProperties": {"type": ["string", "number", "boolean", "null"]}}
+
 __all__ = ["BackendUnavailable", "ChatRequest", "Chunk", "Completion", "LLMBackend", "LLMError", "LLMTimeout",
            "ToolCall"]
 
@@ -70,7 +76,11 @@ class ChatRequest:
 
     @property
     def json_schema(self) -> dict[str, Any] | None:
-        if not self.response_format or self.response_format.get("type") != "json_schema":
+        """The schema the output must follow: `json_schema`'s own, or for `json_object` any JSON object."""
+        kind = self.response_format.get("type") if self.response_format else None
+        if kind == "json_object":
+            return JSON_OBJECT_SCHEMA
+        if kind != "json_schema":
             return None
         spec = self.response_format.get("json_schema") or {}
         return spec.get("schema", spec)

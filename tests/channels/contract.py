@@ -12,7 +12,9 @@ on another:
 """
 from __future__ import annotations
 
+import copy
 import json
+import urllib.parse
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -22,7 +24,7 @@ from agent.config import ServerConfig
 from agent.config_channels import ChannelsConfig
 from channels.context import SERVICES
 from channels.server import build_app
-from channels.testing import HANDOFF_ACCEPTED, serving
+from channels.testing import HANDOFF_ACCEPTED, FakeAgent, demo_products, serving
 from tests.channels.fake_platform import Call, FakePlatform
 
 
@@ -91,8 +93,8 @@ class ChannelContract:
         for name, value in self.secrets.items():
             monkeypatch.setenv(name, value)
 
-        async def start(agent: Any = None):
-            app = build_app(ServerConfig(), serving(agent or fake_agent), channels=(self.channel,),
+        async def start(agent: Any = None, server: ServerConfig | None = None):
+            app = build_app(server or ServerConfig(), serving(agent or fake_agent), channels=(self.channel,),
                             platforms=self.configure(platform.url), channels_db=tmp_path / "channels.db")
             return await aiohttp_client(app)
 
@@ -200,3 +202,79 @@ class ChannelContract:
         await self.post(channel_client, self.text_delivery("show me boots", "h-3"))
         await self.said(platform, "I found 2 matches")
         assert queue.snapshot() == []
+
+    # -- unexpected shapes: 200-and-ignore or 400, never a 500 -----------------------------------
+
+    async def test_unexpected_field_shapes_are_ignored_or_refused_never_a_500(self, start, platform, caplog):
+        """Every field of a real delivery, in turn replaced by another JSON type or removed, correctly signed."""
+        silent = _SilentAgent(demo_products())  # replies would queue behind the platform's pace for minutes
+        channel_client = await start(agent=silent, server=ServerConfig(requests_per_second_per_ip=0))
+        statuses: set[int] = set()
+        for n, delivery in enumerate(self._shape_variants()):
+            response = await self.post(channel_client, delivery)
+            statuses.add(response.status)
+            assert response.status in (200, 400), (response.status, delivery.body[:300])
+        await platform.settle(0.5)
+        await channel_client.app[SERVICES].dispatcher.close(grace_s=0.5)  # sends paced behind each other: enough
+        crashes = [r for r in caplog.records if r.exc_info and r.exc_info[0] in SHAPE_ERRORS]
+        assert crashes == [], crashes[0].getMessage()
+        assert 200 in statuses and silent.received  # the untouched fields still make a message
+
+    def _shape_variants(self):
+        makers = (lambda n: self.text_delivery("red sneakers", f"shape-{n}"),
+                  lambda n: self.button_delivery("show me boots", f"shape-b{n}"))
+        count = 0
+        for make in makers:
+            for path in _paths(_payload_of(make(0))):
+                for replacement in (*ODD_VALUES, _MISSING):
+                    count += 1
+                    delivery = make(count)
+                    yield _with_payload(delivery, _replaced(_payload_of(delivery), path, replacement))
+
+
+class _SilentAgent(FakeAgent):
+    async def handle(self, msg):
+        self.received.append(msg)
+        return []
+
+
+SHAPE_ERRORS = (TypeError, AttributeError, KeyError, IndexError, ValueError)
+ODD_VALUES = ("text", 7, True, None, ["x"], [{"a": 1}], {})
+_MISSING = object()
+
+
+def _payload_of(delivery: Delivery) -> Any:
+    if delivery.content_type == "application/json":
+        return json.loads(delivery.body)
+    form = urllib.parse.parse_qs(delivery.body.decode("utf-8"))
+    return json.loads(form["payload"][0])
+
+
+def _with_payload(delivery: Delivery, payload: Any) -> Delivery:
+    if delivery.content_type == "application/json":
+        body = json.dumps(payload).encode("utf-8")
+    else:
+        body = urllib.parse.urlencode({"payload": json.dumps(payload)}).encode("utf-8")
+    return Delivery(delivery.path, body, delivery.content_type, dict(delivery.headers))
+
+
+def _paths(value: Any, prefix: tuple = ()) -> list[tuple]:
+    """The path (keys and list positions) of every value in a decoded JSON document, the root excepted."""
+    found = []
+    children = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, child in children:
+        found.append((*prefix, key))
+        found.extend(_paths(child, (*prefix, key)))
+    return found
+
+
+def _replaced(document: Any, path: tuple, replacement: Any) -> Any:
+    document = copy.deepcopy(document)
+    parent = document
+    for key in path[:-1]:
+        parent = parent[key]
+    if replacement is _MISSING:
+        del parent[path[-1]]
+    else:
+        parent[path[-1]] = copy.deepcopy(replacement)
+    return document

@@ -131,3 +131,50 @@ class TestChatwootContract(ChannelContract):
         client = await start()
         await self.post(client, self.text_delivery("black boots", "unsigned"), headers={})
         await self.said(platform, "I found 1 match")
+
+    async def test_a_resolved_conversation_arrives_flat_and_clears_the_handoff(self, channel_client, platform,
+                                                                              fake_agent):
+        cid = f"chatwoot:{ACCOUNT}:{CONVERSATION}"
+        await self.post(channel_client, self.text_delivery("talk to a person please", "r1"))
+        await platform.wait_for(lambda calls: any(c.path == TOGGLE for c in calls))
+        assert (await fake_agent.store.load_state(cid))["handoff"]["status"] == "requested"
+        resolved = Delivery.json("/webhooks/chatwoot", conversation_resolved(), **{"X-Chatwoot-Delivery": "res-1"})
+        assert (await self.post(channel_client, resolved)).status == 200
+        assert (await fake_agent.store.load_state(cid))["handoff"] is None
+
+    async def test_an_updated_choice_is_answered_once(self, channel_client, platform, fake_agent):
+        await self.post(channel_client, self.button_delivery("show me boots", "u1"))
+        await self.said(platform, "I found 2 matches")
+        again = self.button_delivery("show me boots", "u2")  # the same message updated again (read, edited)
+        assert (await self.post(channel_client, again)).status == 200
+        await platform.settle()
+        assert [m.text for m in fake_agent.received] == ["show me boots"]
+
+    async def test_an_update_of_an_answered_message_is_not_answered_again(self, channel_client, platform,
+                                                                            fake_agent):
+        await self.post(channel_client, self.text_delivery("black boots", "m1"))
+        await self.said(platform, "I found 1 match")
+        updated = {**message_created("black boots", 1000 + len("m1")), "event": "message_updated"}
+        delivery = Delivery.json("/webhooks/chatwoot", updated, **{"X-Chatwoot-Delivery": "delivery-m1-updated"})
+        assert (await self.post(channel_client, delivery)).status == 200
+        await platform.settle()
+        assert [m.text for m in fake_agent.received] == ["black boots"]
+
+    async def test_the_intro_text_comes_before_the_cards(self, channel_client, platform):
+        await self.post(channel_client, self.text_delivery("black boots", "order"))
+        calls = await platform.wait_for(lambda calls: any(m.get("content_type") == "input_select"
+                                                          for m in self._sent(calls)))
+        kinds = [(m.get("content_type") or "text", m["content"]) for m in self._sent(calls)]
+        assert kinds[0][0] == "text" and kinds[0][1].startswith("I found 1 match") and kinds[1][0] == "cards"
+        assert kinds[2][0] == "input_select" and "I found" not in kinds[2][1]
+
+
+def conversation_resolved() -> dict:
+    """What an Agent Bot receives when a colleague resolves the conversation: the conversation itself, flat."""
+    return {"event": "conversation_resolved", "id": CONVERSATION, "inbox_id": 2, "status": "resolved",
+            "channel": "Channel::WebWidget", "can_reply": True, "additional_attributes": {}, "labels": [],
+            "contact_inbox": {"id": 5, "contact_id": 12, "inbox_id": 2, "source_id": "abc"},
+            "messages": [{"id": 3100, "content": "All sorted!", "account_id": ACCOUNT, "inbox_id": 2,
+                          "conversation_id": CONVERSATION, "message_type": 1, "private": False}],
+            "meta": {"sender": {"id": 12, "name": "Ann", "type": "contact"}, "assignee": None},
+            "unread_count": 0, "timestamp": 1765000000, "created_at": 1765000000}

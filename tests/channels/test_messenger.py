@@ -110,6 +110,15 @@ class TestMessengerContract(ChannelContract):
         (message,) = fake_agent.received
         assert message.attachments[0].data == photo_bytes()
 
+    async def test_the_like_sticker_is_a_thumbs_up_not_a_photo(self, channel_client, platform, fake_agent):
+        like = page_event({"message": {"mid": "m_like", "sticker_id": 369239263222822, "attachments": [
+            {"type": "image", "payload": {"url": platform.url + "/cdn/like.png", "sticker_id": 369239263222822}}]}})
+        assert (await self.post(channel_client, Delivery.json("/webhooks/messenger", like))).status == 200
+        await platform.wait_for(lambda calls: bool(self._sent(calls)))
+        (message,) = fake_agent.received
+        assert message.attachments == () and "\N{THUMBS UP SIGN}" in message.text
+        assert not any(c.path.startswith("/cdn/") for c in platform.calls)  # never downloaded for try-on
+
     # -- Meta's messaging window: RESPONSE within 24 hours, then HUMAN_AGENT for a colleague -------
 
     async def hand_off(self, client, platform, hours_ago: float) -> str:

@@ -1,11 +1,15 @@
 """The Rasa-compatible REST webhook: what a Rasa web-chat client sends and gets back."""
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
 
 from agent.config import ServerConfig
+from agent.config_channels import ChannelsConfig
+from channels.server import build_app
+from channels.testing import FakeAgent, demo_products, serving
 
 WEBHOOK = "/webhooks/rest/webhook"
 
@@ -60,8 +64,8 @@ BAD_BODIES = [
     (b"", "body", "empty"),
     (b"[1, 2]", "body", "must be a JSON object, got array"),
     (b'"hello"', "body", "must be a JSON object, got string"),
-    (json.dumps({"message": "hi"}).encode(), "sender", "'sender' is missing"),
-    (json.dumps({"sender": 42, "message": "hi"}).encode(), "sender", "'sender' must be a string, got number"),
+    (json.dumps({"sender": True, "message": "hi"}).encode(), "sender", "'sender' must be a string or a number"),
+    (json.dumps({"sender": {"id": 1}, "message": "hi"}).encode(), "sender", "got object"),
     (json.dumps({"sender": "", "message": "hi"}).encode(), "sender", "'sender' is empty"),
     (json.dumps({"sender": "s"}).encode(), "message", "'message' is missing"),
     (json.dumps({"sender": "s", "message": None}).encode(), "message", "'message' must be a string, got null"),
@@ -107,3 +111,48 @@ async def test_unknown_routes_and_methods_answer_json(client):
     assert (await missing.json())["error"] == "Not Found"
     wrong_method = await client.get(WEBHOOK)
     assert wrong_method.status == 405
+
+
+async def test_stream_true_answers_one_json_object_per_line_like_rasa(client, fake_agent):
+    plain = await (await client.post(WEBHOOK, json={"sender": "s1", "message": "red sneakers under 80"})).json()
+    response = await client.post(WEBHOOK + "?stream=true", json={"sender": "s2", "message": "red sneakers under 80"})
+    assert response.status == 200 and response.content_type == "text/event-stream"
+    lines = (await response.text()).splitlines()
+    streamed = [json.loads(line) for line in lines]
+    assert len(streamed) == len(plain) > 1
+    assert streamed == [{**item, "recipient_id": "s2"} for item in plain]
+    unstreamed = await client.post(WEBHOOK + "?stream=false", json={"sender": "s3", "message": "boots"})
+    assert isinstance(await unstreamed.json(), list)
+
+
+@pytest.mark.parametrize(("body", "sender"), [({"message": "boots"}, "default"), ({"sender": None, "message": "boots"},
+                                              "default"), ({"sender": 42, "message": "boots"}, "42")])
+async def test_a_missing_or_numeric_sender_is_read_like_rasa(client, fake_agent, body, sender):
+    response = await client.post(WEBHOOK, json=body)
+    assert response.status == 200
+    assert {item["recipient_id"] for item in await response.json()} == {sender}
+    assert fake_agent.received[0].sender_id == sender
+
+
+async def test_product_links_are_absolute_when_the_public_address_is_set(aiohttp_client, media_root):
+    products = [dataclasses.replace(p, url="") for p in demo_products()]  # Aisle's own product pages
+    app = build_app(ServerConfig(), serving(FakeAgent(products, media_root)), channels=("rest",),
+                    platforms=ChannelsConfig(public_base_url="https://aisle.example/"))
+    client = await aiohttp_client(app)
+    items = await (await client.post(WEBHOOK, json={"sender": "s", "message": "black boots"})).json()
+    (card,) = items[1]["custom"]["products"]
+    assert card["url"] == f"https://aisle.example/products/{card['id']}"
+    assert card["image"].startswith("https://aisle.example/media/")
+    assert items[2]["text"].endswith(f" https://aisle.example/products/{card['id']}")
+
+
+async def test_a_failed_streamed_turn_ends_with_an_apology_line(make_client, media_root):
+    class Failing(FakeAgent):
+        async def handle(self, msg):
+            raise RuntimeError("the catalog went away")
+
+    client = await make_client(agent=Failing(demo_products(), media_root))
+    response = await client.post(WEBHOOK + "?stream=true", json={"sender": "s", "message": "boots"})
+    assert response.status == 200
+    (line,) = [json.loads(line) for line in (await response.text()).splitlines()]
+    assert line["recipient_id"] == "s" and line["text"].startswith("Sorry, something went wrong")

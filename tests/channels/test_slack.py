@@ -1,6 +1,7 @@
 """Slack against a fake Web API on localhost: the contract, request signing, replays, retries, Block Kit."""
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import hmac
 import json
@@ -8,6 +9,7 @@ import time
 import urllib.parse
 
 from agent.config_channels import ChannelsConfig, SlackConfig
+from channels.testing import FakeAgent, demo_products
 from tests.channels.contract import ChannelContract, Delivery
 from tests.channels.fake_platform import Call, FakePlatform
 
@@ -111,6 +113,14 @@ class TestSlackContract(ChannelContract):
         assert section["accessory"]["image_url"] == "https://shop.example/media/images/sku-006.png"
         assert [e.get("value") or e.get("url") for e in actions["elements"]] == [
             "the first one", "https://shop.example/p/sku-006"]
+
+    async def test_the_fallback_text_links_products_by_their_public_address(self, start, platform, media_root):
+        products = [dataclasses.replace(p, url="") for p in demo_products()]  # Aisle's own product pages
+        client = await start(agent=FakeAgent(products, media_root))
+        await self.post(client, self.text_delivery("black boots", "fallback"))
+        calls = await platform.wait_for(lambda calls: bool(self._messages(calls)))
+        (line,) = [x for x in self._messages(calls)[0]["text"].splitlines() if x.startswith("1. ")]
+        assert line.endswith(" https://shop.example/products/" + line.split("/")[-1]) and "/products/sku-" in line
 
     async def test_the_bots_own_messages_and_edits_are_ignored(self, channel_client, platform, fake_agent):
         own = event({"type": "message", "channel": IM, "channel_type": "im", "bot_id": "B1", "text": "I found"}, "e1")

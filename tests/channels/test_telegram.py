@@ -114,6 +114,13 @@ class TestTelegramContract(ChannelContract):
         (photo,) = message.attachments
         assert photo.content_type == "image/jpeg" and photo.data == photo_bytes()
 
+    async def test_start_and_help_commands_are_a_greeting_and_a_request_for_help(self, channel_client, platform,
+                                                                                    fake_agent):
+        for n, command in enumerate(("/start", "/help", "/start@AisleShopBot ref-42")):
+            assert (await self.post(channel_client, self.text_delivery(command, f"cmd-{n}"))).status == 200
+        await platform.wait_for(lambda calls: len(self.texts(calls)) >= 3)
+        assert [m.text for m in fake_agent.received] == ["hi", "help", "hi"]  # what the agent understands
+
     async def test_updates_without_anything_to_answer_are_acknowledged(self, channel_client, platform, fake_agent):
         delivery = Delivery.json("/webhooks/telegram", {"update_id": 31, "edited_message": {"chat": {"id": 1}}})
         assert (await self.post(channel_client, delivery)).status == 200

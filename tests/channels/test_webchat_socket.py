@@ -48,6 +48,8 @@ BAD_FRAMES = [
     ('{"type": "message", "text": "  "}', "'text' is empty"),
     ('{"type": "message", "text": "' + "x" * 2001 + '"}', "the limit is 2000"),
     ('{"type": "message", "text": "hi", "session_id": "../../x"}', "'session_id' must be"),
+    ('{"type": "message", "text": ' + "[" * 5000 + "]" * 5000 + "}", "deep: the limit is 64"),
+    ('{"type": "message", "text": "hi", "n": ' + "9" * 5000 + "}", "5000 characters"),
 ]
 
 

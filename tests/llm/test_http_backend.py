@@ -8,7 +8,7 @@ import pytest
 
 from agent.llm.openai import OpenAIBackend
 from agent.llm.toolcalls import validate_call
-from agent.llm.types import BackendUnavailable, ChatRequest, LLMError, LLMTimeout
+from agent.llm.types import BackendUnavailable, ChatRequest, Chunk, LLMError, LLMTimeout
 from channels.llm_server import build_llm_app
 from tests.llm.conftest import GREET_TOOL, SEARCH_TOOL, user
 from tests.llm.fake_llm import answer, scripted_server
@@ -70,6 +70,22 @@ async def test_bad_requests_get_openai_errors(aiohttp_client, loaded_backend):
     assert response.status == 400 and "temperature" in (await response.json())["error"]["message"]
     models = await (await client.get("/v1/models")).json()
     assert [m["id"] for m in models["data"]] == ["tiny"]
+
+
+async def test_a_failure_after_the_stream_started_is_an_error_event_not_a_dropped_connection(aiohttp_client,
+                                                                                             loaded_backend):
+    backend = loaded_backend.with_batching(1, 0)
+
+    async def breaks_midway(request):
+        yield Chunk(text="Hi")
+        raise RuntimeError("the decoder fell over")
+
+    backend.stream = breaks_midway
+    client = await aiohttp_client(build_llm_app(backend, model_name="tiny"))
+    response = await client.post("/v1/chat/completions", json={"messages": user("hi"), "stream": True})
+    events = [line.removeprefix("data: ") for line in (await response.text()).splitlines() if line]
+    assert response.status == 200 and json.loads(events[1])["choices"][0]["delta"]["content"] == "Hi"
+    assert json.loads(events[-2])["error"]["type"] == "server_error" and events[-1] == "[DONE]"
 
 
 OK = answer("Hello!")

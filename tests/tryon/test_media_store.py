@@ -28,6 +28,8 @@ def test_a_saved_photo_is_reachable_through_its_signed_link(media):
     lambda t: "other" + t[5:],                                              # another file's id
     lambda t: t.split(".")[0],                                              # no signature at all
     lambda t: "../../etc/passwd",
+    lambda t: t[:-2] + "é",                                                 # a non-ASCII signature
+    lambda t: t.replace(t.split(".")[1], "²" * 3),                          # digits that are not 0-9
 ])
 def test_an_altered_link_is_refused(media, tamper):
     token = media.token(media.save(b"\x89PNG\r\n\x1a\n", "image/png"))

@@ -142,6 +142,7 @@ async def test_signed_links_serve_the_image_until_they_expire_or_are_altered(aio
     assert Image.open(io.BytesIO(await response.read())).size == (600, 900)
 
     assert (await client.get(url[:-3] + ("abc" if not url.endswith("abc") else "xyz"))).status == 403
+    assert (await client.get(url[:-3] + "%C3%A9%C3%A9")).status == 403  # a non-ASCII signature: refused, no 500
     clock.now += 601
     expired = await client.get(url)
     assert expired.status == 410 and "expired" in (await expired.json())["error"]
