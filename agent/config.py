@@ -40,6 +40,7 @@ class ServerConfig:
     admin_token_env: str = "AISLE_ADMIN_TOKEN"  # the admin channel is served only when this variable is set
     admin_max_body_bytes: int = field(default=8 * 1024 * 1024, metadata={"range": (1024, 1024 * 1024 * 1024)})
     merchant_token_env: str = "AISLE_MERCHANT_TOKEN"  # REST with "Authorization: Bearer <its value>" is the merchant
+    identity_secret_env: str = "AISLE_IDENTITY_SECRET"  # the shop's HMAC secret for signed-in shoppers' user ids
     requests_per_second_per_ip: float = field(default=10.0, metadata={"range": (0.0, 100_000.0)})  # 0: no limit; under capacity/4
     messages_per_minute: float = field(default=120.0, metadata={"range": (0.0, 100_000.0)})  # per shopper; 0: none
     max_concurrent_turns: int = field(default=64, metadata={"range": (1, 100_000)})
@@ -119,7 +120,9 @@ class DialogConfig:
 @dataclass(frozen=True)
 class OrdersConfig:
     path: str = ""  # empty: demo orders in data_dir/orders.db, generated from the catalog
-    demo_sign_in: bool = True  # with the demo orders, each chat acts as one of the demo customers
+    demo_sign_in: bool = True  # with the demo orders (only), each chat acts as one of the demo customers
+    failed_lookups_per_conversation: int = field(default=5, metadata={"range": (1, 1000)})  # per hour
+    failed_lookups_per_address: int = field(default=20, metadata={"range": (1, 100_000)})  # per hour
 
 
 @dataclass(frozen=True)

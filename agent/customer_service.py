@@ -18,6 +18,7 @@ from knowledge.retriever import Retriever
 from skills.handoff import HandoffSkill
 from skills.orders import CancelOrderSkill, OrderStatusSkill, OrderStore, ReturnSkill, SQLiteOrderStore
 from skills.orders.demo import demo_customer_for, ensure_demo_orders
+from skills.orders.guard import LookupGuard
 from skills.policies import PolicySkill
 from skills.registry import SkillRegistry
 from skills.shopping import CompareSkill, ProductQuestionSkill, RefineSkill, SelectSkill
@@ -53,9 +54,11 @@ def register_dialog_skills(skills: SkillRegistry, retriever: Retriever, config: 
     skills.register(CompareSkill(lookup))
     skills.register(HandoffSkill())
     if orders is not None:
+        # the demo sign-in is for the generated demo orders only: a real order store needs a verified identity
         visitor = demo_customer_for if config.orders.demo_sign_in and not config.orders.path else None
-        skills.register(OrderStatusSkill(orders, visitor))
-        skills.register(ReturnSkill(orders, visitor))
-        skills.register(CancelOrderSkill(orders, visitor))
+        guard = LookupGuard(config.orders.failed_lookups_per_conversation, config.orders.failed_lookups_per_address)
+        skills.register(OrderStatusSkill(orders, visitor, guard=guard))
+        skills.register(ReturnSkill(orders, visitor, guard=guard))
+        skills.register(CancelOrderSkill(orders, visitor, guard=guard))
     if policies is not None:
         skills.register(PolicySkill(policies, config.policies.min_score))
