@@ -126,12 +126,13 @@ class OrderFinder:
         if customer is None and not email:
             slots = {"awaiting_answer": awaiting(self.skill, self.intent, "email", {"order_number": number})}
             return Found(reply=SkillResult(ASK_EMAIL, slots=slots))
-        if self.guard.blocked(ctx.conversation_id, ctx.client):
+        if customer is None and self.guard.blocked(ctx.conversation_id, ctx.client):
             return Found(reply=SkillResult(TOO_MANY, slots={"awaiting_answer": None}, data={"failed": True}))
         order = await self.store.get(number)
         owners = {str(who).strip().lower() for who in (customer, email) if who}
         if order is None or order.customer.lower() not in owners:
-            self.guard.failed(ctx.conversation_id, ctx.client)
+            if customer is None:  # a signed-in customer learns nothing from a number that is not theirs
+                self.guard.failed(ctx.conversation_id, ctx.client)
             text = NO_MATCH.format(number=number) if email else (
                 f"I can't find order {number}. Please check the number in your confirmation email and send it again.")
             return Found(reply=self.ask(text, failed=True))

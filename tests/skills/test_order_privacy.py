@@ -79,3 +79,14 @@ async def test_a_signed_in_shopper_sees_their_orders_and_no_one_elses(store):
     sams = (await store.orders_for(SAM))[0]
     other = await skill.run(OrderStatusInput(order_number=sams.number), signed_in)
     assert sams.summary() not in other.text and "can't find" in other.text
+
+
+async def test_a_signed_in_customer_is_not_locked_out_by_strangers_failing_from_the_same_address(store):
+    guard = LookupGuard(per_conversation=2, per_address=2)
+    skill = OrderStatusSkill(store, guard=guard, today=lambda: TODAY)
+    for n in range(3):
+        await skill.run(OrderStatusInput(order_number=f"ORD-30000{n}", email=SAM), anonymous(f"rest:s{n}"))
+    alex = (await store.orders_for(ALEX))[0]
+    mine = await skill.run(OrderStatusInput(order_number=alex.number),
+                           SkillContext("webchat:alex", "", {"customer": ALEX}, client="203.0.113.9"))
+    assert f"Order {alex.number}" in mine.text
