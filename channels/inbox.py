@@ -17,7 +17,8 @@ True
 At-least-once, not exactly-once: a process killed after its reply reached the platform but before
 the delivery was marked done answers that message again after the restart (a window of one
 database write). The inbox lives in the channels' file of one host; processes that share that file
-must not start while another is answering (each replays what is not done).
+skip what a live process on the same host holds (each row names its owner, `host:pid:run`), and claim
+the rest atomically, so two processes starting together never answer the same delivery.
 """
 from __future__ import annotations
 
@@ -25,6 +26,9 @@ import asyncio
 import hashlib
 import json
 import logging
+import os
+import secrets
+import socket
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -34,15 +38,31 @@ from channels.dispatch import Dispatcher
 
 log = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 3  # a delivery whose handler failed this often is left, logged, not replayed again
+MAX_ATTEMPTS = 3  # a delivery started this often without finishing is not replayed again (a poison message)
 Handler = Callable[[dict[str, Any]], Awaitable[None]]
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS inbox (
     platform TEXT NOT NULL, event_id TEXT NOT NULL, conversation TEXT NOT NULL, parsed TEXT NOT NULL,
-    received REAL NOT NULL, done REAL, attempts INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (platform, event_id)
+    received REAL NOT NULL, done REAL, attempts INTEGER NOT NULL DEFAULT 0, owner TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (platform, event_id)
 );
 CREATE INDEX IF NOT EXISTS inbox_open ON inbox (done, received);
 """
+
+
+def _alive_here(owner: str) -> bool:
+    """Whether `owner` (`host:pid:run`) is another process still running on this host. A row of an
+    earlier run with this very pid (a container restarted as pid 1) belongs to no one alive."""
+    host, pid, _ = (owner.split(":") + ["", ""])[:3]
+    if host != socket.gethostname() or not pid.isdigit() or int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def body_key(body: bytes) -> str:
@@ -54,9 +74,11 @@ def body_key(body: bytes) -> str:
 class Inbox:
     """Deliveries kept until answered; `db_of` and `dispatcher_of` are read when used (both open at start)."""
 
-    def __init__(self, db_of: Callable[[], ChannelDB], dispatcher_of: Callable[[], Dispatcher | None]) -> None:
+    def __init__(self, db_of: Callable[[], ChannelDB], dispatcher_of: Callable[[], Dispatcher | None],
+                 owner: str = "") -> None:
         self._db_of, self._dispatcher_of = db_of, dispatcher_of
         self._handlers: dict[str, Handler] = {}
+        self.owner = owner or f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"  # this run
 
     def register(self, platform: str, handler: Handler) -> None:
         """`handler(parsed)` answers one delivery of `platform` (it may be called again after a crash)."""
@@ -66,11 +88,10 @@ class Inbox:
         """Commit the delivery, then start answering it; False (nothing started) when it was here already."""
         if platform not in self._handlers:
             raise KeyError(f"no inbox handler registered for {platform!r}")
-        row = (platform, event_id, conversation, json.dumps(parsed), time.time())
+        row = (platform, event_id, conversation, json.dumps(parsed), time.time(), self.owner)
         cursor = await asyncio.to_thread(
-            self._db_of().execute,
-            "INSERT OR IGNORE INTO inbox (platform, event_id, conversation, parsed, received) VALUES (?, ?, ?, ?, ?)",
-            row)
+            self._db_of().execute, "INSERT OR IGNORE INTO inbox (platform, event_id, conversation, parsed, received, "
+            "owner) VALUES (?, ?, ?, ?, ?, ?)", row)
         if cursor.rowcount != 1:
             return False
         self._start(platform, event_id, conversation, parsed)
@@ -78,12 +99,17 @@ class Inbox:
 
     async def replay(self) -> int:
         """Hand every delivery not done to its handler again, oldest first; returns how many."""
-        rows = await self._db_of().run(
-            "SELECT platform, event_id, conversation, parsed FROM inbox WHERE done IS NULL AND attempts < ? "
-            "ORDER BY received", (MAX_ATTEMPTS,))
+        db = self._db_of()
+        rows = await db.run("SELECT platform, event_id, conversation, parsed, owner FROM inbox "
+                            "WHERE done IS NULL AND attempts < ? ORDER BY received", (MAX_ATTEMPTS,))
         started = 0
-        for platform, event_id, conversation, parsed in rows:
-            if platform in self._handlers:
+        for platform, event_id, conversation, parsed, owner in rows:
+            if platform not in self._handlers or owner == self.owner or _alive_here(owner):
+                continue
+            claimed = await asyncio.to_thread(
+                db.execute, "UPDATE inbox SET owner = ? WHERE platform = ? AND event_id = ? AND owner = ?",
+                (self.owner, platform, event_id, owner))
+            if claimed.rowcount == 1:
                 self._start(platform, event_id, conversation, json.loads(parsed))
                 started += 1
         if started:

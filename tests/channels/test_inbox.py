@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import socket
 import time
 
 import tests.channels.test_chatwoot as cw
@@ -16,16 +18,16 @@ from channels.server import build_app
 from channels.testing import serving
 
 
-def open_inbox(path) -> tuple[ChannelDB, Inbox]:
+def open_inbox(path, owner: str = "") -> tuple[ChannelDB, Inbox]:
     db = ChannelDB.open(path)
     db.script(SCHEMA)
     dispatcher = Dispatcher(lambda message: None)
-    return db, Inbox(lambda: db, lambda: dispatcher)
+    return db, Inbox(lambda: db, lambda: dispatcher, owner)
 
 
 async def test_a_delivery_not_answered_before_a_crash_is_answered_by_the_next_process(tmp_path):
     path = tmp_path / "channels.db"
-    db, first = open_inbox(path)
+    db, first = open_inbox(path, owner=f"{socket.gethostname()}:{os.getpid()}:earlier-run")  # this pid, restarted
     never = asyncio.Event()
 
     async def stuck(parsed):  # the process dies while this turn is under way
@@ -50,6 +52,26 @@ async def test_a_delivery_not_answered_before_a_crash_is_answered_by_the_next_pr
     assert answered == [{"chat": "42", "text": "red boots"}, {"chat": "43", "text": "a dress"}]
     assert await second.replay() == 0  # done: never answered a third time
     assert not await second.accept("telegram", "501", "telegram:42", {"chat": "42", "text": "red boots"})
+    db.close()
+
+
+async def test_deliveries_a_live_process_on_this_host_holds_are_left_to_it(tmp_path):
+    path = tmp_path / "channels.db"
+    db, running = open_inbox(path, owner=f"{socket.gethostname()}:{os.getppid()}:its-run")  # alive: our parent
+    never = asyncio.Event()
+
+    async def busy(parsed):
+        await never.wait()
+
+    running.register("slack", busy)
+    assert await running.accept("slack", "Ev1", "slack:D1", {"sender": "D1", "text": "hi", "files": []})
+    starting, answered = Inbox(lambda: db, lambda: Dispatcher(lambda m: None)), []
+
+    async def answer(parsed):
+        answered.append(parsed)
+
+    starting.register("slack", answer)
+    assert await starting.replay() == 0 and answered == []
     db.close()
 
 
