@@ -38,7 +38,7 @@ class PhotoLimits:
     `max_pixels` is the decoding budget, checked on the size the file declares before a pixel is
     decoded: 12 MP (a phone's photo) decodes to about 36 MB; a PNG or WebP above it is refused. A
     JPEG is decoded straight at a reduced scale (1/2, 1/4 or 1/8, `Image.draft`) no smaller than
-    `max_side`, so a 48 MP camera JPEG costs what a 12 MP one does. `max_side` is the size a kept
+    what is kept, so a 24 MP camera JPEG costs what a 6 MP one does. `max_side` is the size a kept
     photo is scaled down to, which is plenty for try-on models (768×1024).
     """
 
@@ -90,7 +90,7 @@ def _decode(data: bytes, kind: str, limits: PhotoLimits) -> Image.Image:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data), formats=[kind])
             width, height = image.size
-            if kind == "JPEG" and min(width, height) > limits.max_side:
+            if kind == "JPEG" and max(width, height) > limits.max_side:
                 image.draft("RGB", _draft_size(width, height, limits.max_side))
             if image.width * image.height > limits.max_pixels:
                 raise PhotoRejected(_too_many_pixels(width, height))
@@ -107,8 +107,9 @@ def _decode(data: bytes, kind: str, limits: PhotoLimits) -> Image.Image:
 
 
 def _draft_size(width: int, height: int, max_side: int) -> tuple[int, int]:
-    """The request to `Image.draft`: its scale keeps the shorter side at least `max_side`."""
-    scale = min(width, height) / max_side
+    """The request to `Image.draft`: the photo scaled so its longer side is `max_side`, which is what
+    is kept (the decoder picks the smallest of 1/1, 1/2, 1/4, 1/8 that is still at least this)."""
+    scale = max(width, height) / max_side
     return max(1, int(width / scale)), max(1, int(height / scale))
 
 

@@ -50,3 +50,25 @@ def test_a_6300_square_png_is_refused_at_once_without_decoding_it():
     assert measured["bytes"] < 2_000_000  # small on the wire
     assert "too large to process (6300×6300 px)" in measured["outcome"]
     assert measured["seconds"] < 1.0 and measured["grew_mb"] < 40, measured
+
+
+def test_a_camera_jpeg_over_the_budget_is_decoded_scaled_down_but_a_png_that_size_is_refused():
+    import io
+
+    from PIL import Image
+
+    from knowledge.photo_intake import PhotoLimits, PhotoRejected, clean_photo
+
+    big = Image.new("L", (6000, 4000), 128)  # 24 MP, twice the budget
+    jpeg, png = io.BytesIO(), io.BytesIO()
+    big.save(jpeg, "JPEG", quality=70)
+    big.save(png, "PNG")
+    limits = PhotoLimits(max_pixels=12_000_000, max_side=2048)
+    clean = clean_photo(jpeg.getvalue(), limits)  # decoded at 1/2 scale straight from the file
+    assert (clean.width, clean.height) == (2048, 1365)
+    try:
+        clean_photo(png.getvalue(), limits)
+    except PhotoRejected as exc:
+        assert "6000×4000" in str(exc)
+    else:
+        raise AssertionError("a 24 MP PNG was decoded")
