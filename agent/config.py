@@ -41,7 +41,8 @@ class ServerConfig:
     admin_max_body_bytes: int = field(default=8 * 1024 * 1024, metadata={"range": (1024, 1024 * 1024 * 1024)})
     merchant_token_env: str = "AISLE_MERCHANT_TOKEN"  # REST with "Authorization: Bearer <its value>" is the merchant
     identity_secret_env: str = "AISLE_IDENTITY_SECRET"  # the shop's HMAC secret for signed-in shoppers' user ids
-    requests_per_second_per_ip: float = field(default=10.0, metadata={"range": (0.0, 100_000.0)})  # 0: no limit; under capacity/4
+    # under a quarter of what one server answers (bench.capacity); 0: no limit
+    requests_per_second_per_ip: float = field(default=10.0, metadata={"range": (0.0, 100_000.0)})
     messages_per_minute: float = field(default=120.0, metadata={"range": (0.0, 100_000.0)})  # per shopper; 0: none
     max_concurrent_turns: int = field(default=64, metadata={"range": (1, 100_000)})
     turn_wait_s: float = field(default=30.0, metadata={"range": (0.0, 3600.0)})  # longer waits get "try again"

@@ -53,7 +53,8 @@ class AdminSessions:
     the channels' database (`revoke`), which every check reads, so a copied cookie dies with it.
     """
 
-    def __init__(self, token: bytes, clock: Callable[[], float] = time.time, db_of: Callable[[], Any] | None = None) -> None:
+    def __init__(self, token: bytes, clock: Callable[[], float] = time.time,
+                 db_of: Callable[[], Any] | None = None) -> None:
         self._token, self._clock, self._db_of = token, clock, db_of
 
     def token_ok(self, given: str) -> bool:

@@ -76,8 +76,9 @@ async def test_deliveries_a_live_process_on_this_host_holds_are_left_to_it(tmp_p
 
 
 def telegram_update(text: str, **extra) -> dict:
+    chat = {"id": int(tg.CHAT), "type": "private"}
     return {**extra, "message": {"message_id": 5, "date": 1700000000, "text": text,
-                                 "from": {"id": 99, "first_name": "Ann"}, "chat": {"id": int(tg.CHAT), "type": "private"}}}
+                                 "from": {"id": 99, "first_name": "Ann"}, "chat": chat}}
 
 
 async def test_telegram_updates_without_an_update_id_do_not_share_one_key(aiohttp_server, aiohttp_client,
