@@ -119,8 +119,8 @@ class OrderFinder:
         number = normalise_order_number(number_text)
         if number is None:
             text = (f"“{number_text.strip()[:40]}” isn't an order number I recognise. Order numbers look like "
-                    f"{ORDER_FORMAT}: “ORD-” followed by six digits. You'll find yours in the order confirmation "
-                    "email.")
+                    f"{ORDER_FORMAT}: “ORD-” followed by six digits (or more). You'll find yours in the order "
+                    "confirmation email.")
             return Found(reply=self.ask(text, failed=True, remember=_email(email)))
         customer, email = self.customer(ctx), email or ctx.slots.get("email")
         if customer is None and not email:

@@ -90,3 +90,17 @@ async def test_a_signed_in_customer_is_not_locked_out_by_strangers_failing_from_
     mine = await skill.run(OrderStatusInput(order_number=alex.number),
                            SkillContext("webchat:alex", "", {"customer": ALEX}, client="203.0.113.9"))
     assert f"Order {alex.number}" in mine.text
+
+
+async def test_long_random_order_numbers_are_read_alongside_the_six_digit_ones(store):
+    from dataclasses import replace
+
+    from training.pii import Redactor
+
+    old = (await store.orders_for(SAM))[0]
+    store.add([replace(old, number="ORD-4829135570")])  # a shop that issues unguessable numbers
+    skill = OrderStatusSkill(store, guard=LookupGuard(), today=lambda: TODAY)
+    for number in ("ORD-4829135570", "#4829135570", old.number):
+        shown = await skill.run(OrderStatusInput(order_number=number, email=SAM), anonymous())
+        assert "being prepared" in shown.text or "shipped" in shown.text or "delivered" in shown.text, number
+    assert "4829135570" not in Redactor().redact("where is order ORD-4829135570?")
