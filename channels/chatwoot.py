@@ -10,8 +10,9 @@ Inbound: `message_created` events for incoming messages in conversations the bot
 `pending`) become messages of conversation `chatwoot:<account>:<conversation>`; a choice made in an
 options or cards message (`message_updated` with `submitted_values`) is a message too. Each message
 is kept in the durable inbox (`channels.inbox`) before the 200 and answered once, keyed by the event
-and the message id in the signed body (never the unsigned `X-Chatwoot-Delivery` header). Conversations a person holds (`open`)
-are left to the person; when one is resolved, the assistant takes over again next time.
+and the message id in the signed body (never the unsigned `X-Chatwoot-Delivery` header).
+Conversations a person holds (`open`) are left to the person; when one is resolved, the assistant
+takes over again next time.
 
 Outbound: the messages API (`POST /api/v1/accounts/{account}/conversations/{id}/messages`, header
 `api_access_token`): text, product `cards` with "View" and "Choose", quick replies as `input_select`.

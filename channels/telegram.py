@@ -6,10 +6,10 @@ for `AISLE_TELEGRAM_SECRET_TOKEN`, and register the webhook with that secret:
 
 Inbound, `POST /webhooks/telegram`: the `X-Telegram-Bot-Api-Secret-Token` header must equal the
 secret (constant-time; 403 otherwise, nothing processed); each update is written to the durable
-inbox (`channels.inbox`) before the 200, and answered once even when Telegram delivers it again (keyed
-by `update_id`; an update without one by a hash of its bytes). Text, photo (with caption) and inline-keyboard presses
-(`callback_query`) become messages of conversation `telegram:<chat id>`; photos are downloaded
-(getFile) and handed to the agent as attachments.
+inbox (`channels.inbox`) before the 200, and answered once even when Telegram delivers it again
+(keyed by `update_id`; an update without one by a hash of its bytes). Text, photo (with caption)
+and inline-keyboard presses (`callback_query`) become messages of conversation `telegram:<chat id>`;
+photos are downloaded (getFile) and handed to the agent as attachments.
 
 Outbound: text as sendMessage, images and product cards as sendPhoto with "View" and "Choose"
 buttons (product cards become a numbered list when their images have no public address), quick
