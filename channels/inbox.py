@@ -30,6 +30,7 @@ import os
 import secrets
 import socket
 import time
+import weakref
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -48,14 +49,18 @@ CREATE TABLE IF NOT EXISTS inbox (
 );
 CREATE INDEX IF NOT EXISTS inbox_open ON inbox (done, received);
 """
+_OPEN: weakref.WeakValueDictionary[str, Inbox] = weakref.WeakValueDictionary()  # this process's inboxes
 
 
 def _alive_here(owner: str) -> bool:
-    """Whether `owner` (`host:pid:run`) is another process still running on this host. A row of an
-    earlier run with this very pid (a container restarted as pid 1) belongs to no one alive."""
+    """Whether `owner` (`host:pid:run`) is still running on this host: another process, or another
+    inbox of this one. A row of an earlier run with this very pid (a container restarted as pid 1)
+    belongs to no one alive."""
     host, pid, _ = (owner.split(":") + ["", ""])[:3]
-    if host != socket.gethostname() or not pid.isdigit() or int(pid) == os.getpid():
+    if host != socket.gethostname() or not pid.isdigit():
         return False
+    if int(pid) == os.getpid():
+        return owner in _OPEN
     try:
         os.kill(int(pid), 0)
     except ProcessLookupError:
@@ -79,6 +84,7 @@ class Inbox:
         self._db_of, self._dispatcher_of = db_of, dispatcher_of
         self._handlers: dict[str, Handler] = {}
         self.owner = owner or f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"  # this run
+        _OPEN[self.owner] = self
 
     def register(self, platform: str, handler: Handler) -> None:
         """`handler(parsed)` answers one delivery of `platform` (it may be called again after a crash)."""

@@ -27,7 +27,7 @@ def open_inbox(path, owner: str = "") -> tuple[ChannelDB, Inbox]:
 
 async def test_a_delivery_not_answered_before_a_crash_is_answered_by_the_next_process(tmp_path):
     path = tmp_path / "channels.db"
-    db, first = open_inbox(path, owner=f"{socket.gethostname()}:{os.getpid()}:earlier-run")  # this pid, restarted
+    db, first = open_inbox(path, owner="crashed-host:4242:its-run")
     never = asyncio.Event()
 
     async def stuck(parsed):  # the process dies while this turn is under way
@@ -119,3 +119,22 @@ async def test_a_chatwoot_message_replayed_under_a_new_delivery_header_is_answer
     await fake.wait_for(lambda calls: any("I found 2 matches" in t for t in contract.texts(calls)))
     await fake.settle()
     assert [m.text for m in fake_agent.received] == ["show me boots"]
+
+
+async def test_a_container_restarted_with_the_same_pid_still_replays_the_earlier_runs_deliveries(tmp_path):
+    db, inbox = open_inbox(tmp_path / "channels.db")
+    earlier_run = f"{socket.gethostname()}:{os.getpid()}:before-the-restart"  # pid 1 before and after, say
+    db.execute("INSERT INTO inbox (platform, event_id, conversation, parsed, received, owner) "
+               "VALUES (?, ?, ?, ?, ?, ?)",
+               ("whatsapp", "wamid.1", "whatsapp:49151", json.dumps({"sender": "49151", "text": "hi"}), time.time(),
+                earlier_run))
+    answered: list[dict] = []
+
+    async def answer(parsed):
+        answered.append(parsed)
+
+    inbox.register("whatsapp", answer)
+    assert await inbox.replay() == 1
+    await asyncio.sleep(0.1)
+    assert answered == [{"sender": "49151", "text": "hi"}]
+    db.close()
