@@ -45,7 +45,9 @@ class ServerConfig:
     admin_token_env: str = "AISLE_ADMIN_TOKEN"  # the admin channel is served only when this variable is set
     admin_max_body_bytes: int = field(default=8 * 1024 * 1024, metadata={"range": (1024, 1024 * 1024 * 1024)})
     merchant_token_env: str = "AISLE_MERCHANT_TOKEN"  # REST with "Authorization: Bearer <its value>" is the merchant
-    requests_per_second_per_ip: float = field(default=50.0, metadata={"range": (0.0, 100_000.0)})  # 0: no limit
+    identity_secret_env: str = "AISLE_IDENTITY_SECRET"  # the shop's HMAC secret for signed-in shoppers' user ids
+    # under a quarter of what one server answers (bench.capacity); 0: no limit
+    requests_per_second_per_ip: float = field(default=10.0, metadata={"range": (0.0, 100_000.0)})
     messages_per_minute: float = field(default=120.0, metadata={"range": (0.0, 100_000.0)})  # per shopper; 0: none
     max_concurrent_turns: int = field(default=64, metadata={"range": (1, 100_000)})
     turn_wait_s: float = field(default=30.0, metadata={"range": (0.0, 3600.0)})  # longer waits get "try again"
@@ -128,7 +130,9 @@ class DialogConfig:
 @dataclass(frozen=True)
 class OrdersConfig:
     path: str = field(default="", metadata=PATH)  # empty: demo orders made from the catalog in data_dir/orders.db
-    demo_sign_in: bool = True  # with the demo orders, each chat acts as one of the demo customers
+    demo_sign_in: bool = True  # with the demo orders (only), each chat acts as one of the demo customers
+    failed_lookups_per_conversation: int = field(default=5, metadata={"range": (1, 1000)})  # per hour
+    failed_lookups_per_address: int = field(default=20, metadata={"range": (1, 100_000)})  # per hour
 
 
 @dataclass(frozen=True)
@@ -203,10 +207,10 @@ class MediaConfig:
     dir: str = field(default="", metadata=PATH)  # empty: data_dir/media
     max_bytes: int = field(default=10 * 1024 * 1024, metadata={"range": (64 * 1024, 64 * 1024 * 1024)})
     min_side: int = field(default=256, metadata={"range": (16, 4096)})  # px, the photo's shorter side
-    max_pixels: int = field(default=40_000_000, metadata={"range": (65_536, 200_000_000)})
+    max_pixels: int = field(default=12_000_000, metadata={"range": (65_536, 200_000_000)})  # decoding budget
     ttl_s: int = field(default=3600, metadata={"range": (60, 30 * 86400)})  # files are deleted after this
     cleanup_interval_s: int = field(default=60, metadata={"range": (1, 86400)})
-    uploads_per_minute: int = field(default=6, metadata={"range": (1, 1000)})  # per chat session
+    uploads_per_minute: int = field(default=6, metadata={"range": (1, 1000)})  # per client address
     secret_env: str = "AISLE_MEDIA_SECRET"  # signs media links; unset: a random secret per process
 
 

@@ -41,6 +41,19 @@ SORRY = "Sorry, something went wrong on my side. Please try again in a moment."
 MERCHANT_ONLY = "That is for the shop's team only. I can help you find or learn about a product."
 
 
+def signed_in_customer(message: UserMessage) -> str | None:
+    """The customer a channel verified for this message (`metadata["customer"]`, e.g. the shop's signed
+    user id); channels drop any `customer` a client sent itself."""
+    customer = message.metadata.get("customer")
+    return customer if isinstance(customer, str) and customer else None
+
+
+def client_of(message: UserMessage | None) -> str:
+    """The client's network address, where the channel knows it (`metadata["address"]`)."""
+    address = message.metadata.get("address") if message else None
+    return address if isinstance(address, str) else ""
+
+
 def role_of(message: UserMessage) -> str:
     """"merchant" only where an authenticated channel said so; everyone else is a shopper."""
     return "merchant" if message.metadata.get("role") == "merchant" else "shopper"
@@ -82,6 +95,7 @@ class Agent:
         async with self.lock.hold(cid):
             state = DialogState.from_dict(await self.store.load_state(cid))
             if not recorded:  # a message answered late (after a colleague handed back) is already stored
+                state.customer = signed_in_customer(message)  # proven by this message or not at all
                 await self.store.append(cid, "user", turn_text(message))
             if state.human_holds:
                 await self.desk.receive(cid, message)
@@ -143,7 +157,7 @@ class Agent:
     async def _act(self, cid: str, decision: Decision, text: str, state: dict[str, Any],
                    role: str = "shopper", message: UserMessage | None = None) -> tuple[SkillResult, bool]:
         """The one place a skill failure becomes a polite reply and a log line; True when it failed."""
-        ctx = SkillContext(conversation_id=cid, text=text, slots=state, role=role,
+        ctx = SkillContext(conversation_id=cid, text=text, slots=state, role=role, client=client_of(message),
                            attachments=message.attachments if message else (), progress=_progress(message),
                            stream=message.stream if message else None)
         try:

@@ -20,6 +20,7 @@ from knowledge.retriever import Retriever
 from skills.handoff import HandoffSkill
 from skills.orders import CancelOrderSkill, OrderStatusSkill, OrderStore, ReturnSkill, SQLiteOrderStore
 from skills.orders.demo import DEMO_CUSTOMERS, demo_customer_for, ensure_demo_orders
+from skills.orders.guard import LookupGuard
 from skills.policies import PolicySkill
 from skills.registry import SkillRegistry
 from skills.shopping import CompareSkill, ProductQuestionSkill, RefineSkill, SelectSkill
@@ -71,9 +72,10 @@ def register_dialog_skills(skills: SkillRegistry, retriever: Retriever, config: 
     skills.register(CompareSkill(lookup))
     skills.register(HandoffSkill())
     if orders is not None:
-        visitor = signed_in_visitor(config)
-        skills.register(OrderStatusSkill(orders, visitor))
-        skills.register(ReturnSkill(orders, visitor))
-        skills.register(CancelOrderSkill(orders, visitor))
+        visitor = signed_in_visitor(config)  # the demo sign-in: generated demo orders only
+        guard = LookupGuard(config.orders.failed_lookups_per_conversation, config.orders.failed_lookups_per_address)
+        skills.register(OrderStatusSkill(orders, visitor, guard=guard))
+        skills.register(ReturnSkill(orders, visitor, guard=guard))
+        skills.register(CancelOrderSkill(orders, visitor, guard=guard))
     if policies is not None:
         skills.register(PolicySkill(policies, config.policies.min_score))

@@ -119,6 +119,9 @@ class DialogPolicy:
             found = values.get("order_number") or values.get("order_reference") or values.get("email")
             sure = u.confidence >= 0.5 and u.intent != "out_of_scope"
             return found or (None if sure else text)
+        if argument == "email":  # asked for the e-mail on an order: an address, or whatever was typed
+            sure = u.confidence >= 0.5 and u.intent != "out_of_scope"
+            return values.get("email") or (None if sure else text)
         if argument == "item" and "position" in values:
             return str(values["position"])
         return None if escaping or u.intent == "human_handoff" else text

@@ -1,8 +1,8 @@
 """The channels' own SQLite file: which webhook deliveries were handled, and small values to look up later.
 
-Platforms retry a webhook they think failed (Slack after 3 s, Meta and Telegram on any error), so
-every delivery is claimed here by the platform's event id before it is processed; a retry finds
-the claim and is acknowledged without a second answer, also after a restart.
+Platforms retry a webhook they think failed (Slack after 3 s, Meta and Telegram on any error).
+The built-in channels keep every delivery in the durable inbox (`channels.inbox`, a table in this
+file), which also de-duplicates; `claim` remains for a plug-in that only needs "first time or retry?".
 
     db = ChannelDB.open("var/channels.db")
     await db.claim("slack", "Ev123"), await db.claim("slack", "Ev123")

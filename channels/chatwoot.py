@@ -8,11 +8,12 @@ of "{X-Chatwoot-Timestamp}.{body}">` with a fresh timestamp, or gets 401.
 
 Inbound: `message_created` events for incoming messages in conversations the bot holds (status
 `pending`) become messages of conversation `chatwoot:<account>:<conversation>`; a choice made in an
-options or cards message (`message_updated` with `submitted_values`) is a message too, answered once
-per message however often Chatwoot reports the message updated. Each delivery (`X-Chatwoot-Delivery`,
-else event and id) is answered once. Conversations a person holds (`open`) are left to the person;
-when one is resolved (`conversation_resolved`, whose payload is the conversation itself), the
-handoff is cleared and the assistant answers again.
+options or cards message (`message_updated` with `submitted_values`) is a message too. Each message
+is kept in the durable inbox (`channels.inbox`) before the 200 and answered once, keyed by the event
+and the message id in the signed body (never the unsigned `X-Chatwoot-Delivery` header), so a message
+Chatwoot reports updated again is not answered again. Conversations a person holds (`open`) are left to
+the person; when one is resolved (`conversation_resolved`, whose payload is the conversation itself),
+the handoff is cleared and the assistant answers again.
 
 Outbound: the messages API (`POST /api/v1/accounts/{account}/conversations/{id}/messages`, header
 `api_access_token`): the text first, then product `cards` with "View" and "Choose", then quick
@@ -31,6 +32,7 @@ from aiohttp import web
 
 from agent.types import BotMessage, UserMessage
 from channels.context import CONVERSATION_ID, ChannelHooks
+from channels.inbox import body_key
 from channels.outbound import Pace
 from channels.platform_render import card_subtitle, choose_payload, truncate
 from channels.rendering import product_link
@@ -151,6 +153,7 @@ def setup(app: web.Application, hooks: ChannelHooks) -> None:
         log.warning("%s is not set: Chatwoot webhooks are accepted without a signature", config.webhook_secret_env)
     services.postboxes.register(CHANNEL, api.deliver)
     services.queue.external[CHANNEL] = api.hand_over
+    services.inbox.register(CHANNEL, lambda parsed: _answer(services, api, parsed))
 
     async def webhook(request: web.Request) -> web.Response:
         body = await request.read()
@@ -161,26 +164,37 @@ def setup(app: web.Application, hooks: ChannelHooks) -> None:
                     request.headers.get("X-Chatwoot-Signature"), expected):
                 return refuse(401, "the webhook signature or timestamp does not match")
         payload = parse_json_object(body)
-        delivery = request.headers.get("X-Chatwoot-Delivery") or f"{payload.get('event')}:{payload.get('id')}"
-        if not await services.db.claim(CHANNEL, delivery):
-            return acknowledged(duplicate=True)
         parsed = parse_event(payload)
-        if parsed is not None:
-            request[CONVERSATION_ID] = f"{CHANNEL}:{parsed['sender']}"
-            await _route(services, api, parsed)
+        if parsed is None:
+            return acknowledged()
+        request[CONVERSATION_ID] = f"{CHANNEL}:{parsed['sender']}"
+        if not await _route(services, parsed, message_key(payload, body)):
+            return acknowledged(duplicate=True)
         return acknowledged()
 
     app.router.add_post("/webhooks/chatwoot", webhook)
 
 
-async def _route(services: ChannelServices, api: ChatwootApi, parsed: dict[str, Any]) -> None:
+def message_key(payload: dict[str, Any], body: bytes) -> str:
+    """The message's own id from the (signed) body, per event: the unsigned `X-Chatwoot-Delivery`
+    header changes when a captured delivery is replayed, the message id does not."""
+    message_id = payload.get("id")
+    if isinstance(message_id, (int, str)) and not isinstance(message_id, bool) and str(message_id).strip():
+        return f"{payload.get('event')}:{message_id}"
+    return body_key(body)
+
+
+async def _route(services: ChannelServices, parsed: dict[str, Any], key: str) -> bool:
+    """Act on one event; False when it is a message already in the inbox (a retry or a replay)."""
     if parsed["event"] in ("conversation_resolved", "conversation_status_changed") and parsed["status"] == "resolved":
         if services.queue.host is not None:  # the team is done: the assistant answers the next message
             await services.queue.host.set_handoff(f"{CHANNEL}:{parsed['sender']}", None)
-        return
+        return True
     if parsed["status"] != "pending" or not parsed["text"].strip():
-        return  # a person holds it, or there is nothing to answer
-    if parsed.get("choice") and not await services.db.claim(CHANNEL, f"choice:{parsed['choice']}"):
-        return  # Chatwoot sends message_updated again when the message changes later (read, edited)
+        return True  # a person holds it, or there is nothing to answer
+    return await services.inbox.accept(CHANNEL, key, f"{CHANNEL}:{parsed['sender']}", parsed)
+
+
+async def _answer(services: ChannelServices, api: ChatwootApi, parsed: dict[str, Any]) -> None:
     message = UserMessage(sender_id=parsed["sender"], text=parsed["text"], channel=CHANNEL)
-    services.dispatcher.answer(message, lambda replies: api.deliver(parsed["sender"], replies))
+    await services.dispatcher.turn(message, lambda replies: api.deliver(parsed["sender"], replies))

@@ -3,7 +3,8 @@
 A person signs in at `/admin` with the admin token, sent in a form's POST body (compared in
 constant time, attempts limited per address); the answer is a session cookie (`HttpOnly`,
 `SameSite=Strict`, path `/admin`, `Secure` over HTTPS) that carries an expiry and an HMAC of it
-under the token, so every server process accepts it and changing the token signs everyone out.
+under the token, so every server process accepts it and changing the token signs everyone out;
+signing out revokes that session (its id is kept in the channels' database until it expires).
 Programs send `Authorization: Bearer <token>` instead. The token never appears in a URL.
 
 Routes (all answer 401 without the cookie or the header):
@@ -18,9 +19,11 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
+import secrets
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from aiohttp import hdrs, web
@@ -38,32 +41,66 @@ STATIC_DIR = Path(__file__).parent / "dashboard_static"
 NO_STORE = {"Cache-Control": "no-store", "X-Frame-Options": "DENY"}
 
 
-class AdminSessions:
-    """Signed, expiring session cookies under the admin token; nothing to keep on the server."""
+REVOKED_SCHEMA = """
+CREATE TABLE IF NOT EXISTS admin_signed_out (session TEXT PRIMARY KEY, expires REAL NOT NULL);
+"""
 
-    def __init__(self, token: bytes, clock: Callable[[], float] = time.time) -> None:
-        self._token, self._clock = token, clock
+
+class AdminSessions:
+    """Signed, expiring session cookies under the admin token: `<expires>.<session id>.<HMAC>`.
+
+    Any server process checks one without asking the others; signing out writes the session id to
+    the channels' database (`revoke`), which every check reads, so a copied cookie dies with it.
+    """
+
+    def __init__(self, token: bytes, clock: Callable[[], float] = time.time,
+                 db_of: Callable[[], Any] | None = None) -> None:
+        self._token, self._clock, self._db_of = token, clock, db_of
 
     def token_ok(self, given: str) -> bool:
         return hmac.compare_digest(given.encode("utf-8", "replace"), self._token)
 
     def issue(self) -> str:
-        expires = str(int(self._clock()) + SESSION_S)
-        return f"{expires}.{self._sign(expires)}"
+        expires, session = str(int(self._clock()) + SESSION_S), secrets.token_urlsafe(16)
+        return f"{expires}.{session}.{self._sign(expires, session)}"
+
+    def session_of(self, cookie: str | None) -> tuple[str, int] | None:
+        """The session id and expiry of a well-signed, unexpired cookie; None for anything else."""
+        expires, _, rest = (cookie or "").partition(".")
+        session, _, signature = rest.partition(".")
+        if not expires.isdigit() or int(expires) < self._clock() or not session:
+            return None
+        if not hmac.compare_digest(signature.encode("ascii", "replace"), self._sign(expires, session).encode("ascii")):
+            return None
+        return session, int(expires)
 
     def valid(self, cookie: str | None) -> bool:
-        expires, _, signature = (cookie or "").partition(".")
-        if not expires.isdigit() or int(expires) < self._clock():
-            return False
-        return hmac.compare_digest(signature.encode("ascii", "replace"), self._sign(expires).encode("ascii"))
+        found = self.session_of(cookie)
+        return found is not None and not self._revoked(found[0])
 
-    def _sign(self, expires: str) -> str:
-        return hmac.new(self._token, f"aisle-admin-session:{expires}".encode(), hashlib.sha256).hexdigest()
+    def revoke(self, cookie: str | None) -> None:
+        """Sign this session out everywhere (kept until it would have expired anyway)."""
+        found = self.session_of(cookie)
+        if found is not None and self._db_of is not None:
+            db = self._db_of()
+            db.execute("DELETE FROM admin_signed_out WHERE expires < ?", (self._clock(),))
+            db.execute("INSERT OR REPLACE INTO admin_signed_out (session, expires) VALUES (?, ?)", found)
+
+    def _revoked(self, session: str) -> bool:
+        if self._db_of is None:
+            return False
+        return bool(self._db_of().execute("SELECT 1 FROM admin_signed_out WHERE session = ?", (session,)).fetchone())
+
+    def _sign(self, expires: str, session: str) -> str:
+        message = f"aisle-admin-session:{expires}:{session}".encode("ascii", "replace")
+        return hmac.new(self._token, message, hashlib.sha256).hexdigest()
 
 
 def setup(app: web.Application, token: bytes, bearer_ok: Callable[[web.Request], bool]) -> None:
     """Register the dashboard's routes; `bearer_ok(request)` checks an `Authorization` header."""
-    sessions = AdminSessions(token)
+    services = app[SERVICES]
+    services.schemas.append(REVOKED_SCHEMA)
+    sessions = AdminSessions(token, db_of=lambda: services.db)
     sign_ins = TokenBucket(rate=5 / 60, burst=5)
     cache: dict[int, Figures] = {}
     locks: dict[int, asyncio.Lock] = {}
@@ -121,6 +158,7 @@ def setup(app: web.Application, token: bytes, bearer_ok: Callable[[web.Request],
     async def logout(request: web.Request) -> web.Response:
         if not _same_origin(request):
             return json_error(403, "sign out from this server's own page")
+        sessions.revoke(request.cookies.get(COOKIE))
         response = web.Response(status=303, headers={hdrs.LOCATION: "/admin", **NO_STORE})
         response.del_cookie(COOKIE, path="/admin")
         return response

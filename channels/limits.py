@@ -3,6 +3,8 @@ shopper, turns answered at once, and a shutdown that lets the turns under way fi
 
 - Per IP (`server.requests_per_second_per_ip`, 0 switches it off): a token bucket per client address;
   a request over the rate gets 429 with `Retry-After`. `/health` and `/metrics` are never limited.
+  The default (10/s, bursts of 40) is under a quarter of what one server answers (`bench.capacity`:
+  about 45 turns/s on 2 cores), so one address cannot take the server from everyone else.
 - Per shopper (`server.messages_per_minute`): a token bucket per conversation; a message over the
   rate is answered with a short "please slow down" instead of reaching the agent.
 - At once (`server.max_concurrent_turns`): further turns wait for a free slot (their number is the

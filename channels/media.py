@@ -3,7 +3,8 @@
 - `POST /media/upload` (multipart: `session_id`, then `photo`; optional `caption`): the photo joins
   the widget conversation `session_id` as one turn; the answer is `{"messages": [widget message]}`
   (see `channels.rendering.widget_message`). Too large: 413 before the rest is read; more than
-  `media.uploads_per_minute` per session: 429 with `Retry-After`. Whether the file is a usable photo
+  `media.uploads_per_minute` from one client address (whatever session ids it names): 429 with
+  `Retry-After`, before the photo is read. Whether the file is a usable photo
   the agent decides, and says so in the conversation.
 - `GET /media/u/<token>`: an image behind a signed, expiring link; 403 when the token was altered,
   410 once it or the file expired.
@@ -34,11 +35,6 @@ _FORM_OVERHEAD = 64 * 1024  # multipart boundaries and the small text fields aro
 
 class UploadTooLarge(Exception):
     """The photo part grew past the limit while it was read."""
-
-
-class _Limited(Exception):
-    def __init__(self, retry_after: float) -> None:
-        self.retry_after = retry_after
 
 
 class RateLimiter:
@@ -82,12 +78,13 @@ def setup(app: web.Application, hooks: ChannelHooks) -> None:
         limit = media.max_upload_bytes
         if request.content_length is not None and request.content_length > limit + _FORM_OVERHEAD:
             return _too_large(limit)
+        wait = limiter.retry_after(request.remote or "-", media.uploads_per_minute)
+        if wait:
+            return _rate_limited(wait)
         try:
-            session_id, caption, photo = await _read_form(request, limit, limiter, media.uploads_per_minute)
+            session_id, caption, photo = await _read_form(request, limit)
         except UploadTooLarge:
             return _too_large(limit)
-        except _Limited as limited:
-            return _rate_limited(limited.retry_after)
         request[CONVERSATION_ID] = f"{WIDGET_CHANNEL}:{session_id}"
         message = UserMessage(sender_id=session_id, text=caption, channel=WIDGET_CHANNEL, attachments=(photo,))
         replies = await hooks.on_message(message)
@@ -120,8 +117,7 @@ def setup(app: web.Application, hooks: ChannelHooks) -> None:
     app.router.add_post("/tryon/callback/{token}", task_callback)
 
 
-async def _read_form(request: web.Request, limit: int, limiter: RateLimiter,
-                     per_minute: int) -> tuple[str, str, Attachment]:
+async def _read_form(request: web.Request, limit: int) -> tuple[str, str, Attachment]:
     """`session_id`, `caption` and the photo from the multipart body, reading at most `limit` photo bytes."""
     if not request.content_type.startswith("multipart/"):
         raise BadRequest("body", "send the photo as multipart/form-data with fields session_id and photo")
@@ -133,9 +129,6 @@ async def _read_form(request: web.Request, limit: int, limiter: RateLimiter,
         if part.name == "session_id":
             session_id = await _read_text(part, "session_id", 64)
             _check_session(session_id)
-            wait = limiter.retry_after(session_id, per_minute)
-            if wait:
-                raise _Limited(wait)
         elif part.name == "caption":
             caption = await _read_text(part, "caption", 2000)
         elif part.name == "photo" and photo is None:

@@ -109,6 +109,7 @@ class Messenger:
         self.services, self.graph = services, graph
         self.last_seen = LastSeen(lambda: services.db)
         services.schemas.append(SCHEMA)
+        services.inbox.register(CHANNEL, self._answer)
 
     async def deliver(self, psid: str, messages: list[BotMessage], event: dict | None = None) -> None:
         """Answers in a turn (`event` None) are responses; other messages must fit Meta's window."""
@@ -136,9 +137,8 @@ class Messenger:
     async def handle(self, payload: dict[str, Any]) -> None:
         now = self.last_seen.clock()
         for parsed in parse_events(payload):
-            if await self.services.db.claim(CHANNEL, parsed["id"]):
+            if await self.services.inbox.accept(CHANNEL, parsed["id"], f"{CHANNEL}:{parsed['sender']}", parsed):
                 await self.last_seen.saw(parsed["sender"], event_time(parsed["ts"], now))
-                self.services.dispatcher.spawn(self._answer(parsed), f"{CHANNEL}:{parsed['sender']}")
 
     async def _answer(self, parsed: dict[str, Any]) -> None:
         send = lambda replies: self.deliver(parsed["sender"], replies)  # noqa: E731

@@ -5,13 +5,15 @@ answers with Rasa's list of `{"recipient_id", "text" | "image" | "buttons" | "cu
 existing Rasa web-chat clients work unchanged. As in Rasa, a missing `sender` is "default" and a
 number is read as its text; `?stream=true` answers the same dicts one JSON object per line
 (`text/event-stream`), each as soon as it is ready. Card and fallback links are absolute when
-`channels.public_base_url` is set. `GET /webhooks/rest/` is Rasa's health check.
+`channels.public_base_url` is set. `GET /webhooks/rest/` is Rasa's health check. A shop's server may add
+`"user_id"` and `"user_hash"` to `metadata` for a signed-in customer (`channels.identity`).
 """
 from __future__ import annotations
 
 import dataclasses
 import json
 import logging
+from dataclasses import replace
 from typing import Any
 
 from aiohttp import web
@@ -20,6 +22,7 @@ from agent.types import BotMessage, UserMessage
 from channels.context import CONVERSATION_ID, ChannelHooks
 from channels.dispatch import SORRY
 from channels.errors import BadRequest, type_name
+from channels.identity import identity_secret, shopper_metadata
 from channels.merchant import SHOPPER, merchant_role, with_role
 from channels.rendering import Link, rasa_messages
 from channels.validation import MAX_SENDER_CHARS, optional_object, parse_json_object, required_string
@@ -33,7 +36,8 @@ DEFAULT_SENDER = "default"  # Rasa's sender id when the request names none
 def parse_rest_message(payload: dict, max_message_chars: int, role: str = SHOPPER) -> UserMessage:
     """Rasa's request body as a `UserMessage`; a `BadRequest` names any bad field.
 
-    `metadata["role"]` is always the server's `role`, never what the client sent.
+    `metadata["role"]` is always the server's `role`, never what the client sent; a signed-in shopper is
+    recognised from `metadata.user_id` and `metadata.user_hash` (`channels.identity`) when the route runs.
     """
     sender = _sender(payload)
     text = required_string(payload, "message", max_message_chars)
@@ -55,6 +59,8 @@ def _sender(payload: dict[str, Any]) -> str:
 def setup(app: web.Application, hooks: ChannelHooks) -> None:
     """Register the REST routes on `app`; replies come from `hooks.on_message`."""
 
+    identity = identity_secret(hooks.server.identity_secret_env)
+
     def link(url: str) -> str:
         return hooks.services.absolute_url(url) or url
 
@@ -62,6 +68,7 @@ def setup(app: web.Application, hooks: ChannelHooks) -> None:
         payload = parse_json_object(await request.read())
         role = merchant_role(request, hooks.server.merchant_token_env)
         message = parse_rest_message(payload, hooks.server.max_message_chars, role)
+        message = replace(message, metadata=shopper_metadata(message.metadata, identity, request.remote))
         request[CONVERSATION_ID] = f"{CHANNEL}:{message.sender_id}"
         if request.query.get("stream", "").lower() == "true":
             return await _streamed(request, hooks, message, link)

@@ -3,6 +3,7 @@
 - `outbound`: the one aiohttp session for every platform API call, with pacing and retries;
 - `db`: the channels' SQLite file (delivery claims, the widget's outbox, the handoff queue);
 - `dispatcher`: answers webhook messages in the background, in order, the one catch point;
+- `inbox`: every webhook delivery, committed before it is acknowledged and replayed after a crash;
 - `postboxes`: how to reach a conversation in its own channel outside a turn;
 - `queue`: the handoff queue, which becomes the agent's handoff desk at start-up.
 
@@ -24,6 +25,7 @@ from channels.business_hours import BusinessHours
 from channels.channel_db import ChannelDB
 from channels.dispatch import Dispatcher
 from channels.handoff_queue import HandoffQueue
+from channels.inbox import SCHEMA as INBOX_SCHEMA, Inbox
 from channels.outbound import Outbound
 from channels.postboxes import Postboxes
 from channels.rendering import media_url
@@ -36,6 +38,7 @@ class ChannelServices:
     outbound: Outbound = field(init=False)
     postboxes: Postboxes = field(default_factory=Postboxes)
     queue: HandoffQueue = field(init=False)
+    inbox: Inbox = field(init=False)
     dispatcher: Dispatcher | None = None
     schemas: list[str] = field(default_factory=list)  # tables other modules keep in the channels' file
     _db: ChannelDB | None = None
@@ -44,6 +47,8 @@ class ChannelServices:
         self.outbound = Outbound(self.config.outbound)
         hours = BusinessHours(self.config.handoff.hours, self.config.handoff.timezone)
         self.queue = HandoffQueue(self.postboxes, hours)
+        self.inbox = Inbox(lambda: self.db, lambda: self.dispatcher)
+        self.schemas.append(INBOX_SCHEMA)
 
     @property
     def db(self) -> ChannelDB:
@@ -76,11 +81,13 @@ class ChannelServices:
             for schema in self.schemas:
                 self._db.script(schema)
             await self._db.forget_old()
+            await self.inbox.forget_old()
             agent = agent_of(app)
             if hasattr(agent, "set_handoff") and hasattr(agent, "desk"):
                 self.queue.attach(agent, self._db)
             async with self.outbound, self.queue.relay():  # relay: other processes' queue changes, on Redis
                 try:
+                    await self.inbox.replay()  # deliveries acknowledged but not answered before a crash
                     yield
                 finally:
                     if self.dispatcher is not None:

@@ -142,6 +142,7 @@ def setup(app: web.Application, hooks: ChannelHooks) -> None:
     secret = secret_from_env(config.signing_secret_env, CHANNEL)
     api = SlackApi(services, config.base_url, secret_from_env(config.bot_token_env, CHANNEL).decode())
     services.postboxes.register(CHANNEL, api.deliver)
+    services.inbox.register(CHANNEL, lambda parsed: _answer(api, services, parsed))
 
     async def events(request: web.Request) -> web.Response:
         body = await request.read()
@@ -154,12 +155,12 @@ def setup(app: web.Application, hooks: ChannelHooks) -> None:
         event_id = as_text(payload.get("event_id"))
         if payload.get("type") != "event_callback" or not event_id:
             return acknowledged()
-        if not await services.db.claim(CHANNEL, event_id):
-            return acknowledged(duplicate=True)
         parsed = parse_event(obj(payload.get("event")))
-        if parsed is not None:
-            request[CONVERSATION_ID] = f"{CHANNEL}:{parsed['sender']}"
-            services.dispatcher.spawn(_answer(api, services, parsed), request[CONVERSATION_ID])
+        if parsed is None:
+            return acknowledged()
+        request[CONVERSATION_ID] = f"{CHANNEL}:{parsed['sender']}"
+        if not await services.inbox.accept(CHANNEL, event_id, request[CONVERSATION_ID], parsed):
+            return acknowledged(duplicate=True)
         return acknowledged()
 
     async def actions(request: web.Request) -> web.Response:
@@ -169,8 +170,8 @@ def setup(app: web.Application, hooks: ChannelHooks) -> None:
             return refuse(401, problem)
         payload = _form_payload(body)
         for parsed in _pressed(payload):
-            if await services.db.claim(CHANNEL, f"action:{payload.get('trigger_id')}:{parsed['action']}"):
-                services.dispatcher.spawn(_answer(api, services, parsed), f"{CHANNEL}:{parsed['sender']}")
+            key = f"action:{payload.get('trigger_id')}:{parsed['action']}"
+            await services.inbox.accept(CHANNEL, key, f"{CHANNEL}:{parsed['sender']}", parsed)
         return web.Response(status=200)
 
     app.router.add_post("/webhooks/slack/events", events)

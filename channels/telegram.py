@@ -5,11 +5,12 @@ for `AISLE_TELEGRAM_SECRET_TOKEN`, and register the webhook with that secret:
 `setWebhook?url=https://<your host>/webhooks/telegram&secret_token=<the secret>`.
 
 Inbound, `POST /webhooks/telegram`: the `X-Telegram-Bot-Api-Secret-Token` header must equal the
-secret (constant-time; 403 otherwise, nothing processed); each `update_id` is answered once even
-when Telegram delivers it again. Text, photo (with caption) and inline-keyboard presses
-(`callback_query`) become messages of conversation `telegram:<chat id>`; photos are downloaded
-(getFile) and handed to the agent as attachments. The commands `/start` and `/help` reach the agent as a
-greeting and a request for help.
+secret (constant-time; 403 otherwise, nothing processed); each update is written to the durable
+inbox (`channels.inbox`) before the 200, and answered once even when Telegram delivers it again
+(keyed by `update_id`; an update without one by a hash of its bytes). Text, photo (with caption)
+and inline-keyboard presses (`callback_query`) become messages of conversation `telegram:<chat id>`;
+photos are downloaded (getFile) and handed to the agent as attachments. The commands `/start` and
+`/help` reach the agent as a greeting and a request for help.
 
 Outbound: text as sendMessage, images and product cards as sendPhoto with "View" and "Choose"
 buttons (product cards become a numbered list when their images have no public address), quick
@@ -24,6 +25,7 @@ from aiohttp import web
 
 from agent.types import Attachment, BotMessage, UserMessage
 from channels.context import CONVERSATION_ID, ChannelHooks
+from channels.inbox import body_key
 from channels.outbound import Pace
 from channels.platform_render import card_subtitle, choose_payload, split_text, truncate
 from channels.rendering import product_link
@@ -134,23 +136,33 @@ def _command(text: str) -> str:
     return COMMANDS.get(command, text)
 
 
+def update_key(update: dict[str, Any], body: bytes) -> str:
+    """Telegram's `update_id`; an update without an integer one is keyed by its bytes, never by "None"."""
+    update_id = update.get("update_id")
+    if isinstance(update_id, int) and not isinstance(update_id, bool):
+        return str(update_id)
+    return body_key(body)
+
+
 def setup(app: web.Application, hooks: ChannelHooks) -> None:
     services = hooks.services
     config = services.config.telegram
     secret = secret_from_env(config.secret_token_env, CHANNEL)
     api = TelegramApi(services, config.base_url, secret_from_env(config.bot_token_env, CHANNEL).decode())
     services.postboxes.register(CHANNEL, api.deliver)
+    services.inbox.register(CHANNEL, lambda parsed: _answer(api, services, parsed))
 
     async def webhook(request: web.Request) -> web.Response:
         if not same_secret(request.headers.get(SECRET_HEADER), secret):
             return refuse(403, "the secret token does not match")
-        update = parse_json_object(await request.read())
-        if not await services.db.claim(CHANNEL, str(update.get("update_id"))):
-            return acknowledged(duplicate=True)
+        body = await request.read()
+        update = parse_json_object(body)
         parsed = parse_update(update)
-        if parsed is not None:
-            request[CONVERSATION_ID] = f"{CHANNEL}:{parsed['chat']}"
-            services.dispatcher.spawn(_answer(api, services, parsed), request[CONVERSATION_ID])
+        if parsed is None:
+            return acknowledged()
+        request[CONVERSATION_ID] = f"{CHANNEL}:{parsed['chat']}"
+        if not await services.inbox.accept(CHANNEL, update_key(update, body), request[CONVERSATION_ID], parsed):
+            return acknowledged(duplicate=True)
         return acknowledged()
 
     app.router.add_post("/webhooks/telegram", webhook)

@@ -124,6 +124,7 @@ class WhatsApp:
         self.services, self.graph, self.phone = services, graph, phone_number_id
         self.last_seen = LastSeen(lambda: services.db)
         services.schemas.append(SCHEMA)
+        services.inbox.register(CHANNEL, self._answer)
 
     async def deliver(self, wa_id: str, messages: list[BotMessage], event: dict | None = None) -> None:
         """Answers in a turn (`event` None) always go; other messages only within the 24-hour window."""
@@ -152,9 +153,8 @@ class WhatsApp:
     async def handle(self, payload: dict[str, Any]) -> None:
         now = self.last_seen.clock()
         for parsed in parse_messages(payload):
-            if await self.services.db.claim(CHANNEL, parsed["id"]):
+            if await self.services.inbox.accept(CHANNEL, parsed["id"], f"{CHANNEL}:{parsed['sender']}", parsed):
                 await self.last_seen.saw(f"{CHANNEL}:{parsed['sender']}", min(parsed["ts"] or now, now))
-                self.services.dispatcher.spawn(self._answer(parsed), f"{CHANNEL}:{parsed['sender']}")
 
     async def _answer(self, parsed: dict[str, Any]) -> None:
         send = lambda replies: self.deliver(parsed["sender"], replies)  # noqa: E731

@@ -35,13 +35,16 @@ class PhotoRejected(AisleError):
 class PhotoLimits:
     """What an accepted photo looks like.
 
-    `max_pixels` guards memory before decoding (a 40 MP photo decodes to about 120 MB); `max_side`
-    is the size a kept photo is scaled down to, which is plenty for try-on models (768×1024).
+    `max_pixels` is the decoding budget, checked on the size the file declares before a pixel is
+    decoded: 12 MP (a phone's photo) decodes to about 36 MB; a PNG or WebP above it is refused. A
+    JPEG is decoded straight at a reduced scale (1/2, 1/4 or 1/8, `Image.draft`) no smaller than
+    what is kept, so a 24 MP camera JPEG costs what a 6 MP one does. `max_side` is the size a kept
+    photo is scaled down to, which is plenty for try-on models (768×1024).
     """
 
     max_bytes: int = 10 * 1024 * 1024
     min_side: int = 256
-    max_pixels: int = 40_000_000
+    max_pixels: int = 12_000_000
     max_side: int = 2048
     quality: int = 90
 
@@ -81,13 +84,15 @@ def clean_photo(data: bytes, limits: PhotoLimits = PhotoLimits()) -> CleanPhoto:
 
 
 def _decode(data: bytes, kind: str, limits: PhotoLimits) -> Image.Image:
-    """Open with only the sniffed decoder, check the declared size, then decode fully."""
+    """Open with only the sniffed decoder, check the size it will decode to, then decode."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data), formats=[kind])
             width, height = image.size
-            if width * height > limits.max_pixels:
+            if kind == "JPEG" and max(width, height) > limits.max_side:
+                image.draft("RGB", _draft_size(width, height, limits.max_side))
+            if image.width * image.height > limits.max_pixels:
                 raise PhotoRejected(_too_many_pixels(width, height))
             image.load()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
@@ -101,11 +106,20 @@ def _decode(data: bytes, kind: str, limits: PhotoLimits) -> Image.Image:
     return image
 
 
+def _draft_size(width: int, height: int, max_side: int) -> tuple[int, int]:
+    """The request to `Image.draft`: the photo scaled so its longer side is `max_side`, which is what
+    is kept (the decoder picks the smallest of 1/1, 1/2, 1/4, 1/8 that is still at least this)."""
+    scale = max(width, height) / max_side
+    return max(1, int(width / scale)), max(1, int(height / scale))
+
+
 def _reencode(image: Image.Image, limits: PhotoLimits) -> CleanPhoto:
-    """Upright, RGB, at most `max_side`, saved with no EXIF, ICC profile or comments."""
+    """Upright, RGB, at most `max_side`, saved with no EXIF, ICC profile or comments.
+
+    Scaled down first, in place, so the copies that turning and flattening make are small."""
+    image.thumbnail((limits.max_side, limits.max_side), Image.Resampling.LANCZOS)
     upright = ImageOps.exif_transpose(image)
     rgb = _flatten(upright)
-    rgb.thumbnail((limits.max_side, limits.max_side), Image.Resampling.LANCZOS)
     out = io.BytesIO()
     rgb.save(out, "JPEG", quality=limits.quality, optimize=True)
     return CleanPhoto(out.getvalue(), rgb.width, rgb.height)

@@ -30,6 +30,7 @@ class SkillContext:
     progress: Callable[[str], Awaitable[None]] = _no_progress
     role: str = "shopper"  # "merchant" only where a channel authenticated the shop's staff
     stream: Callable[[str], Awaitable[None]] | None = None
+    client: str = ""  # the client's network address, where the channel knows it (per-address limits)
 
 
 @dataclass(frozen=True, slots=True)

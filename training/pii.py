@@ -26,7 +26,8 @@ from typing import Any
 KINDS = ("card", "order_number", "email", "phone", "address")
 
 _CARD = re.compile(r"(?<![\w-])(?:\d[ -]?){12,18}\d(?![\w-])")
-_ORDER = re.compile(r"\bORD-?\s?\d{6}\b|(?<=\border )#?\d{6}\b|(?<=\border number )#?\d{6}\b|(?<!\w)#\d{6}\b",
+_ORDER = re.compile(r"\bORD-?\s?\d{6,12}\b|(?<=\border )#?\d{6,12}\b|(?<=\border number )#?\d{6,12}\b|"
+                    r"(?<!\w)#\d{6,12}\b",
                     re.IGNORECASE)
 _EMAIL = re.compile(r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")
 _PHONE = re.compile(r"(?<![\w$.,])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{1,4}\)[\s.-]?)?\d{2,4}(?:[\s.-]?\d{2,4}){1,4}(?![\w%])")

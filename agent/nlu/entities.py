@@ -21,7 +21,7 @@ from typing import Any
 from knowledge.query_parse import Lexicon, ParsedQuery, parse_query
 
 DEFAULT_REGEXES: dict[str, tuple[str, ...]] = {
-    "order_number": (r"ORD-\d{6}",),
+    "order_number": (r"ORD-\d{6,12}",),
     "email": (r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}",),
 }
 PRODUCT_TERMS = ("product_type", "category")

@@ -1,6 +1,7 @@
 """The widget's WebSocket protocol.
 
-Client to server: `{"type": "message", "text": "red sneakers", "session_id"?: "..."}`.
+Client to server: `{"type": "message", "text": "red sneakers", "session_id"?: "...", "user_id"?: "...",
+"user_hash"?: "..."}` (the last two for a shopper the shop signed in, see `channels.identity`).
 Server to client, as JSON text frames:
 
 - `{"type": "session", "session_id", "max_message_chars"}` on connect; the browser keeps the id
@@ -38,6 +39,7 @@ from aiohttp import WSMsgType, web
 from agent.types import BotMessage, UserMessage
 from channels.context import ChannelHooks
 from channels.errors import BadRequest, json_error
+from channels.identity import identity_secret, shopper_metadata
 from channels.rendering import widget_history, widget_messages
 from channels.validation import is_session_id, parse_json_object, required_string
 from channels.webchat.embed import origin_allowed
@@ -64,6 +66,7 @@ class WebchatSocket:
         self.hooks = hooks
         self.allowed_origins = frozenset(hooks.server.cors_origins)
         self.outbox = Outbox(lambda: hooks.services.db)
+        self.identity = identity_secret(hooks.server.identity_secret_env)
         self.sockets: defaultdict[str, set[web.WebSocketResponse]] = defaultdict(set)
         hooks.services.schemas.append(SCHEMA)
         hooks.services.postboxes.register(CHANNEL, self.deliver)
@@ -78,7 +81,8 @@ class WebchatSocket:
         try:
             async for frame in ws:
                 if frame.type == WSMsgType.TEXT:
-                    session_id = self._listen(ws, session_id, await self._on_text(ws, frame.data, session_id))
+                    answered = await self._on_text(ws, frame.data, session_id, request.remote or "")
+                    session_id = self._listen(ws, session_id, answered)
                 elif frame.type == WSMsgType.BINARY:
                     await _send(ws, _error("binary frames are not supported: send JSON text"))
         finally:
@@ -142,14 +146,14 @@ class WebchatSocket:
                      "position": self.hooks.services.queue.position(ticket.conversation_id)}
             await _send(ws, state)
 
-    async def _on_text(self, ws: web.WebSocketResponse, data: str, session_id: str) -> str:
+    async def _on_text(self, ws: web.WebSocketResponse, data: str, session_id: str, address: str = "") -> str:
         """Answer one frame; returns the session id the conversation continues under."""
         try:
             frame = parse_json_object(data, what="frame")
             if frame.get("type") == "feedback":
                 await self._feedback(ws, frame, session_id)
                 return session_id
-            message = self._parse(frame, session_id)
+            message = self._parse(frame, session_id, address)
         except BadRequest as exc:
             await _send(ws, _error(exc.message, exc.field))
             return session_id
@@ -177,7 +181,7 @@ class WebchatSocket:
             raise BadRequest("message_id", "there is no such answer in this conversation")
         await _send(ws, {"type": "feedback", "message_id": message_id, "rating": rating, "saved": True})
 
-    def _parse(self, frame: dict[str, Any], session_id: str) -> UserMessage:
+    def _parse(self, frame: dict[str, Any], session_id: str, address: str = "") -> UserMessage:
         kind = frame.get("type")
         if kind != "message":
             shown = json.dumps(kind)[:40]
@@ -186,7 +190,9 @@ class WebchatSocket:
         requested = frame.get("session_id")
         if requested is not None and not is_session_id(requested):
             raise BadRequest("session_id", "'session_id' must be 8-64 letters, digits, '-' or '_'")
-        return UserMessage(sender_id=requested or session_id, text=text, channel=CHANNEL)
+        signed = {"user_id": frame.get("user_id"), "user_hash": frame.get("user_hash")}
+        return UserMessage(sender_id=requested or session_id, text=text, channel=CHANNEL,
+                           metadata=shopper_metadata(signed, self.identity, address))
 
 
 def _interim(ws: web.WebSocketResponse):

@@ -13,6 +13,7 @@ from typing import ClassVar
 
 from skills.base import SkillContext, SkillResult
 from skills.orders.finding import OrderFinder, awaiting, day, money
+from skills.orders.guard import LookupGuard
 from skills.orders.model import Order, OrderError, OrderStore
 
 CONFIRM = ("Yes, cancel it", "No, keep it")
@@ -35,9 +36,10 @@ class CancelOrderSkill:
     description: ClassVar[str] = "Cancel an order that has not shipped yet, after the shopper confirms."
     Input: ClassVar[type] = CancelOrderInput
 
-    def __init__(self, store: OrderStore, visitor: Callable[[str], str | None] | None = None):
+    def __init__(self, store: OrderStore, visitor: Callable[[str], str | None] | None = None,
+                 guard: LookupGuard | None = None):
         self.store = store
-        self.finder = OrderFinder(store, self.name, "cancel_order", visitor)
+        self.finder = OrderFinder(store, self.name, "cancel_order", visitor, guard or LookupGuard())
 
     async def run(self, args: CancelOrderInput, ctx: SkillContext) -> SkillResult:
         found = await self.finder.find(ctx, args.order_number, args.email)

@@ -1,9 +1,14 @@
 """Which order a shopper means, asked for across turns, and how orders are put into words.
 
 The three order skills share this: an order number is validated (the shopper hears the expected
-format, ORD-123456, when it is wrong); without one, the shopper's own orders are looked up (by
-the signed-in customer or the email they gave); with neither, the skill asks for the number and
-says so in ``awaiting_answer`` so the next message comes back to it.
+format, ORD-123456, when it is wrong); without one, the shopper's own orders are looked up (only for
+a customer the shop signed in); with neither, the skill asks for the number and says so in
+``awaiting_answer`` so the next message comes back to it.
+
+An order is shown only to who proves it is theirs: the signed-in customer it belongs to, or whoever
+gives its number together with the e-mail address on it (asked for when only the number came). A
+pair that does not match counts as a failed try (`LookupGuard`, per conversation and per address),
+and the answer is the same whether the order exists or not.
 """
 from __future__ import annotations
 
@@ -13,6 +18,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from skills.base import SkillContext, SkillResult
+from skills.orders.guard import LookupGuard
 from skills.orders.model import ORDER_FORMAT, Order, OrderStore, normalise_order_number
 
 RETURN_WINDOW_DAYS = 30
@@ -20,6 +26,12 @@ ASK_NUMBER = (f"What's your order number? It looks like {ORDER_FORMAT} and it's 
               "email.")
 ASK_NUMBER_ONLY = (f"Thanks. For your privacy I look orders up by their number: what's the order number? It looks "
                    f"like {ORDER_FORMAT} and it's in your order confirmation email.")
+ASK_EMAIL = ("For your privacy I need the e-mail address the order was placed with too. What is it? "
+             "(If you have an account, signing in on our website lets me find your orders straight away.)")
+NO_MATCH = ("I can't find an order {number} placed with that e-mail address. Please check both in your order "
+            "confirmation email and send them again.")
+TOO_MANY = ("That's too many order numbers and e-mail addresses that didn't match, so I've paused order "
+            "look-ups here for a while. Please try again later, sign in on our website, or ask for a colleague.")
 
 
 def day(when: date) -> str:
@@ -73,6 +85,7 @@ class OrderFinder:
     skill: str
     intent: str
     visitor: Callable[[str], str | None] | None = None
+    guard: LookupGuard = field(default_factory=LookupGuard)
 
     def customer(self, ctx: SkillContext) -> str | None:
         """The signed-in customer: set by the shop (``customer`` slot, ``visitor``), never by what was typed.
@@ -106,13 +119,22 @@ class OrderFinder:
         number = normalise_order_number(number_text)
         if number is None:
             text = (f"“{number_text.strip()[:40]}” isn't an order number I recognise. Order numbers look like "
-                    f"{ORDER_FORMAT}: “ORD-” followed by six digits. You'll find yours in the order confirmation "
-                    "email.")
+                    f"{ORDER_FORMAT}: “ORD-” followed by six digits (or more). You'll find yours in the order "
+                    "confirmation email.")
             return Found(reply=self.ask(text, failed=True, remember=_email(email)))
+        customer, email = self.customer(ctx), email or ctx.slots.get("email")
+        if customer is None and not email:
+            slots = {"awaiting_answer": awaiting(self.skill, self.intent, "email", {"order_number": number})}
+            return Found(reply=SkillResult(ASK_EMAIL, slots=slots))
+        if customer is None and self.guard.blocked(ctx.conversation_id, ctx.client):
+            return Found(reply=SkillResult(TOO_MANY, slots={"awaiting_answer": None}, data={"failed": True}))
         order = await self.store.get(number)
-        owner = self.customer(ctx) or email or ctx.slots.get("email")
-        if order is None or (owner and order.customer.lower() != str(owner).lower()):
-            text = f"I can't find order {number}. Please check the number in your confirmation email and send it again."
+        owners = {str(who).strip().lower() for who in (customer, email) if who}
+        if order is None or order.customer.lower() not in owners:
+            if customer is None:  # a signed-in customer learns nothing from a number that is not theirs
+                self.guard.failed(ctx.conversation_id, ctx.client)
+            text = NO_MATCH.format(number=number) if email else (
+                f"I can't find order {number}. Please check the number in your confirmation email and send it again.")
             return Found(reply=self.ask(text, failed=True))
         return Found(order=order, orders=[order], slots=_email(email))
 

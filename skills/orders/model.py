@@ -18,8 +18,9 @@ from typing import Protocol
 from knowledge.errors import AisleError
 
 ORDER_FORMAT = "ORD-123456"
-_CANONICAL = re.compile(r"^ORD-\d{6}$")
-_LOOSE = re.compile(r"^(?:#?\s*(?:ORD(?:ER)?)?[\s#:-]*)(\d{6})$", re.IGNORECASE)
+# six digits in the demo and older shops; up to twelve, so a shop can issue long random (unguessable) numbers
+_CANONICAL = re.compile(r"^ORD-\d{6,12}$")
+_LOOSE = re.compile(r"^(?:#?\s*(?:ORD(?:ER)?)?[\s#:-]*)(\d{6,12})$", re.IGNORECASE)
 STATUSES = ("processing", "shipped", "delivered", "cancelled")
 
 
@@ -28,7 +29,7 @@ class OrderError(AisleError):
 
 
 def normalise_order_number(text: str) -> str | None:
-    """'ORD-123456', 'ord 123456', '#123456', '123456' -> 'ORD-123456'; anything else -> None."""
+    """'ORD-123456', 'ord 123456', '#123456', '123456' -> 'ORD-123456' (6 to 12 digits); anything else -> None."""
     cleaned = text.strip().strip(".,!?").upper()
     if _CANONICAL.match(cleaned):
         return cleaned

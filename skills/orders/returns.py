@@ -16,6 +16,7 @@ from typing import ClassVar
 
 from skills.base import SkillContext, SkillResult
 from skills.orders.finding import OrderFinder, awaiting, day, money, return_deadline
+from skills.orders.guard import LookupGuard
 from skills.orders.model import Order, OrderError, OrderItem, OrderStore
 
 REASONS = ("It doesn't fit", "Not as described", "Arrived damaged", "Changed my mind")
@@ -41,9 +42,9 @@ class ReturnSkill:
     Input: ClassVar[type] = ReturnInput
 
     def __init__(self, store: OrderStore, visitor: Callable[[str], str | None] | None = None,
-                 today: Callable[[], date] = date.today):
+                 today: Callable[[], date] = date.today, guard: LookupGuard | None = None):
         self.store = store
-        self.finder = OrderFinder(store, self.name, "return_or_refund", visitor)
+        self.finder = OrderFinder(store, self.name, "return_or_refund", visitor, guard or LookupGuard())
         self.today = today
 
     async def run(self, args: ReturnInput, ctx: SkillContext) -> SkillResult:

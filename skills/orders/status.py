@@ -13,6 +13,7 @@ from typing import ClassVar
 
 from skills.base import SkillContext, SkillResult
 from skills.orders.finding import OrderFinder, status_text
+from skills.orders.guard import LookupGuard
 from skills.orders.model import Order, OrderStore
 
 
@@ -33,8 +34,8 @@ class OrderStatusSkill:
     Input: ClassVar[type] = OrderStatusInput
 
     def __init__(self, store: OrderStore, visitor: Callable[[str], str | None] | None = None,
-                 today: Callable[[], date] = date.today):
-        self.finder = OrderFinder(store, self.name, "order_status", visitor)
+                 today: Callable[[], date] = date.today, guard: LookupGuard | None = None):
+        self.finder = OrderFinder(store, self.name, "order_status", visitor, guard or LookupGuard())
         self.today = today
 
     async def run(self, args: OrderStatusInput, ctx: SkillContext) -> SkillResult:

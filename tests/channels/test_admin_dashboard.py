@@ -199,3 +199,15 @@ async def test_odd_sign_in_bodies_are_refused_without_a_server_error(admin, body
     response = await admin.post("/admin/login", data=body, headers={"Content-Type": content_type},
                                 allow_redirects=False)
     assert response.status in (400, 401) and COOKIE not in response.cookies
+
+
+async def test_signing_out_revokes_the_session_cookie_itself(admin):
+    response = await admin.post("/admin/login", data={"token": TOKEN}, allow_redirects=False)
+    cookie = response.cookies[COOKIE].value
+    kept = {COOKIE: cookie}  # what an attacker who copied the cookie still holds after the sign-out
+    assert (await admin.get("/admin/dashboard.json", cookies=kept)).status == 200
+    assert (await admin.post("/admin/logout", allow_redirects=False)).status == 303
+    assert (await admin.get("/admin/dashboard.json", cookies=kept)).status == 401
+    assert (await admin.get("/admin/plots/csat.png", cookies=kept)).status == 401
+    again = await admin.post("/admin/login", data={"token": TOKEN}, allow_redirects=False)
+    assert (await admin.get("/admin/dashboard.json", cookies={COOKIE: again.cookies[COOKIE].value})).status == 200

@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import time
+import zlib
 
 from agent.config_channels import ChannelsConfig, ChatwootConfig
 from channels.testing import HANDOFF_ACCEPTED
@@ -51,7 +52,7 @@ class TestChatwootContract(ChannelContract):
                               chatwoot=ChatwootConfig(base_url=url))
 
     def text_delivery(self, text: str, event_id: str) -> Delivery:
-        return Delivery.json("/webhooks/chatwoot", message_created(text, 1000 + len(event_id)),
+        return Delivery.json("/webhooks/chatwoot", message_created(text, 1000 + zlib.crc32(event_id.encode()) % 10**6),
                              **{"X-Chatwoot-Delivery": f"delivery-{event_id}"})
 
     def button_delivery(self, payload: str, event_id: str) -> Delivery:

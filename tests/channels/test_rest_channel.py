@@ -47,7 +47,7 @@ async def test_product_query_returns_text_cards_fallback_and_buttons(client, fak
 
 async def test_metadata_reaches_the_agent(client, fake_agent):
     await client.post(WEBHOOK, json={"sender": "s", "message": "boots", "metadata": {"locale": "en-GB"}})
-    assert fake_agent.received[0].metadata == {"locale": "en-GB"}
+    assert fake_agent.received[0].metadata == {"locale": "en-GB", "address": "127.0.0.1"}  # the address: the server's
     assert fake_agent.received[0].text == "boots"
 
 

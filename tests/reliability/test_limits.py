@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import asyncio
+import json
+import time
+from pathlib import Path
 
 from agent.config import ServerConfig
 from channels.limits import SLOW_DOWN, TURN_GATE, TokenBucket
@@ -87,3 +90,20 @@ async def test_turns_beyond_the_limit_wait_for_a_free_slot(aiohttp_client):
     agent.release.set()
     assert [r.status for r in await asyncio.gather(*turns)] == [200, 200]
     assert gate.in_flight == 0 and gate.waiting == 0
+
+
+async def test_the_default_address_limit_refuses_one_client_before_it_reaches_the_measured_capacity(aiohttp_client):
+    """One address sending as fast as the server can answer (docs/results/capacity.json, `bench.capacity`)
+    meets 429 with Retry-After well before that rate, so it cannot slow every other shopper down."""
+    measured = json.loads((Path(__file__).resolve().parents[2] / "docs/results/capacity.json").read_text())
+    capacity = measured["turns_per_s"]
+    server = ServerConfig()
+    assert server.requests_per_second_per_ip <= capacity / 4  # its burst (4 s worth) stays under 1 s of capacity
+    client = await aiohttp_client(build_app(server, serving(FakeAgent(demo_products()))))
+    started = time.monotonic()
+    statuses = [(await client.get("/webhooks/rest/")).status for _ in range(int(capacity))]
+    elapsed = time.monotonic() - started
+    allowed = statuses.count(200)
+    assert 429 in statuses and allowed <= server.requests_per_second_per_ip * (4 + elapsed) + 1
+    limited = await client.get("/webhooks/rest/")
+    assert limited.status == 429 and int(limited.headers["Retry-After"]) >= 1

@@ -1,6 +1,8 @@
 // Aisle embed: <script src="https://chat.shop.example/embed.js" async></script> on any page of the shop.
 // Optional attributes on the tag: data-title (the launcher's label), data-position ("right" or "left"),
-// data-colour (the launcher's colour, e.g. "#0b6e4f"), data-open ("true": open on load).
+// data-colour (the launcher's colour, e.g. "#0b6e4f"), data-open ("true": open on load), and for a
+// customer signed in on the shop: data-user-id and data-user-hash (HMAC-SHA256 of the id under the
+// shop's secret, computed on the shop's server; README, "Customer identity").
 // The widget runs in an iframe from Aisle's own origin; this script only adds the launcher and the
 // frame, styled through the DOM (no stylesheet, no inline style attributes), so a shop's CSP that
 // allows this script needs nothing else but `frame-src` for Aisle's origin.
@@ -15,6 +17,7 @@
   const side = options.position === "left" ? "left" : "right";
   const colour = /^#[0-9a-f]{3,8}$/i.test(options.colour || "") ? options.colour : "#0b6e4f";
   const frameId = "aisle-chat-frame";
+  let identity = options.userId && options.userHash ? { user_id: options.userId, user_hash: options.userHash } : null;
   const phone = window.matchMedia("(max-width: 600px)");
   let launcher = null;
   let panel = null;
@@ -119,13 +122,19 @@
     launcher.focus();
   }
 
-  function tellFrame(type) {
-    if (frame && frame.contentWindow) frame.contentWindow.postMessage({ type }, base.origin);
+  function tellFrame(type, data) {
+    if (frame && frame.contentWindow) frame.contentWindow.postMessage({ ...data, type }, base.origin);
+  }
+
+  function identify(userId, userHash) {  // a single-page shop signs a customer in (or out: no arguments)
+    identity = userId && userHash ? { user_id: String(userId), user_hash: String(userHash) } : null;
+    tellFrame("aisle:identify", identity || {});
   }
 
   function fromFrame(event) {  // the frame asks to close (its close button, or Escape inside it)
     if (!frame || event.source !== frame.contentWindow || event.origin !== base.origin) return;
     if (event.data && event.data.type === "aisle:close") close();
+    if (event.data && event.data.type === "aisle:ready" && identity) tellFrame("aisle:identify", identity);
     if (event.data && event.data.type === "aisle:ready" && isOpen()) tellFrame("aisle:focus");
   }
 
@@ -138,7 +147,7 @@
       if (panel) layout(panel);
       show(launcher, !(phone.matches && isOpen()), "grid");
     });
-    window.aisleChat = { open, close };
+    window.aisleChat = { open, close, identify };
     if (options.open === "true") open();
   }
 

@@ -20,6 +20,9 @@
     if (event.source === window.parent && event.data && event.data.type === "aisle:focus") {
       document.getElementById("input").focus();
     }
+    if (event.source === window.parent && event.data && event.data.type === "aisle:identify") {
+      window.AisleWidget.identify(event.data.user_id, event.data.user_hash);  // checked by the server, not here
+    }
   });
   tellShop("aisle:ready");
 })();

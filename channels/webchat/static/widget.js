@@ -16,6 +16,14 @@
   let retries = 0;
   let lastId = 0;  // the newest numbered frame seen: a dropped connection resumes after it
   const outbox = [];
+  let identity = {};  // a customer the shop signed in: {user_id, user_hash}, sent with each message
+
+  window.AisleWidget = {
+    identify(userId, userHash) {
+      const given = typeof userId === "string" && typeof userHash === "string";
+      identity = given ? { user_id: userId.slice(0, 256), user_hash: userHash.slice(0, 128) } : {};
+    },
+  };
 
   function readSession() {
     try { return localStorage.getItem(SESSION_KEY); } catch { return null; }
@@ -250,7 +258,7 @@
     if (!clean) return;
     clearQuickReplies();
     addUser(shown || clean);
-    const frame = JSON.stringify({ type: "message", text: clean, session_id: sessionId || undefined });
+    const frame = JSON.stringify({ type: "message", text: clean, session_id: sessionId || undefined, ...identity });
     if (socket && socket.readyState === WebSocket.OPEN) socket.send(frame);
     else outbox.push(frame);
   }
