@@ -235,7 +235,10 @@ def _default_answer(view: TurnView, truth: bool, matching: list[Product]) -> lis
         return ["grounded: the catalog says yes, but the reply begins with no"]
     if re.search(AFFIRMATIVE, view.reply, re.IGNORECASE) or any(named(p, view) for p in matching):
         return []
-    return ["grounded: the catalog says yes, but the reply neither says yes nor names a product that fits"]
+    fitting = {p.id for p in matching}
+    if view.products and all(p.id in fitting for p in view.products):
+        return []  # it shows just the ones that fit
+    return ["grounded: the catalog says yes, but the reply neither says yes nor names or shows the ones that fit"]
 
 
 def _states(raw: Any, where: str) -> Check:
