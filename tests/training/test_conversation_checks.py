@@ -159,4 +159,4 @@ def test_every_file_of_the_suite_reads_and_every_category_has_several_conversati
 def test_a_yes_answer_may_show_just_the_products_that_fit():
     checks = {"grounded": {"product": "any", "field": "material", "is": "leather"}}
     assert failures(checks, "Here is the leather one:", [BOOT], [SNEAKER, BOOT, MUG]) == []
-    assert failures(checks, "Here you go:", [BOOT, SNEAKER], [SNEAKER, BOOT, MUG]) != []
+    assert failures(checks, "Here you go:", [SNEAKER], [SNEAKER, BOOT, MUG]) != []
