@@ -82,12 +82,13 @@ def demo_catalog(work: Path) -> Path:
     return folder / CATALOG_NAME
 
 
-def tiny_model(work: Path, config: AisleConfig, specs: list[ConversationSpec]) -> Path:
+def tiny_model(work: Path, config: AisleConfig) -> Path:
     """The random tiny model, its tokenizer also trained on the prompts this agent sends (its tools, its
-    system prompt, shoppers' messages), as a real model's would be: otherwise a prompt is spelt out almost
-    byte by byte and runs past the model's context."""
+    system prompt, the shoppers' phrasings of `nlu.data`), as a real model's would be: otherwise a prompt
+    is spelt out almost byte by byte and runs past the model's context."""
     from agent.llm.router import SYSTEM_PROMPT
     from agent.llm.testkit import build_chat_model, build_tokenizer
+    from agent.nlu.nlu_data import read_nlu_yaml
     from training.llm_data import render
     from training.served_tools import served_tools
 
@@ -96,14 +97,13 @@ def tiny_model(work: Path, config: AisleConfig, specs: list[ConversationSpec]) -
         return path
     tools, _ = asyncio.run(served_tools(config, progress=False))
     template = build_tokenizer()
-    texts = [turn.user for spec in specs for turn in spec.turns][:400]
+    texts = [example.text for example in read_nlu_yaml(config.nlu.data).examples][::4][:400]
     corpus = [render(template, [{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": text}],
                      tools) for text in texts]
     return build_chat_model(path, shape="tiny", seed=0, corpus=corpus, vocab_size=4096)
 
 
-def agent_config(base: AisleConfig, catalog: Path, work: Path, scratch: Path, backend: str,
-                 specs: list[ConversationSpec] = ()) -> AisleConfig:
+def agent_config(base: AisleConfig, catalog: Path, work: Path, scratch: Path, backend: str) -> AisleConfig:
     """The shipped config with the catalog and its index kept in `work`, everything a run writes in `scratch`."""
     cache = work / "cache"
     cache.mkdir(parents=True, exist_ok=True)
@@ -115,7 +115,7 @@ def agent_config(base: AisleConfig, catalog: Path, work: Path, scratch: Path, ba
                                  orders=dataclasses.replace(base.orders, path=""))
     config = dataclasses.replace(config, llm=dataclasses.replace(base.llm, backend="none", model=""))
     if backend == "tiny-llm":
-        llm = dataclasses.replace(base.llm, backend="local", model=str(tiny_model(work, config, list(specs))),
+        llm = dataclasses.replace(base.llm, backend="local", model=str(tiny_model(work, config)),
                                   device="cpu", dtype="float32", adapters=(), adapter="", phrase_replies=False)
         config = dataclasses.replace(config, llm=llm)
     return config
@@ -142,7 +142,7 @@ async def play_all(config: AisleConfig, specs: list[ConversationSpec], progress:
 def run_backend(base: AisleConfig, backend: str, catalog: Path, work: Path, specs: list[ConversationSpec],
                 progress: bool) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="aisle-bench-conv-") as scratch:
-        config = agent_config(base, catalog, work, Path(scratch), backend, specs)
+        config = agent_config(base, catalog, work, Path(scratch), backend)
         results, open_s, play_s = asyncio.run(play_all(config, specs, progress))
         return backend_report(LABELS[backend], results, open_s, play_s)
 
