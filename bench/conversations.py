@@ -11,9 +11,10 @@ category (a file's `category:`, by default its name) and overall, once for each 
 
 - `embedded`: the shipped default, the MiniLM embedding router with no LLM;
 - `tiny-llm`: the same agent with a LOCAL LLM backend whose model is the randomly initialised tiny
-  Qwen2-shaped model of `agent.llm.testkit` (no weights can be downloaded here). Its answers are
-  noise: the LLM router's fast path and fallback (the embedding router) carry the turns it cannot,
-  so its figures check that the LLM path keeps the same rules, not how well an LLM understands.
+  Qwen2-shaped model of `agent.llm.testkit` (no weights can be downloaded here). Its tool calls are
+  noise, kept valid by constrained decoding, so it routes at random except where the embedding router
+  is sure enough to answer alone (the fast path): its figures exercise the LLM path end to end, they
+  do not measure how well an LLM understands.
 
 The catalog is the demo catalog that `aisle serve` generates (2400 products, seed 0, no images),
 kept with its index under `--work-dir` between runs; `--catalog` takes any other catalog file.
@@ -45,7 +46,8 @@ BACKENDS = ("embedded", "tiny-llm")
 LABELS = {
     "embedded": "embedded default (MiniLM router, no LLM)",
     "tiny-llm": "tiny LLM: randomly initialised Qwen2-shaped test model (agent.llm.testkit), local backend on CPU; "
-                "it routes at random, so its turns are carried by the fast path and the embedding-router fallback",
+                "its tool calls are noise (kept valid by constrained decoding), so it routes at random except on "
+                "the turns the embedding router is sure of (the fast path): not a measure of an LLM's understanding",
 }
 
 
