@@ -14,6 +14,13 @@ must happen::
               last_search.max_price: 80
             reply: ["red"]                   # fragments the reply must contain (any case)
             products: true                   # product cards shown (true) or not (false)
+            every_product: {colour: red, price: {max: 80}, in_stock: true}
+
+A turn may also check every product shown, their order and the reply's wording, or accept either of
+several outcomes ("honoured or named"): the vocabulary is in `training/turn_checks.py`. A file, or one
+conversation, may name its `category:` (by default the file's name), which the benchmark
+(`python -m bench.conversations`) reports pass rates by. `note:` is a comment for the reader, and a
+file's `define:` list holds YAML anchors (`&neg "..."`) that its turns reuse (`*neg`).
 
 Every conversation gets a fresh sender, so state never leaks from one to the next.
 """
@@ -28,8 +35,11 @@ from typing import Any
 import yaml
 
 from agent.errors import ConfigError
+from training.turn_checks import PARSERS, Check, TurnView, parse_checks, run_checks
 
-_TURN_KEYS = {"user", "intent", "skill", "slots", "reply", "products"}
+_TURN_KEYS = {"user", "intent", "skill", "slots", "note", *PARSERS}
+_CONVERSATION_KEYS = {"name", "category", "turns", "note"}
+_FILE_KEYS = {"conversations", "category", "note", "define"}  # define: YAML anchors for the file to reuse
 
 
 @dataclass(frozen=True)
@@ -38,8 +48,7 @@ class TurnSpec:
     intent: str | None = None
     skill: str | None = None
     slots: dict[str, Any] = field(default_factory=dict)
-    reply: tuple[str, ...] = ()
-    products: bool | None = None
+    checks: tuple[Check, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -47,6 +56,7 @@ class ConversationSpec:
     name: str
     file: str
     turns: tuple[TurnSpec, ...]
+    category: str = ""
 
 
 @dataclass
@@ -57,6 +67,8 @@ class TurnResult:
     replies: list[str]
     product_count: int
     failures: list[str]
+    shown: list[str] = field(default_factory=list)  # each product card, in words
+    seconds: float = 0.0  # the agent's time for the turn
 
 
 @dataclass
@@ -89,16 +101,24 @@ def read_conversations(path: Path) -> list[ConversationSpec]:
     items = doc.get("conversations") if isinstance(doc, dict) else None
     if not isinstance(items, list) or not items:
         raise ConfigError(f"{path}: expected a top-level 'conversations:' list")
-    return [_conversation(item, path, n) for n, item in enumerate(items, 1)]
+    unknown = sorted(set(doc) - _FILE_KEYS)
+    if unknown:
+        raise ConfigError(f"{path}: unknown top-level key '{unknown[0]}'; valid: {', '.join(sorted(_FILE_KEYS))}")
+    category = str(doc.get("category") or path.stem)
+    return [_conversation(item, path, n, category) for n, item in enumerate(items, 1)]
 
 
-def _conversation(item: Any, path: Path, n: int) -> ConversationSpec:
+def _conversation(item: Any, path: Path, n: int, category: str) -> ConversationSpec:
     where = f"{path}: conversation {n}"
     if not isinstance(item, dict) or not isinstance(item.get("turns"), list) or not item["turns"]:
         raise ConfigError(f"{where}: expected a mapping with a non-empty 'turns:' list")
     name = str(item.get("name") or f"{path.stem} #{n}")
+    unknown = sorted(set(item) - _CONVERSATION_KEYS)
+    if unknown:
+        raise ConfigError(f"{where} ({name}): unknown key '{unknown[0]}'; valid keys: "
+                          f"{', '.join(sorted(_CONVERSATION_KEYS))}")
     turns = tuple(_turn(turn, f"{where} ({name}), turn {t}") for t, turn in enumerate(item["turns"], 1))
-    return ConversationSpec(name, str(path), turns)
+    return ConversationSpec(name, str(path), turns, str(item.get("category") or category))
 
 
 def _turn(raw: Any, where: str) -> TurnSpec:
@@ -107,23 +127,19 @@ def _turn(raw: Any, where: str) -> TurnSpec:
     unknown = sorted(set(raw) - _TURN_KEYS)
     if unknown:
         raise ConfigError(f"{where}: unknown key '{unknown[0]}'; valid keys: {', '.join(sorted(_TURN_KEYS))}")
-    reply = raw.get("reply", [])
-    reply = [reply] if isinstance(reply, str) else reply
-    if not isinstance(reply, list) or not isinstance(raw.get("slots", {}), dict):
-        raise ConfigError(f"{where}: 'reply' must be a list of fragments and 'slots' a mapping")
-    products = raw.get("products")
-    if products is not None and not isinstance(products, bool):
-        raise ConfigError(f"{where}: products = {products!r} is not valid: expected true or false")
+    if not isinstance(raw.get("slots", {}), dict):
+        raise ConfigError(f"{where}: 'slots' must be a mapping of dotted state paths to values")
+    checked = {key: value for key, value in raw.items() if key in PARSERS}
+    checks = parse_checks(checked, where) if checked else ()
     return TurnSpec(raw["user"], _optional(raw.get("intent")), _optional(raw.get("skill")),
-                    dict(raw.get("slots", {})), tuple(str(r) for r in reply), products)
+                    dict(raw.get("slots", {})), checks)
 
 
 def _optional(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
-def check_turn(spec: TurnSpec, intent: str | None, skill: str | None, reply_text: str,
-               product_count: int, state: dict) -> list[str]:
+def check_turn(spec: TurnSpec, intent: str | None, skill: str | None, view: TurnView, state: dict) -> list[str]:
     """Every way the turn differs from what the spec expects, in words."""
     failures = []
     if spec.intent is not None and intent != spec.intent:
@@ -134,12 +150,7 @@ def check_turn(spec: TurnSpec, intent: str | None, skill: str | None, reply_text
         actual = slot_value(state, dotted)
         if not _same(expected, actual):
             failures.append(f"slot {dotted}: expected {expected!r}, got {actual!r}")
-    for fragment in spec.reply:
-        if fragment.lower() not in reply_text.lower():
-            failures.append(f"reply: expected it to contain {fragment!r}")
-    if spec.products is not None and (product_count > 0) != spec.products:
-        failures.append(f"products: expected {'some' if spec.products else 'none'}, got {product_count}")
-    return failures
+    return failures + run_checks(spec.checks, view)
 
 
 def slot_value(state: dict, dotted: str) -> Any:
@@ -158,3 +169,21 @@ def _same(expected: Any, actual: Any) -> bool:
     if isinstance(expected, str) and isinstance(actual, str):
         return expected.lower() == actual.lower()
     return expected == actual
+
+
+def reply_text(replies: Iterable[Any]) -> str:
+    """What the shopper reads, without the product cards (their products are checked by attribute)."""
+    lines = []
+    for reply in replies:
+        lines += [reply.text] if reply.text else []
+        if reply.quick_replies:
+            lines.append("Options: " + " | ".join(q.title for q in reply.quick_replies))
+    return "\n".join(lines)
+
+
+def shown_products(replies: Iterable[Any], catalog: Any = None) -> list[Any]:
+    """Every product on the turn's cards, as the catalog knows it (the card's own copy when it is not there)."""
+    products = [p for reply in replies for p in reply.products]
+    if catalog is None:
+        return products
+    return [catalog.by_id(p.id) or p for p in products]

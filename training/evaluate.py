@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import tempfile
+import time
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,10 +28,11 @@ from agent.config import AisleConfig
 from agent.nlu.intent_model import IntentModel
 from agent.nlu.nlu_data import NluData, read_nlu_yaml
 from training.conversations import (ConversationResult, ConversationSpec, TurnResult, check_turn, expand_paths,
-                                    read_conversations)
+                                    read_conversations, reply_text, shown_products)
 from training.nlu import check_data
 from training.reports import confusion_png, format_report, intent_report, write_json
 from training.threshold import OUT_OF_SCOPE, decide
+from training.turn_checks import TurnView
 
 
 @dataclass(frozen=True)
@@ -89,7 +91,7 @@ async def run_conversations(config: AisleConfig, specs: list[ConversationSpec],
     with tempfile.TemporaryDirectory(prefix="aisle-test-") as scratch:
         store = dataclasses.replace(config.store, path=str(Path(scratch) / "conversations.db"))
         async with open_agent(dataclasses.replace(config, store=store), progress=progress) as agent:
-            return [await _play(agent, spec, f"test-{n}") for n, spec in enumerate(specs, 1)]
+            return [await play_conversation(agent, spec, f"test-{n}") for n, spec in enumerate(specs, 1)]
 
 
 def turn_decision(before: dict, after: dict) -> tuple[str | None, str | None]:
@@ -104,21 +106,32 @@ def turn_decision(before: dict, after: dict) -> tuple[str | None, str | None]:
     return last.get("intent", after.get("last_intent")), last.get("skill")
 
 
-async def _play(agent, spec: ConversationSpec, sender: str) -> ConversationResult:
+async def play_conversation(agent, spec: ConversationSpec, sender: str) -> ConversationResult:
     from agent.core import conversation_id
     from agent.types import UserMessage
 
-    cid, results = conversation_id("test", sender), []
+    cid, results, previous = conversation_id("test", sender), [], []
     for turn in spec.turns:
         before = await agent.store.load_state(cid)
+        started = time.perf_counter()
         replies = await agent.handle(UserMessage(sender, turn.user, channel="test"))
+        seconds = time.perf_counter() - started
         state = await agent.store.load_state(cid)
         intent, skill = turn_decision(before, state)
-        texts = [reply.as_text() for reply in replies]
-        count = sum(len(reply.products) for reply in replies)
-        failures = check_turn(turn, intent, skill, "\n".join(texts), count, state)
-        results.append(TurnResult(turn, intent, skill, texts, count, failures))
+        products = shown_products(replies, getattr(agent, "catalog", None))
+        view = TurnView(reply_text(replies), products, previous)
+        failures = check_turn(turn, intent, skill, view, state)
+        results.append(TurnResult(turn, intent, skill, [reply.as_text() for reply in replies], len(products),
+                                  failures, [_card(p) for p in products], seconds))
+        previous = products if len(products) >= 2 or not previous else previous
     return ConversationResult(spec, results)
+
+
+def _card(product) -> str:
+    stock = f"{product.stock} in stock" if product.stock > 0 else "out of stock"
+    sizes = f", sizes {'/'.join(product.sizes)}" if product.sizes else ""
+    return (f"{product.title} | {product.product_type}, {product.colour}, {product.material}, "
+            f"{product.gender or '-'}{sizes}, {product.currency} {product.price:.2f}, {stock}")
 
 
 def write_conversation_reports(results: list[ConversationResult], out: Path) -> None:
@@ -137,6 +150,8 @@ def _failed_entry(result: ConversationResult) -> dict:
 
 def _turn_entry(turn: TurnResult) -> dict:
     entry = {"user": turn.spec.user, "intent": turn.intent, "skill": turn.skill, "bot": turn.replies}
+    if turn.shown:
+        entry["shown"] = turn.shown
     if turn.failures:
         entry["failures"] = turn.failures
     return entry
