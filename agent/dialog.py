@@ -43,7 +43,8 @@ from skills.handoff import NO_THANKS, OFFER, TALK_TO_A_PERSON
 
 _SHOPPING = frozenset({"search_products", "refine", "select", "product_question", "describe_product", "compare"})
 _ESCAPES = frozenset({"human_handoff", "goodbye", "help", "search_products", "order_status", "cancel_order",
-                      "return_or_refund", "store_policy", "shipping_info", "recommend"})
+                      "return_or_refund", "store_policy", "shipping_info", "recommend",
+                      "view_cart", "remove_from_cart", "clear_cart", "checkout"})
 _NOT_SIZE = ("colour", "brand", "gender", "material", "min_price", "max_price")
 _OFFER_MEANING = {TALK_TO_A_PERSON.lower(): {"intent": "human_handoff"}, NO_THANKS.lower(): {"intent": "deny"}}
 
