@@ -41,7 +41,8 @@ from agent.types import Decision
 from skills.base import Skill, SkillResult
 from skills.handoff import NO_THANKS, OFFER, TALK_TO_A_PERSON
 
-_SHOPPING = frozenset({"search_products", "refine", "select", "product_question", "describe_product", "compare"})
+_SHOPPING = frozenset({"search_products", "refine", "select", "product_question", "describe_product", "compare",
+                       "add_to_cart", "update_cart"})
 _ESCAPES = frozenset({"human_handoff", "goodbye", "help", "search_products", "order_status", "cancel_order",
                       "return_or_refund", "store_policy", "shipping_info", "recommend",
                       "view_cart", "remove_from_cart", "clear_cart", "checkout"})
@@ -122,6 +123,8 @@ class DialogPolicy:
             return found or (None if sure else text)
         if argument == "item" and "position" in values:
             return str(values["position"])
+        if "position" in values:  # "the third one" picks anew: it answers no question but "which item?"
+            return None
         return None if escaping or u.intent == "human_handoff" else text
 
     def _ambiguous(self, u: Understanding, state: DialogState) -> bool:

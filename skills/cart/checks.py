@@ -12,7 +12,7 @@ import re
 from knowledge.product import Product
 from skills.shopping.common import has_size, size_key, size_list
 
-_TOKENS = re.compile(r"\d+(?:\.\d+)?|[a-z]+", re.IGNORECASE)
+_TOKENS = re.compile(r"(?<![\w.'’])(?:\d+(?:\.\d+)?|[a-z]+)(?![\w.])", re.IGNORECASE)
 _SIZE_WORDS = {"small": "S", "medium": "M", "large": "L", "extra small": "XS", "extra large": "XL"}
 
 
@@ -45,7 +45,9 @@ def size_problem(product: Product, text: str | None) -> str | None:
     """Why ``text`` is not a size of ``product``; None when it is one (or the product has no sizes)."""
     if not product.sizes or size_in(text, product):
         return None
-    named = size_named(text) or (text or "").strip().upper()[:12]
+    named = size_named(text)
+    if named is None:
+        return f"I didn't catch a size there; the {product.title} comes in {size_list(product)}."
     return f"The {product.title} doesn't come in size {named}; it comes in {size_list(product)}."
 
 

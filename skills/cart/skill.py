@@ -127,7 +127,8 @@ class CartSkill:
         text = f"Added {' and '.join(_item_text(i) for i in planned)} to your cart. {summary(cart)}"
         last = planned[-1]
         return SkillResult(text, quick_replies=next_steps(cart),
-                           slots={"cart_focus": [last.product_id, last.size.upper()]}, data={"cart": cart.to_dict()})
+                           slots={"cart_focus": [last.product_id, last.size.upper()], "selected": last.product_id},
+                           data={"cart": cart.to_dict()})
 
     def _plan(self, products: list[Product], size_text: str | None, quantity: int,
               cart: Cart) -> list[CartItem] | SkillResult:
