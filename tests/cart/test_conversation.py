@@ -6,7 +6,7 @@ import pytest
 from agent.cart_setup import sign_in
 from skills.cart import SQLiteCartStore, conversation_owner
 from tests.agent.conftest import shop  # noqa: F401  (the session's demo shop)
-from tests.cart.shop import ORDINALS, cart_agent, close, position_of, say
+from tests.cart.shop import ORDINALS, Reply, cart_agent, close, position_of, say, ten_turns
 
 pytestmark = pytest.mark.slow
 
@@ -26,28 +26,13 @@ async def agent(shop, tmp_path, carts):  # noqa: F811
 
 
 async def test_ten_turns_from_finding_to_the_checkout_link(agent, carts):
-    found = await say(agent, "ana", "show me sneakers")
-    n, shoe = position_of(found.products, lambda p: p.sizes and p.stock >= 2 and p.product_type == "sneakers")
-    asked = await say(agent, "ana", f"add the {ORDINALS[n - 1]} one to my cart")
-    assert "Which size" in asked.text and shoe.title in asked.text
-    size = shoe.sizes[len(shoe.sizes) // 2]
-    added = await say(agent, "ana", f"size {size}")
-    assert added.cart["count"] == 1 and f"size {size}" in added.text
-    mugs = await say(agent, "ana", "show me mugs")
-    m, mug = position_of(mugs.products, lambda p: p.product_type == "mug" and p.stock >= 3 and not p.sizes)
-    added = await say(agent, "ana", f"add the {ORDINALS[m - 1]} one to my basket")
-    assert added.cart["count"] == 2 and mug.title in added.text
-    more = await say(agent, "ana", "make it two")
-    assert more.cart["count"] == 3 and f"2 × {mug.title}" in more.text
-    listed = await say(agent, "ana", "what's in my cart?")
-    assert shoe.title in listed.text and mug.title in listed.text
-    assert listed.cart["total"] == pytest.approx(shoe.price + 2 * mug.price)
-    removed = await say(agent, "ana", "remove the sneakers")
-    assert [line["title"] for line in removed.cart["lines"]] == [mug.title]
-    done = await say(agent, "ana", "checkout")
+    async def turn(text: str) -> Reply:
+        reply = await say(agent, "ana", text)
+        return Reply(reply.text, list(reply.products), reply.cart)
+
+    last = await ten_turns(turn)
     cart = await carts.get(conversation_owner("rest:ana"))
-    assert cart.checkout_url in done.text and done.cart["checkout_url"] == cart.checkout_url
-    assert (await say(agent, "ana", "thanks")).cart is None
+    assert last["checkout_url"] == cart.checkout_url and cart.id in cart.checkout_url
 
 
 async def test_the_cart_survives_a_restart_and_follows_the_shopper_who_signs_in(shop, tmp_path):  # noqa: F811
