@@ -49,7 +49,7 @@ class CartConfig:
     enabled: bool = True
     backend: str = field(default="sqlite", metadata={"choices": CART_BACKENDS})
     path: str = ""  # SQLite file of carts (sqlite), or of which Shopify cart is whose (shopify); empty: data_dir/carts.db
-    checkout_url: str = "/checkout?cart={cart_id}"  # sqlite: the shop's checkout; {cart_id}, {items}
+    checkout_url: str = "/checkout?cart={cart_id}&items={items}"  # sqlite: the shop's checkout; {cart_id}, {items}
     max_quantity: int = field(default=10, metadata={"range": (1, 10_000)})  # of one item in one cart
     shopify: ShopifyCartConfig = ShopifyCartConfig()
 

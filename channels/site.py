@@ -80,5 +80,7 @@ def _html(body: str, status: int = 200) -> web.Response:
 
 
 def setup(app: web.Application) -> None:
+    from channels import checkout_page  # it builds its page with this module's frame
     app.router.add_get("/media/{path:.+}", media)
     app.router.add_get("/products/{product_id}", product_page)
+    app.router.add_get("/checkout", checkout_page.checkout)  # the embedded cart's default checkout link
