@@ -16,6 +16,7 @@ from tests.cart.shop import Reply, cart_agent, close, ten_turns
 playwright_api = pytest.importorskip("playwright.async_api")
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 CHECKOUT = "https://shop.example/checkout?cart={cart_id}"
+ANSWERS = "#messages > li.message.bot:not(.interim):not(.welcome):not(.streaming)"
 
 
 def _amount(text: str) -> float:
@@ -54,12 +55,12 @@ async def test_ten_turns_in_the_widget_with_the_cart_shown(shop, tmp_path, aioht
             assert await cart_button.get_attribute("aria-label") == "Your cart, 0 items"
 
             async def turn(text: str) -> Reply:
-                answers = await page.locator(".message.bot:not(.interim):not(.welcome)").count()
+                answers = await page.locator(ANSWERS).count()
                 updates = await cart_button.get_attribute("data-updates")
                 await box.fill(text)
                 await box.press("Enter")
-                await page.locator(".message.bot:not(.interim):not(.welcome)").nth(answers).wait_for(timeout=60_000)
-                last = page.locator(".message.bot:not(.interim):not(.welcome)").nth(answers)
+                await page.locator(ANSWERS).nth(answers).wait_for(timeout=60_000)
+                last = page.locator(ANSWERS).nth(answers)
                 ids = [await card.get_attribute("data-product-id") for card in await last.locator(".card").all()]
                 changed = await cart_button.get_attribute("data-updates") != updates
                 return Reply(await last.locator(".bubble").first.text_content(), [shop.catalog.by_id(i) for i in ids],

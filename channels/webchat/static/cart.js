@@ -24,6 +24,7 @@ window.AisleCart = (() => {
   }
 
   function create({ onCheckout }) {
+    let updates = 0;
     const button = el("button", "cart-button");
     button.type = "button";
     button.setAttribute("aria-controls", "cart-panel");
@@ -52,8 +53,6 @@ window.AisleCart = (() => {
         el("span", "cart-line-total", formatPrice(line.total, currency)));
       return item;
     }
-
-    let updates = 0;
 
     function update(cart) {
       button.dataset.updates = String(updates++);  // how many carts the widget has shown (tests wait on it)
