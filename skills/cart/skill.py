@@ -125,6 +125,8 @@ class CartSkill:
         for item in planned:
             await self._tell(CartEvent("add_to_cart", ctx.conversation_id, item.product_id, item.size, item.quantity))
         text = f"Added {' and '.join(_item_text(i) for i in planned)} to your cart. {summary(cart)}"
+        if args.size and not any(p.sizes for p in found):  # a size asked for is honoured or named
+            text += " " + " ".join(f"The {p.title} comes in one size." for p in found)
         last = planned[-1]
         return SkillResult(text, quick_replies=next_steps(cart),
                            slots={"cart_focus": [last.product_id, last.size.upper()], "selected": last.product_id},
@@ -142,7 +144,7 @@ class CartSkill:
             problem = size_problem(product, size_text) if product.sizes else None
             if problem:
                 return self._ask_size(products, [product], quantity, problem)
-            have = (line.quantity if (line := cart.line_for(product.id, size)) else 0)
+            have = sum(line.quantity for line in cart.lines if line.product_id == product.id)  # stock is per product
             problem = quantity_problem(product, have + quantity, self.max_quantity, have)
             if problem:
                 return _failed(problem)

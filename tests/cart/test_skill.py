@@ -141,3 +141,9 @@ async def test_a_signed_in_shopper_takes_the_conversations_cart_along(cart_skill
     signed_in = await cart_skill.run(CartInput(action="show"), ctx(shown, customer="Ben@Example.com"))
     assert signed_in.data["cart"]["count"] == 1 and signed_in.slots["cart_owner"] == "customer:ben@example.com"
     assert (await cart_of(cart_skill)).lines == ()
+
+
+async def test_a_size_for_a_product_without_sizes_is_named_not_dropped(cart_skill, products):
+    mug = pick(products, 1, sized=False)[0]
+    result = await cart_skill.run(CartInput(action="add", position=1, size="9"), ctx([mug]))
+    assert f"The {mug.title} comes in one size." in result.text and result.data["cart"]["count"] == 1
