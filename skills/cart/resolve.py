@@ -17,7 +17,14 @@ from skills.shopping.common import Lookup, at_position, selected, shown
 
 GROUPS = ("both", "all")
 _STOP = {"the", "a", "an", "my", "from", "of", "cart", "basket", "bag", "remove", "delete", "take", "out", "one",
-         "ones", "please", "it", "this", "that", "those", "these", "and", "in", "to", "size", "drop"}
+         "ones", "please", "it", "this", "that", "those", "these", "and", "in", "to", "size", "drop", "make",
+         "change", "set", "quantity", "want", "need", "more", "instead", "them", "get", "rid", "anymore", "don",
+         "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "just", "only", "item", "items",
+         "shopping", "order", "off", "actually", "can", "you", "have", "not", "any", "like", "would",
+         "changed", "mind", "about", "lose", "again", "too", "many", "much", "thanks", "thank", "okay", "yes", "now",
+         "put", "add", "added", "back", "there", "what", "with", "for", "all", "guess", "think", "bump", "up", "down",
+         "increase", "decrease", "reduce", "lower", "raise", "double", "triple", "update", "by", "pair", "pairs",
+         "pieces", "units", "copies", "total", "each", "whole", "lot", "everything", "stuff", "thing", "things"}
 
 
 def products_meant(args: Any, slots: Mapping[str, Any], lookup: Lookup) -> list[Product] | str:
@@ -80,7 +87,11 @@ def _named_lines(cart: Cart, args: Any, lookup: Lookup) -> list[CartLine] | str 
     if not words:
         return None
     matching = [line for line in cart.lines if words & set(re.findall(r"[a-z0-9]+", line.title.lower()))]
-    return _one_size(matching, args.size) if matching else None
+    if matching:
+        return _one_size(matching, args.size)
+    if args.action != "remove":  # a change of quantity names its verb, not always the product
+        return None
+    return f"I couldn't find “{' '.join(sorted(words))}” in your cart. " + _contents(cart)
 
 
 def _one_size(lines: list[CartLine], size: str | None) -> list[CartLine]:

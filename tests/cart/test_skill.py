@@ -147,3 +147,11 @@ async def test_a_size_for_a_product_without_sizes_is_named_not_dropped(cart_skil
     mug = pick(products, 1, sized=False)[0]
     result = await cart_skill.run(CartInput(action="add", position=1, size="9"), ctx([mug]))
     assert f"The {mug.title} comes in one size." in result.text and result.data["cart"]["count"] == 1
+
+
+async def test_removing_something_the_cart_does_not_hold_removes_nothing(cart_skill, products):
+    shown = pick(products, 1, sized=False)
+    await cart_skill.run(CartInput(action="add", position=1), ctx(shown))
+    result = await cart_skill.run(CartInput(action="remove", mention="remove the gizmotron"), ctx(shown))
+    assert "couldn't find “gizmotron”" in result.text and shown[0].title in result.text
+    assert [line.product_id for line in (await cart_of(cart_skill)).lines] == [shown[0].id]

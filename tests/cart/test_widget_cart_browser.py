@@ -83,6 +83,12 @@ async def test_ten_turns_in_the_widget_with_the_cart_shown(shop, tmp_path, aioht
             checkout_page = await opened.value
             await checkout_page.wait_for_load_state()
             assert checkout_page.url == cart.checkout_url
+            await checkout_page.close()
+
+            await page.reload()  # the conversation comes back, and with it the cart
+            await page.locator(ANSWERS).nth(9).wait_for()
+            assert await cart_button.get_attribute("aria-label") == "Your cart, 2 items"
+            assert await page.locator(".cart-count").text_content() == "2"
             assert problems == []
         finally:
             await browser.close()
