@@ -32,6 +32,14 @@ def size_in(text: str | None, product: Product) -> str | None:
     return None
 
 
+def size_word(text: str | None) -> str | None:
+    """A size said in words ("in a medium", "extra large"), as a letter size; None when none is said."""
+    lowered = (text or "").lower()
+    found = next((letter for words, letter in sorted(_SIZE_WORDS.items(), key=lambda item: -len(item[0]))
+                  if re.search(rf"\b{words}\b", lowered)), None)
+    return found
+
+
 def size_named(text: str | None) -> str | None:
     """A size-looking word in ``text`` ("13" in "size 13"), for saying which size a product lacks."""
     if not text:

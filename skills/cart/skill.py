@@ -19,7 +19,7 @@ from typing import Any, ClassVar
 
 from knowledge.product import Product
 from skills.base import SkillContext, SkillResult
-from skills.cart.checks import quantity_problem, size_in, size_problem, sizes_offered
+from skills.cart.checks import quantity_problem, size_in, size_problem, size_word, sizes_offered
 from skills.cart.model import Cart, CartError, CartItem, CartStore, conversation_owner, customer_owner
 from skills.cart.replies import CHECKOUT, EMPTY_CART, VIEW_CART, line_text, listing, next_steps, summary
 from skills.cart.resolve import GROUPS, lines_meant, products_meant
@@ -118,7 +118,7 @@ class CartSkill:
         if quantity < 1:
             return _failed("How many would you like? Say “add two”, for example.")
         cart = await self.store.get(owner)
-        planned = self._plan(found, args.size, quantity, cart)
+        planned = self._plan(found, args.size or size_word(args.mention), quantity, cart)
         if isinstance(planned, SkillResult):
             return planned
         cart = await self.store.add(owner, planned)

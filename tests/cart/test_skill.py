@@ -155,3 +155,9 @@ async def test_removing_something_the_cart_does_not_hold_removes_nothing(cart_sk
     result = await cart_skill.run(CartInput(action="remove", mention="remove the gizmotron"), ctx(shown))
     assert "couldn't find “gizmotron”" in result.text and shown[0].title in result.text
     assert [line.product_id for line in (await cart_of(cart_skill)).lines] == [shown[0].id]
+
+
+async def test_a_size_said_in_words_is_understood(cart_skill, products):
+    lettered = next(p for p in products.values() if "M" in p.sizes and p.stock >= 2)
+    result = await cart_skill.run(CartInput(action="add", position=1, mention="add it in a medium"), ctx([lettered]))
+    assert "size M" in result.text and (await cart_of(cart_skill)).lines[0].size == "M"
