@@ -71,7 +71,8 @@ def cart_arguments(u: Understanding, state: DialogState) -> dict[str, Any]:
         if name in values:
             args[name] = values[name]
     quantity, more = quantity_of(u.text)
-    args.update(quantity=quantity, more=more)
+    factor = next((n for word, n in (("double", 2), ("triple", 3)) if re.search(rf"\b{word}\b", u.text.lower())), None)
+    args.update(quantity=quantity, more=more, factor=factor if quantity is None and more is None else None)
     several = ordinal_positions(u.text)
     if len(several) > 1:
         args["positions"] = ",".join(str(n) for n in several)

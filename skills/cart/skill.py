@@ -50,6 +50,7 @@ class CartInput:
     size: str | None = field(default=None, metadata=_described("The size, e.g. 9 or M."))
     quantity: int | None = field(default=None, metadata=_described("How many in all ('make it two')."))
     more: int | None = field(default=None, metadata=_described("How many more ('one more')."))
+    factor: int | None = field(default=None, metadata=_described("Multiply the quantity by ('double it': 2)."))
 
 
 @dataclass(frozen=True)
@@ -179,17 +180,17 @@ class CartSkill:
         lines = lines_meant(args, cart, ctx.slots, self.lookup)
         if isinstance(lines, str):
             return _failed(lines, cart)
-        if args.quantity is None and not args.more:
+        if args.quantity is None and not args.more and not args.factor:
             return _failed(f"How many of the {lines[0].title} would you like? Say “make it two”, for example.", cart)
         for line in lines:
-            wanted = args.quantity if args.quantity is not None else line.quantity + (args.more or 0)
+            wanted = _wanted(args, line.quantity)
             product = self.lookup(line.product_id)
             problem = quantity_problem(product, wanted, self.max_quantity) if product and wanted > line.quantity \
                 else (None if product else f"The {line.title} is no longer sold; you can remove it.")
             if problem:
                 return _failed(problem, cart)
         for line in lines:
-            wanted = args.quantity if args.quantity is not None else line.quantity + (args.more or 0)
+            wanted = _wanted(args, line.quantity)
             cart = await self.store.set_quantity(owner, line.id, max(wanted, 0))
         changed = [cart.line_for(line.product_id, line.size) for line in lines]
         said = " and ".join(line_text(line) for line in changed if line) or "removed it"
@@ -231,6 +232,13 @@ class CartSkill:
     async def _tell(self, event: CartEvent) -> None:
         for listener in self.listeners:
             await listener(event)
+
+
+def _wanted(args: CartInput, current: int) -> int:
+    """A line's new quantity: the one named, or the current one grown ("one more") or multiplied ("double it")."""
+    if args.quantity is not None:
+        return args.quantity
+    return current * (args.factor or 1) + (args.more or 0)
 
 
 def _item_text(item: CartItem) -> str:

@@ -38,3 +38,8 @@ def test_arguments_name_the_action_positions_groups_and_attributes():
     args = cart_arguments(_understood("add the second one in size 9", "add_to_cart", position=2, size="9"),
                           DialogState())
     assert (args["position"], args["size"], args["quantity"]) == (2, "9", None)
+
+
+def test_double_and_triple_multiply():
+    assert cart_arguments(_understood("double it", "update_cart"), DialogState())["factor"] == 2
+    assert cart_arguments(_understood("make it 3", "update_cart"), DialogState()).get("factor") is None

@@ -161,3 +161,12 @@ async def test_a_size_said_in_words_is_understood(cart_skill, products):
     lettered = next(p for p in products.values() if "M" in p.sizes and p.stock >= 2)
     result = await cart_skill.run(CartInput(action="add", position=1, mention="add it in a medium"), ctx([lettered]))
     assert "size M" in result.text and (await cart_of(cart_skill)).lines[0].size == "M"
+
+
+async def test_doubling_a_line_checks_the_limit_like_any_other_change(cart_skill, products):
+    mug = pick(products, 1, sized=False)[0]
+    await cart_skill.run(CartInput(action="add", position=1, quantity=2), ctx([mug]))
+    doubled = await cart_skill.run(CartInput(action="update", factor=2), ctx([], cart_focus=[mug.id, ""]))
+    assert f"4 × {mug.title}" in doubled.text
+    again = await cart_skill.run(CartInput(action="update", factor=2), ctx([], cart_focus=[mug.id, ""]))
+    assert "at most 5" in again.text and (await cart_of(cart_skill)).line_for(mug.id).quantity == 4
