@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 
+from agent.config_cart import CartConfig
 from agent.config_channels import ChannelsConfig
 from agent.config_parse import build, env_overrides, read_yaml, set_dotted
 from agent.config_paths import ADAPTERS, MODEL, PATH, resolve_relative
@@ -294,6 +295,7 @@ class AisleConfig:
     channels: ChannelsConfig = ChannelsConfig()
     llm: LLMConfig = LLMConfig()
     recommend: RecommendConfig = RecommendConfig()
+    cart: CartConfig = CartConfig()
 
     @property
     def data_path(self) -> Path:

@@ -213,7 +213,8 @@ class Agent:
         ids = turn.payload.get("products", [])
         products = [p.to_dict() for p in map(self.product, ids) if p is not None]
         return {"role": turn.role, "text": turn.text, "ts": turn.ts, "products": products,
-                "quick_replies": turn.payload.get("quick_replies", []), "image": turn.payload.get("image", "")}
+                "quick_replies": turn.payload.get("quick_replies", []), "image": turn.payload.get("image", ""),
+                **({"cart": turn.payload["cart"]} if "cart" in turn.payload else {})}
 
 
 def _progress(message: UserMessage | None):

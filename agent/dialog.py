@@ -41,9 +41,11 @@ from agent.types import Decision
 from skills.base import Skill, SkillResult
 from skills.handoff import NO_THANKS, OFFER, TALK_TO_A_PERSON
 
-_SHOPPING = frozenset({"search_products", "refine", "select", "product_question", "describe_product", "compare"})
+_SHOPPING = frozenset({"search_products", "refine", "select", "product_question", "describe_product", "compare",
+                       "add_to_cart", "update_cart"})
 _ESCAPES = frozenset({"human_handoff", "goodbye", "help", "search_products", "order_status", "cancel_order",
-                      "return_or_refund", "store_policy", "shipping_info", "recommend"})
+                      "return_or_refund", "store_policy", "shipping_info", "recommend",
+                      "view_cart", "remove_from_cart", "clear_cart", "checkout"})
 _NOT_SIZE = ("colour", "brand", "gender", "material", "min_price", "max_price")
 _OFFER_MEANING = {TALK_TO_A_PERSON.lower(): {"intent": "human_handoff"}, NO_THANKS.lower(): {"intent": "deny"}}
 
@@ -124,6 +126,8 @@ class DialogPolicy:
             return values.get("email") or (None if sure else text)
         if argument == "item" and "position" in values:
             return str(values["position"])
+        if "position" in values:  # "the third one" picks anew: it answers no question but "which item?"
+            return None
         return None if escaping or u.intent == "human_handoff" else text
 
     def _ambiguous(self, u: Understanding, state: DialogState) -> bool:

@@ -15,6 +15,7 @@ import re
 import typing
 from typing import TYPE_CHECKING, Any
 
+from agent.cart_args import CART_ACTIONS, cart_arguments
 from agent.nlu.entities import positions
 from agent.state import DialogState
 
@@ -118,6 +119,7 @@ _BUILDERS = {
     "human_handoff": _handoff,
     "complaint": _handoff,
     "out_of_scope": lambda u, state: {},
+    **{intent: cart_arguments for intent in CART_ACTIONS},
 }
 
 

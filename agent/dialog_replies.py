@@ -18,11 +18,15 @@ INTENT_LABELS = {
     "shipping_info": "Ask about shipping", "store_policy": "Ask about our policies",
     "human_handoff": "Talk to a person", "complaint": "Make a complaint", "write_ad": "Write ad copy",
     "write_description": "Write a product description", "out_of_scope": "Something else",
+    "add_to_cart": "Add it to my cart", "view_cart": "See my cart", "update_cart": "Change a quantity",
+    "remove_from_cart": "Remove it from my cart", "clear_cart": "Empty my cart", "checkout": "Go to checkout",
 }
 _CANNOT = {
     "recommend": "give personal recommendations", "describe_product": "describe products in detail",
     "try_on": "show products on a photo of you", "write_ad": "write ad copy",
     "write_description": "write product descriptions",
+    **{intent: "keep a cart here" for intent in ("add_to_cart", "view_cart", "update_cart", "remove_from_cart",
+                                                 "clear_cart", "checkout")},
 }
 ABILITIES = "I can search the catalog, answer questions about products, and help with orders, returns and our policies."
 

@@ -87,6 +87,9 @@ class HandoffContext:
             lines.append("Looking for: " + ", ".join(f"{k} {v}" for k, v in self.wants.items()))
         lines += [f"Shown: {', '.join(p['title'] for p in self.shown[:6])}" if self.shown else ""]
         lines += [f"Picked: {self.picked['title']}" if self.picked else ""]
+        cart = ", ".join(f"{line['quantity']} x {line['title']}" + (f" ({line['size']})" if line.get("size") else "")
+                         for line in self.cart)
+        lines += [f"Cart: {cart}" if cart else ""]
         lines += ["Summary:"] + [f"- {line}" for line in self.summary] if self.summary else []
         return "\n".join(line for line in lines if line)
 
@@ -185,7 +188,7 @@ class HandoffContextBuilder:
         self.store, self.product, self.orders = store, product, orders
         self.customer_of = customer_of or (lambda cid, state: state.customer)
         self.name_of = name_of or (lambda email: None)
-        self.cart_of = cart_of  # async (conversation id) -> [{"title", "quantity", "size", "price"}], where a cart exists
+        self.cart_of = cart_of  # async (conversation id, state) -> [{"title", "quantity", "size", "price"}]
         self.summariser: Any = None  # async (turns) -> [line] or None: the LLM's summary (`agent.llm.summary`)
 
     async def build(self, conversation_id: str, state: DialogState | dict[str, Any],
@@ -203,7 +206,7 @@ class HandoffContextBuilder:
             customer={"email": email, "name": self.name_of(email) or ""} if email else None,
             orders=[_order_line(o) for o in orders[:5]], returns=_returns(orders),
             in_progress=_in_progress(state), shown=self._shown(state), picked=self._picked(state),
-            cart=await self._cart(conversation_id), wants=wanted(state.search),
+            cart=await self._cart(conversation_id, state), wants=wanted(state.search),
             summary=written or summary(turns), summary_by="llm" if written else "extract")
 
     async def _orders(self, email: str | None) -> list[Any]:
@@ -219,11 +222,11 @@ class HandoffContextBuilder:
         product = self.product(str(state.selected)) if state.selected else None
         return product_line(product, state.size) if product is not None else None
 
-    async def _cart(self, conversation_id: str) -> list[dict[str, Any]]:
+    async def _cart(self, conversation_id: str, state: DialogState) -> list[dict[str, Any]]:
         if self.cart_of is None:
             return []
         try:
-            return list(await self.cart_of(conversation_id))
+            return list(await self.cart_of(conversation_id, state))
         except Exception:  # the cart is context, not the handoff: a failing cart store must not lose the ticket
             return []
 

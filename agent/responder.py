@@ -7,7 +7,8 @@ from skills.base import SkillResult
 
 def respond(result: SkillResult) -> list[BotMessage]:
     quick = tuple(QuickReply(title, title) for title in result.quick_replies)
-    return [BotMessage(text=result.text, products=result.products, image=result.image, quick_replies=quick)]
+    return [BotMessage(text=result.text, products=result.products, image=result.image, quick_replies=quick,
+                       cart=result.data.get("cart"))]
 
 
 def message_payload(message: BotMessage) -> dict:
@@ -18,4 +19,6 @@ def message_payload(message: BotMessage) -> dict:
     }
     if message.image:
         payload["image"] = message.image  # a signed link: it stops working when the image is deleted
+    if message.cart is not None:
+        payload["cart"] = message.cart  # the widget's badge after a reload
     return payload

@@ -10,6 +10,7 @@ import logging
 from contextlib import asynccontextmanager
 from typing import AsyncIterator
 
+from agent.cart_setup import CartKit, cart_lines, open_cart, register_cart_skill
 from agent.config import AisleConfig
 from agent.copywriting import register_copy_skills, use_llm_writer
 from agent.core import Agent
@@ -62,7 +63,8 @@ def open_catalog(config: AisleConfig, progress: bool = True, rebuild: bool = Fal
 
 
 def build_skills(retriever: Retriever, config: AisleConfig, tryon: TryOnKit | None = None,
-                 orders: OrderStore | None = None, policies: PolicyIndex | None = None) -> SkillRegistry:
+                 orders: OrderStore | None = None, policies: PolicyIndex | None = None,
+                 cart: CartKit | None = None) -> SkillRegistry:
     skills = SkillRegistry()
     skills.register(SearchSkill(retriever, config.search.results))
     skills.register(SmalltalkSkill())
@@ -70,13 +72,14 @@ def build_skills(retriever: Retriever, config: AisleConfig, tryon: TryOnKit | No
     register_copy_skills(skills, retriever.index, config)  # describe, ads (merchants only)
     register_recommend_skill(skills, retriever, config)  # recommend, and its hint after a search
     register_dialog_skills(skills, retriever, config, orders, policies)  # refine, select, orders, policies, ...
+    register_cart_skill(skills, cart, retriever.index.by_id, config)  # after recommend: cart events feed it
     if tryon is not None:
         skills.register(tryon.skill(retriever.index.by_id, config.catalog_path.parent))
     return skills
 
 
 def build_agent(config: AisleConfig, store: SQLiteStore, progress: bool = True,
-                tryon: TryOnKit | None = None, orders: OrderStore | None = None) -> Agent:
+                tryon: TryOnKit | None = None, orders: OrderStore | None = None, cart: CartKit | None = None) -> Agent:
     catalog = open_catalog(config, progress)
     if orders is not None:
         prepare_orders(config, orders, catalog.products)
@@ -89,10 +92,10 @@ def build_agent(config: AisleConfig, store: SQLiteStore, progress: bool = True,
                                    config.embedder.serve_threads)
     router = EmbeddingRouter(encoder, intent.model, Lexicon.from_products(catalog.products),
                              intent.threshold, regexes=nlu.regexes)
-    skills = build_skills(Retriever(catalog), config, tryon, orders, open_policies(config, catalog.embedder))
+    skills = build_skills(Retriever(catalog), config, tryon, orders, open_policies(config, catalog.embedder), cart)
     return Agent(router, skills, store, catalog, media_root=config.catalog_path.parent,
                  experiments=skills["ads"].experiments, tryon=tryon, dialog=DialogPolicy(skills, config.dialog),
-                 handoff_context=handoff_context_for(config, store, catalog, orders))
+                 handoff_context=handoff_context_for(config, store, catalog, orders, cart_lines(cart)))
 
 
 @asynccontextmanager
@@ -104,8 +107,9 @@ async def open_agent(config: AisleConfig, progress: bool = True) -> AsyncIterato
     orders = open_orders(config)
     try:
         async with open_tryon(config) as tryon:  # media store, its cleanup task, the try-on backend
-            async with open_llm(config.llm) as llm, retention_task(store, config.store.retention_days):
-                agent = await asyncio.to_thread(build_agent, config, store, progress, tryon, orders)
+            async with (open_llm(config.llm) as llm, retention_task(store, config.store.retention_days),
+                        open_cart(config) as cart):
+                agent = await asyncio.to_thread(build_agent, config, store, progress, tryon, orders, cart)
                 if redis_url:
                     agent.lock = RedisLock(store.client)
                 agent = with_llm(agent, llm, config.llm)

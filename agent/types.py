@@ -44,6 +44,7 @@ class BotMessage:
     products: tuple[Product, ...] = ()
     image: str = ""
     quick_replies: tuple[QuickReply, ...] = ()
+    cart: dict[str, Any] | None = field(default=None, compare=False)  # the cart after this turn (skills.cart)
 
     def as_text(self) -> str:
         lines = [self.text] if self.text else []

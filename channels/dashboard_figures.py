@@ -4,7 +4,9 @@
   (a conversation counts on the day of its first shopper message; it is handed off when its
   transcript holds a "handoff" event, whenever that came); the handoff rate is the rest;
 - CSAT: the widget's thumbs up over thumbs up and down, on the day they were given;
-- click-through: product-card clicks over card views in the recommendation event log.
+- click-through: product-card clicks over card views in the recommendation event log;
+- carts: carts started (a shopper's first add-to-cart of the day, from the chat or the widget) and
+  checkouts (the chat's hand-over to checkout and the widget's checkout button), from the same log.
 
 Conversations are read through the store interface every store implements (`idle_since`,
 `transcript`), so the same code runs on SQLite and on Redis; it reads every conversation active
@@ -43,20 +45,24 @@ class DayFigures:
     thumbs_down: int = 0
     card_views: int = 0
     card_clicks: int = 0
+    carts_started: int = 0
+    checkouts: int = 0
 
     @property
     def contained(self) -> int:
         return self.conversations - self.handed_off
 
     def add(self, other: DayFigures) -> None:
-        for name in ("conversations", "handed_off", "thumbs_up", "thumbs_down", "card_views", "card_clicks"):
+        for name in ("conversations", "handed_off", "thumbs_up", "thumbs_down", "card_views", "card_clicks",
+                     "carts_started", "checkouts"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
     def rates(self) -> dict[str, float | None]:
         return {"containment_rate": _ratio(self.contained, self.conversations),
                 "handoff_rate": _ratio(self.handed_off, self.conversations),
                 "csat": _ratio(self.thumbs_up, self.thumbs_up + self.thumbs_down),
-                "click_through_rate": _ratio(self.card_clicks, self.card_views)}
+                "click_through_rate": _ratio(self.card_clicks, self.card_views),
+                "checkout_rate": _ratio(self.checkouts, self.carts_started)}
 
     def to_dict(self) -> dict[str, Any]:
         return {**asdict(self), "contained": self.contained, **self.rates()}
@@ -100,10 +106,14 @@ async def compute_figures(sources: Sources, days: int = 30, now: float | None = 
             by_day[day].thumbs_up, by_day[day].thumbs_down = up, down
     clicks: Counter[str] = Counter()
     if sources.events is not None:
-        counted = await asyncio.to_thread(card_events_by_day, sources.events.all_events(since))
+        events = await asyncio.to_thread(list, sources.events.all_events(since))
+        counted = card_events_by_day(events)
         for day, (views, clicked) in counted[0].items():
             if day in by_day:
                 by_day[day].card_views, by_day[day].card_clicks = views, clicked
+        for day, (started, checkouts) in cart_events_by_day(events).items():
+            if day in by_day:
+                by_day[day].carts_started, by_day[day].checkouts = started, checkouts
         clicks = counted[1]
     totals = DayFigures("total")
     for figures in by_day.values():
@@ -162,6 +172,19 @@ def card_events_by_day(events: Iterable[Any]) -> tuple[dict[str, tuple[int, int]
             clicks[_day(event.ts)] += 1
             per_item[event.item] += 1
     return {day: (views[day], clicks[day]) for day in sorted(set(views) | set(clicks))}, per_item
+
+
+def cart_events_by_day(events: Iterable[Any]) -> dict[str, tuple[int, int]]:
+    """Carts started (shoppers who added to a cart that day) and checkouts, per day."""
+    started: set[tuple[str, str]] = set()
+    checkouts: Counter[str] = Counter()
+    for event in events:
+        if event.type == "add_to_cart":
+            started.add((_day(event.ts), event.user))
+        elif event.type == "checkout":
+            checkouts[_day(event.ts)] += 1
+    per_day = Counter(day for day, _ in started)
+    return {day: (per_day[day], checkouts[day]) for day in sorted(set(per_day) | set(checkouts))}
 
 
 def _ratio(part: int, whole: int) -> float | None:

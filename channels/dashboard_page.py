@@ -69,7 +69,8 @@ def _totals_table(totals: DayFigures) -> str:
     rows = [("Conversations", totals.conversations), ("Resolved without a person", totals.contained),
             ("Handed off", totals.handed_off), ("Thumbs up", totals.thumbs_up),
             ("Thumbs down", totals.thumbs_down), ("Product cards seen", totals.card_views),
-            ("Product cards opened", totals.card_clicks)]
+            ("Product cards opened", totals.card_clicks), ("Carts started", totals.carts_started),
+            ("Checkouts", totals.checkouts)]
     body = "".join(f"<tr><th scope=row>{escape(name)}</th><td>{value}</td></tr>" for name, value in rows)
     return f'<table class="totals" id="totals"><caption>Totals</caption>{body}</table>'
 
@@ -85,12 +86,14 @@ def _top_clicked(top: list[dict[str, Any]]) -> str:
 
 def _days_table(days: list[DayFigures]) -> str:
     head = ("<tr><th>Day</th><th>Conversations</th><th>Handed off</th><th>Containment</th><th>👍</th><th>👎</th>"
-            "<th>CSAT</th><th>Cards seen</th><th>Opened</th><th>Click-through</th></tr>")
+            "<th>CSAT</th><th>Cards seen</th><th>Opened</th><th>Click-through</th><th>Carts started</th>"
+            "<th>Checkouts</th></tr>")
     rows = "".join(
         f"<tr><td>{escape(d.day)}</td><td>{d.conversations}</td><td>{d.handed_off}</td>"
         f"<td>{_percent(d.rates()['containment_rate'])}</td><td>{d.thumbs_up}</td><td>{d.thumbs_down}</td>"
         f"<td>{_percent(d.rates()['csat'])}</td><td>{d.card_views}</td><td>{d.card_clicks}</td>"
-        f"<td>{_percent(d.rates()['click_through_rate'])}</td></tr>" for d in reversed(days))
+        f"<td>{_percent(d.rates()['click_through_rate'])}</td><td>{d.carts_started}</td><td>{d.checkouts}</td>"
+        "</tr>" for d in reversed(days))
     return f'<table class="days" id="per-day"><caption>Per day</caption>{head}{rows}</table>'
 
 

@@ -10,6 +10,7 @@ dialog core understands as picking the second product shown, the same as typing 
 """
 from __future__ import annotations
 
+from agent.types import BotMessage
 from knowledge.product import Product
 
 _ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
@@ -47,3 +48,10 @@ def split_text(text: str, limit: int) -> list[str]:
         pieces.append(rest[:cut].rstrip())
         rest = rest[cut:].lstrip()
     return [*pieces, rest] if rest else pieces
+
+
+def checkout_link(message: BotMessage) -> str:
+    """The cart's checkout link when this message hands the shopper over to it (its text names the link);
+    platforms that have link buttons show it as one ("Checkout"), the others keep it in the text."""
+    url = str((message.cart or {}).get("checkout_url") or "")
+    return url if url and url in message.text else ""

@@ -112,6 +112,8 @@ def _rasa_items(recipient_id: str, message: BotMessage, link: Link) -> list[dict
         cards = [product_card(p, link) for p in message.products]
         items.append({"recipient_id": recipient_id, "custom": {"type": "products", "products": cards}})
         items.append({"recipient_id": recipient_id, "text": "\n".join(_product_lines(message.products, link))})
+    if message.cart is not None:
+        items.append({"recipient_id": recipient_id, "custom": {"type": "cart", "cart": cart_payload(message.cart)}})
     if message.quick_replies:
         _attach_buttons(items, recipient_id, _quick_replies(message.quick_replies))
     return items
@@ -130,13 +132,37 @@ def _attach_buttons(items: list[dict[str, Any]], recipient_id: str, buttons: lis
 
 
 def widget_message(message: BotMessage) -> dict[str, Any]:
-    """`{"text", "products": [card], "image", "quick_replies": [{"title", "payload"}]}`."""
-    return {
+    """`{"text", "products": [card], "image", "quick_replies": [{"title", "payload"}], "cart"?}`."""
+    shown = {
         "text": message.text,
         "products": [product_card(p) for p in message.products],
         "image": media_url(message.image),
         "quick_replies": _quick_replies(message.quick_replies),
     }
+    if message.cart is not None:
+        shown["cart"] = cart_payload(message.cart)
+    return shown
+
+
+def cart_payload(cart: Mapping[str, Any]) -> dict[str, Any]:
+    """The cart as the widget and Rasa's `custom` payload show it: `{"count", "total", "currency", "lines":
+    [{"title", "size", "quantity", "unit_price", "total", "product_id"}], "checkout_url"}`, bounded and typed."""
+    lines = [line for line in cart.get("lines") or () if isinstance(line, Mapping)][:100]
+    return {
+        "count": int(cart.get("count") or 0),
+        "total": round(float(cart.get("total") or 0.0), 2),
+        "currency": str(cart.get("currency") or "USD"),
+        "lines": [{"product_id": str(line.get("product_id", "")), "title": str(line.get("title", "")),
+                   "size": str(line.get("size", "")), "quantity": int(line.get("quantity") or 0),
+                   "unit_price": round(float(line.get("unit_price") or 0.0), 2),
+                   "total": round(float(line.get("total") or 0.0), 2)} for line in lines],
+        "checkout_url": _web_link(str(cart.get("checkout_url") or "")),
+    }
+
+
+def _web_link(url: str) -> str:
+    """Only http(s) or same-site links reach a page: a checkout link never runs script."""
+    return url if url.startswith(("https://", "http://", "/")) and not url.startswith("//") else ""
 
 
 def widget_messages(messages: Iterable[BotMessage]) -> list[dict[str, Any]]:
@@ -153,6 +179,7 @@ def widget_history(transcript: Iterable[Mapping[str, Any]]) -> list[dict[str, An
             "quick_replies": _stored_quick_replies(item.get("quick_replies")),
             "image": media_url(str(item.get("image") or "")),
             "ts": float(item.get("ts") or 0.0),
+            **({"cart": cart_payload(item["cart"])} if isinstance(item.get("cart"), Mapping) else {}),
         }
         for item in transcript
     ]

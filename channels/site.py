@@ -6,11 +6,13 @@ from pathlib import Path
 
 from aiohttp import web
 
+from channels import checkout_page
 from channels.context import AGENT
+from channels.page_frame import html_response as _html
+from channels.page_frame import page as _page
 from channels.rendering import media_url
 from knowledge.product import Product
 
-PAGE_CSP = "default-src 'none'; img-src 'self' https: data:; style-src 'self'; base-uri 'none'; form-action 'none'"
 MEDIA_CSP = "default-src 'none'; sandbox"  # an odd file in the media folder can never run script
 
 
@@ -61,24 +63,7 @@ def _product_html(product: Product) -> str:
     return "\n".join(parts)
 
 
-def _page(title: str, main: str) -> str:
-    return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{html.escape(title)} · Aisle</title>
-<link rel="stylesheet" href="/static/widget.css"></head>
-<body class="page"><main class="product-page">
-<p><a href="/">&larr; Back to the shop assistant</a></p>
-{main}
-</main></body></html>
-"""
-
-
-def _html(body: str, status: int = 200) -> web.Response:
-    return web.Response(text=body, status=status, content_type="text/html",
-                        headers={"Content-Security-Policy": PAGE_CSP})
-
-
 def setup(app: web.Application) -> None:
     app.router.add_get("/media/{path:.+}", media)
     app.router.add_get("/products/{product_id}", product_page)
+    app.router.add_get("/checkout", checkout_page.checkout)  # the embedded cart's default checkout link

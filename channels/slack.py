@@ -27,7 +27,7 @@ from agent.types import Attachment, BotMessage, UserMessage
 from channels.context import CONVERSATION_ID, ChannelHooks
 from channels.errors import BadRequest
 from channels.outbound import Pace, PlatformError
-from channels.platform_render import card_subtitle, choose_payload, truncate
+from channels.platform_render import card_subtitle, checkout_link, choose_payload, truncate
 from channels.rendering import fallback_text, product_link
 from channels.services import ChannelServices
 from channels.shapes import as_text, field, obj, objects
@@ -55,9 +55,12 @@ def blocks_for(message: BotMessage, services: ChannelServices) -> list[dict[str,
         blocks.append({"type": "image", "image_url": image, "alt_text": "Image from the assistant"})
     for n, product in enumerate(message.products, 1):
         blocks.extend(_card(product, n, services))
-    if message.quick_replies:
-        blocks.append({"type": "actions", "elements": [
-            _button(q.title, q.payload, f"reply-{n}") for n, q in enumerate(message.quick_replies[:25], 1)]})
+    checkout = services.absolute_url(checkout_link(message))
+    links = [{"type": "button", "text": {"type": "plain_text", "text": "Checkout"}, "url": checkout,
+              "style": "primary", "action_id": "checkout"}] if checkout else []
+    if message.quick_replies or links:
+        blocks.append({"type": "actions", "elements": links + [
+            _button(q.title, q.payload, f"reply-{n}") for n, q in enumerate(message.quick_replies[:24], 1)]})
     return blocks
 
 

@@ -27,7 +27,7 @@ from agent.types import Attachment, BotMessage, UserMessage
 from channels.context import CONVERSATION_ID, ChannelHooks
 from channels.inbox import body_key
 from channels.outbound import Pace
-from channels.platform_render import card_subtitle, choose_payload, split_text, truncate
+from channels.platform_render import card_subtitle, checkout_link, choose_payload, split_text, truncate
 from channels.rendering import product_link
 from channels.services import ChannelServices
 from channels.shapes import as_text, field, obj, objects
@@ -70,8 +70,10 @@ class TelegramApi:
         if image:
             calls.append(("sendPhoto", {"chat_id": chat_id, "photo": image}))
         calls.extend(await self._cards(chat_id, message))
-        if message.quick_replies:
+        checkout = self.services.absolute_url(checkout_link(message))
+        if message.quick_replies or checkout:
             rows = [[await self._button(q.title, q.payload)] for q in message.quick_replies]
+            rows = [[{"text": "Checkout", "url": checkout}], *rows] if checkout else rows
             if not calls or "reply_markup" in calls[-1][1]:
                 calls.append(("sendMessage", {"chat_id": chat_id, "text": "You could say:"}))
             calls[-1][1]["reply_markup"] = {"inline_keyboard": rows}

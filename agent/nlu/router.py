@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
+from agent.cart_args import CART_ACTIONS
 from agent.dialog_args import arguments_for
 from agent.nlu.entities import Entities, EntityExtractor
 from agent.nlu.intent_model import IntentModel
@@ -49,6 +50,7 @@ INTENT_SKILLS = {
     "write_description": "ads",
     "write_ad": "ads",
     "out_of_scope": "out_of_scope",
+    **{intent: "cart" for intent in CART_ACTIONS},  # add_to_cart, view_cart, ..., checkout
 }
 MERCHANT_INTENTS = frozenset({"write_description", "write_ad"})
 

@@ -23,8 +23,8 @@ from typing import Any
 
 from knowledge.errors import AisleError
 
-EVENT_TYPES = ("view", "click", "add_to_cart", "purchase", "rating", "search")
-ITEM_EVENTS = frozenset(EVENT_TYPES) - {"search"}
+EVENT_TYPES = ("view", "click", "add_to_cart", "purchase", "rating", "search", "checkout")
+ITEM_EVENTS = frozenset(EVENT_TYPES) - {"search", "checkout"}  # a checkout is of a whole cart
 MAX_ID_CHARS = 128
 MAX_QUERY_CHARS = 500
 FUTURE_SLACK_SECONDS = 86_400.0

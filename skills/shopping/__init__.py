@@ -4,5 +4,7 @@ from skills.shopping.product_qa import ProductQuestionInput, ProductQuestionSkil
 from skills.shopping.refine import RefineInput, RefineSkill
 from skills.shopping.select import SelectInput, SelectSkill
 
+# What other skills may use: the products on screen, positions, sizes in order, prices in words.
+__interface__ = ("common",)
 __all__ = ["CompareInput", "CompareSkill", "ProductQuestionInput", "ProductQuestionSkill", "RefineInput",
            "RefineSkill", "SelectInput", "SelectSkill"]

@@ -74,5 +74,5 @@ window.AisleCards = (() => {
     return group;
   }
 
-  return { el, safeUrl, productCard, quickReplies };
+  return { el, safeUrl, formatPrice, productCard, quickReplies };
 })();

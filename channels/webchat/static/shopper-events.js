@@ -55,7 +55,7 @@ window.AisleEvents = (() => {
 
     document.addEventListener("visibilitychange", () => { if (document.visibilityState === "hidden") flushEvents(true); });
 
-    return { watchCard };
+    return { watchCard, track: (type, item) => { trackEvent(type, item || ""); flushEvents(); } };
   }
 
   return { create };

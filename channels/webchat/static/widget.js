@@ -36,6 +36,7 @@
   const { el, safeUrl, productCard, quickReplies } = window.AisleCards;
   const shopperEvents = window.AisleEvents.create(() => sessionId);
   const cardActions = { say: send, watch: shopperEvents.watchCard };
+  const cartView = window.AisleCart.create({ onCheckout: () => shopperEvents.track("checkout") });
 
   // -- the conversation ------------------------------------------------------------------------
 
@@ -71,6 +72,7 @@
       item.append(row);
     }
     if ((message.quick_replies || []).length) item.append(quickReplies(message.quick_replies, send));
+    if (message.cart) cartView.update(message.cart);
     append(item);
   }
 
@@ -90,7 +92,8 @@
     messages.forEach((entry, index) => {
       if (entry.role === "user") { addUser(entry.text); return; }
       const last = index === messages.length - 1;  // only the latest suggestions still make sense
-      addBot({ text: entry.text, products: entry.products, image: entry.image, quick_replies: last ? entry.quick_replies : [] });
+      addBot({ text: entry.text, products: entry.products, image: entry.image, quick_replies: last ? entry.quick_replies : [],
+        cart: entry.cart });
     });
   }
 
