@@ -49,7 +49,7 @@ def register_dialog_skills(skills: SkillRegistry, retriever: Retriever, config: 
     lookup = retriever.index.by_id
     skills.register(RefineSkill(retriever, config.search.results))
     skills.register(SelectSkill(lookup))
-    skills.register(ProductQuestionSkill(lookup))
+    skills.register(ProductQuestionSkill(lookup, lambda: retriever.index.products))
     skills.register(CompareSkill(lookup))
     skills.register(HandoffSkill())
     if orders is not None:

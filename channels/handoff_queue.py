@@ -35,7 +35,8 @@ from channels.postboxes import Postboxes, split_conversation
 
 log = logging.getLogger(__name__)
 
-PRIORITIES = {"complaint": 3, "negative_sentiment": 3, "error": 2, "failed_turns": 2, "no_answer": 2}
+# by the handoff's reason: a complaint or a frustrated shopper is urgent (3), a failure high (2), a request normal (1)
+PRIORITIES = {"complaint": 3, "negative_sentiment": 3, "error": 2, "failed_turns": 2, "no_answer": 2, "asked": 1}
 SCHEMA = "CREATE TABLE IF NOT EXISTS handoff_tickets (conversation_id TEXT PRIMARY KEY, data TEXT NOT NULL);"
 Listener = Callable[[dict[str, Any]], Awaitable[None]]
 HandOver = Callable[[str, dict[str, Any]], Awaitable[None]]
