@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 
+import pycountry
+
 from agent.config_channels import ChannelsConfig
 from agent.config_parse import build, env_overrides, read_yaml, set_dotted
 from agent.errors import ConfigError
@@ -126,6 +128,12 @@ class OrdersConfig:
 class PoliciesConfig:
     dir: str = "data/policies"
     min_score: float = field(default=0.4, metadata={"range": (0.0, 1.0)})  # below: "I don't know, shall I ask a colleague?"
+    home_country: str = "US"  # ISO 3166 alpha-2: places elsewhere ("to Canada") are international
+
+    def __post_init__(self) -> None:
+        if pycountry.countries.get(alpha_2=self.home_country.upper()) is None:
+            raise ConfigError(f"policies.home_country {self.home_country!r} is not a country code: expected an "
+                              "ISO 3166 alpha-2 code such as US, GB, DE or CA")
 
 
 @dataclass(frozen=True)

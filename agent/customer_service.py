@@ -38,7 +38,7 @@ def prepare_orders(config: AisleConfig, orders: OrderStore, products: Sequence[P
 
 
 def open_policies(config: AisleConfig, embedder: Embedder) -> PolicyIndex:
-    index = PolicyIndex.from_folder(Path(config.policies.dir), embedder)
+    index = PolicyIndex.from_folder(Path(config.policies.dir), embedder, config.policies.home_country)
     log.info("indexed %d policy passages from %s", len(index.passages), config.policies.dir)
     return index
 

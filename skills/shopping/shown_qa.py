@@ -42,8 +42,9 @@ _QUESTION = re.compile(r"^\s*(?:which|what|whats|what's|is|are|does|do|any|anyth
                        re.IGNORECASE)
 _RANKINGS = (  # (pattern, measure, lowest first)
     (r"cheapest|least expensive|lowest[- ]pric\w*|most affordable|best (?:price|deal|value)|lowest cost|"
-     r"cheaper one", "price", True),
-    (r"most expensive|priciest|dearest|highest[- ]pric\w*|most premium|costliest|most costly", "price", False),
+     r"cheaper one|costs? (?:the )?least|least (?:money|pricey)", "price", True),
+    (r"most expensive|priciest|dearest|highest[- ]pric\w*|most premium|costliest|most costly|costs? (?:the )?most",
+     "price", False),
     (r"lightest|least heavy|lightest weight", "weight", True),
     (r"heaviest", "weight", False),
     (r"best[- ]rated|highest[- ]rated|top[- ]rated|best[- ]reviewed|most popular|best[- ]selling|bestseller|"
@@ -162,7 +163,8 @@ def _unknown_ranking(products: Sequence[Product], measure: str, words: str) -> S
         quoted = "; ".join(f"the {p.title}: “{s}”" for p, s in said[:3])
         text += f" What it does say: {quoted}"
     text += " I can compare them by price, material, sizes and stock."
-    return SkillResult(text, products=tuple(dict.fromkeys(p for p, _ in said[:3])),
+    quoted_products = {p.id: p for p, _ in said[:3]}
+    return SkillResult(text, products=tuple(quoted_products.values()),
                        quick_replies=("Which is the cheapest?", "Compare the first two"))
 
 
