@@ -5,11 +5,10 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from knowledge.product import Product
+from knowledge.product import LOW_STOCK, Product
 
 Lookup = Callable[[str], "Product | None"]
 _LETTER_SIZES = ("XXS", "XS", "S", "M", "L", "XL", "XXL", "XXXL")
-LOW_STOCK = 5  # under this many, a card and an answer say "only N left"
 _WORD = re.compile(r"[a-z][a-z-]+")
 _QUESTION_WORDS = frozenset("""
 is it its it's this that these those they them does do did can could will would should are was were have has the a an
@@ -69,9 +68,7 @@ def stock_sentence(product: Product) -> str:
 
 def stock_note(product: Product) -> str:
     """"out of stock", "only 3 left", or "" when there is plenty: what a card and a listing say."""
-    if product.stock <= 0:
-        return "out of stock"
-    return f"only {product.stock} left" if product.stock < LOW_STOCK else ""
+    return "" if product.availability == "in stock" else product.availability
 
 
 def content_words(question: str) -> list[str]:

@@ -33,6 +33,7 @@ async def test_product_query_returns_text_cards_fallback_and_buttons(client, fak
         "id": "sku-004", "title": "Canvas Everyday", "price": 45.0, "currency": "USD",
         "image": "/media/images/sku-004.png", "url": "https://shop.example/p/sku-004",
         "colour": "red", "brand": "Loop & Co", "category": "shoes", "product_type": "sneakers",
+        "in_stock": True, "availability": "in stock",
     }
     fallback = items[2]
     assert fallback["text"].splitlines()[0] == "1. Canvas Everyday (USD 45.00) https://shop.example/p/sku-004"
