@@ -37,7 +37,7 @@ class ServerConfig:
     host: str = "127.0.0.1"
     port: int = field(default=8080, metadata={"range": (0, 65535)})
     max_body_bytes: int = field(default=65536, metadata={"range": (1024, 64 * 1024 * 1024)})
-    max_message_chars: int = field(default=2000, metadata={"range": (1, 100_000)})
+    max_message_chars: int = field(default=4000, metadata={"range": (1, 100_000)})
     cors_origins: tuple[str, ...] = ()
     admin_token_env: str = "AISLE_ADMIN_TOKEN"  # the admin channel is served only when this variable is set
     admin_max_body_bytes: int = field(default=8 * 1024 * 1024, metadata={"range": (1024, 1024 * 1024 * 1024)})
