@@ -154,17 +154,20 @@ def _shown_value(product: Product, measure: str) -> str:
 def _unknown_ranking(products: Sequence[Product], measure: str, words: str) -> SkillResult:
     """The catalog holds nothing to rank by: say so, and quote what it does say that bears on it."""
     adjective = measure.removeprefix("other:")
-    noun = _MEASURE_NOUNS.get(measure, f"how {_base(adjective)} they are")
-    text = (f"The catalog doesn't give {noun} for these products, so I can't tell you which is the "
-            f"{words.replace('-', ' ')}.")
+    missing = (f"give {_MEASURE_NOUNS[measure]} for these products" if measure in _MEASURE_NOUNS
+               else f"say how {_base(adjective)} these products are")
+    text = f"The catalog doesn't {missing}, so I can't tell you which is the {words.replace('-', ' ')}."
     stem = _base(words.split()[-1])[:5]
-    said = [(p, s) for p in products for s in _sentences(p) if len(stem) >= 4 and mentions(s, stem)]
+    said = {}
+    for p in products:
+        quote = next((s for s in _sentences(p) if len(stem) >= 4 and mentions(s, stem)), None)
+        if quote and len(said) < 3:
+            said[p.id] = (p, quote)
     if said:
-        quoted = "; ".join(f"the {p.title}: “{s}”" for p, s in said[:3])
+        quoted = "; ".join(f"the {p.title}: “{s}”" for p, s in said.values())
         text += f" What it does say: {quoted}"
     text += " I can compare them by price, material, sizes and stock."
-    quoted_products = {p.id: p for p, _ in said[:3]}
-    return SkillResult(text, products=tuple(quoted_products.values()),
+    return SkillResult(text, products=tuple(p for p, _ in said.values()),
                        quick_replies=("Which is the cheapest?", "Compare the first two"))
 
 
@@ -213,8 +216,9 @@ def _price_condition(limits: dict[str, float]) -> Condition:
 def _field_condition(lowered: str, vocabulary: Vocabulary) -> Condition | None:
     for gender, pattern in _GENDERS.items():
         if re.search(rf"\bfor\s+(?:a\s+|my\s+)?(?:{pattern})\b|\b(?:{pattern})\b", lowered) and gender in vocabulary("gender"):
-            return Condition(f"for {gender} (or unisex)", lambda p, g=gender: p.gender.lower() in (g, "unisex") if p.gender else None,
-                             "gender")
+            fits = (gender,) if gender == "kids" else (gender, "unisex")  # unisex is for grown-ups of any gender
+            label = f"for {gender}" + (" (or unisex)" if len(fits) > 1 else "")
+            return Condition(label, lambda p, f=fits: p.gender.lower() in f if p.gender else None, "gender")
     for slot in _FIELD_SLOTS:
         for value in sorted(vocabulary(slot), key=len, reverse=True):
             if re.search(rf"\b{re.escape(value)}(?:e?s)?\b", lowered):
