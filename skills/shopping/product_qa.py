@@ -42,7 +42,8 @@ _TOPICS = (
 
 @dataclass(frozen=True)
 class ProductQuestionInput:
-    question: str = field(metadata={"description": "The shopper's question about the product, in their words."})
+    question: str = field(metadata={"description": "The shopper's question about the product or the products shown, "
+                                                   "in their words."})
     product_id: str | None = field(default=None, metadata={"description": "Catalog id of the product."})
     position: int | None = field(default=None, metadata={
         "description": "1-based position in the products shown last; empty for the product in focus."})
@@ -50,7 +51,8 @@ class ProductQuestionInput:
 
 class ProductQuestionSkill:
     name: ClassVar[str] = "product_question"
-    description: ClassVar[str] = "Answer a question about one product from its catalog data, or say the data doesn't tell."
+    description: ClassVar[str] = ("Answer a question about one product, or about all the products shown (\"which is the "
+                                  "cheapest?\", \"are any of them leather?\"), from catalog data; or say it doesn't tell.")
     Input: ClassVar[type] = ProductQuestionInput
 
     def __init__(self, lookup: Lookup, catalog: Callable[[], Sequence[Product]] = tuple):

@@ -59,6 +59,7 @@ _OTHER_SUPERLATIVE = re.compile(r"\bthe\s+(?:most|least)\s+([a-z-]{3,})|\bthe\s+
 _NOT_SUPERLATIVE = frozenset("interest honest forest chest guest request contest harvest modest protest invest "
                              "digest suggest vest nest rest test west quest manifest".split())
 _UNITS = {"kg": 1000.0, "g": 1.0, "gram": 1.0, "grams": 1.0, "lb": 453.6, "lbs": 453.6, "oz": 28.35}
+_PRICES_ASKED = re.compile(r"\bhow much\b|\bprices?\b|\bcosts?\b", re.IGNORECASE)
 _STOCK_OUT = re.compile(r"\bsold out\b|\bout of stock\b|\bunavailable\b", re.IGNORECASE)
 _STOCK_IN = re.compile(r"\bin stock\b|\bavailab|\bin store\b|\bcan i (?:buy|order)\b", re.IGNORECASE)
 _SIZE = re.compile(r"\bsize\s+([a-z0-9.]{1,4})\b|\bin (?:an? )?(xxs|xs|s|m|l|xl|xxl|\d{1,2}(?:\.5)?)\s*\??$", re.IGNORECASE)
@@ -107,6 +108,8 @@ def answer_about_shown(question: str, products: Sequence[Product], vocabulary: V
     if ranking is not None:
         return _ranked(products, *ranking)
     condition = condition_in(question, vocabulary)
+    if condition is None and _PRICES_ASKED.search(question):  # "how much are they?"
+        return SkillResult(f"Their prices: {_listing(products, products, with_stock=True)}.", products=tuple(products))
     return None if condition is None else _filtered(products, condition)
 
 

@@ -55,3 +55,8 @@ def test_conditions(question, ids, words):
 def test_none_matching_names_what_they_are_and_offers_a_search():
     answer = answer_about_shown("are any of them green or red?".replace(" or red", ""), TENTS[:1], vocabulary)
     assert answer.text.startswith("None of the 1") and answer.quick_replies == ("Green tents",)
+
+
+def test_how_much_are_they_lists_every_price_with_its_stock():
+    answer = answer_about_shown("how much are they?", TENTS, vocabulary)
+    assert all(f"${p.price:,.2f}" in answer.text for p in TENTS) and "out of stock" in answer.text
