@@ -34,7 +34,7 @@ from agent.awaiting import PHOTO_INTENT, PHOTO_SKILL
 from agent.config import DialogConfig
 from agent.dialog_args import arguments_for, field_type, fit, refine_change
 from agent.dialog_replies import clarifying_question, label, unavailable, yes_or_no
-from agent.handoff import OFFER_TEXT, HandoffPolicy, explicit_request
+from agent.handoff import OFFER_TEXT, HandoffPolicy, escalated, explicit_request
 from agent.nlu.router import INTENT_SKILLS, Understanding
 from agent.state import DialogState
 from agent.types import Decision
@@ -176,6 +176,7 @@ class DialogPolicy:
         if failed is not None:
             state.failed_turns = state.failed_turns + 1 if failed else 0
         state.apply(result.slots)
+        state.handoff = escalated(state.handoff, u.sentiment, state) or state.handoff
         if plan.decision.skill == "handoff" and plan.decision.arguments.get("action") == "decline":
             state.declined_turn = state.turns
         result = self._maybe_offer(u, plan, result, state, error)

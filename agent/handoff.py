@@ -43,6 +43,7 @@ _JUST_A_PERSON = re.compile(rf"^\W*(?:{_PERSON})(?:\s+(?:please|now|right now|as
 _ONLY_ASKING = re.compile(r"^\W*(?:is there|are there|are you|do you have|is this|am i (?:talking|chatting))\b",
                           re.IGNORECASE)
 _RECENT_TURNS = 3
+URGENT = frozenset({"complaint", "negative_sentiment"})  # reasons the handoff queue treats as urgent
 
 OFFER_TEXT = {
     "error": "Would you like me to ask a colleague to help you instead?",
@@ -101,6 +102,16 @@ def handoff_reason(intent: str, sentiment: Sentiment, state: DialogState) -> str
     if intent == "complaint":
         return "complaint"
     return "negative_sentiment" if frustrated(sentiment, state) else "asked"
+
+
+def escalated(handoff: dict[str, Any] | None, sentiment: Sentiment, state: DialogState) -> dict[str, Any] | None:
+    """A request still waiting for a colleague, with its reason raised when the shopper grows frustrated
+    ("hello?? still waiting!!"), so the queue moves it up; None when nothing changes."""
+    if not handoff or handoff.get("status") != "requested" or handoff.get("reason") in URGENT:
+        return None
+    if not (sentiment.frustrated or sentiment.compound <= -0.5):
+        return None
+    return {**handoff, "reason": "negative_sentiment", "was": handoff.get("reason")}
 
 
 class HandoffDesk(Protocol):

@@ -66,3 +66,15 @@ async def test_a_complaint_accepted_is_urgent(agent, tmp_path):
     assert titles(offer) == [TALK, "No thanks"]
     await say(agent, "comp", TALK)
     assert queue.tickets[conversation_id("rest", "comp")].priority >= 3
+
+
+async def test_a_shopper_growing_frustrated_while_waiting_moves_up_the_queue(agent, tmp_path):
+    queue = await queue_for(agent, tmp_path)
+    cid = conversation_id("rest", "waits")
+    await say(agent, "waits", "can I speak to someone real")
+    first = queue.tickets[cid]
+    assert first.priority < 3
+    await say(agent, "waits", "hello?? I have been waiting forever, this is ridiculous!!")
+    raised = queue.tickets[cid]
+    assert raised.priority >= 3 and raised.requested_at == first.requested_at, "same place in time, more urgent"
+    assert (await state_of(agent, "waits")).handoff["status"] == "requested"
