@@ -35,7 +35,8 @@ _PERSON = (r"(?:(?:a|an|the|some|one of your|your|to)\s+)?(?:(?:real|actual|live
 _EXPLICIT = re.compile(
     rf"\b(?:talk|speak|chat|be put through)\s+(?:to|with)\s+{_PERSON}\b"
     rf"|\b(?:get|give|find|bring)\s+me\s+{_PERSON}\b"
-    rf"|\b(?:connect|transfer|put|pass|hand|escalate)\s+(?:me|this|this conversation|us)\s+(?:through\s+|over\s+)?to\s+{_PERSON}\b"
+    rf"|\b(?:connect|transfer|put|pass|hand|escalate)\s+(?:me|this|this conversation|us)\s+"
+    rf"(?:through\s+|over\s+)?to\s+{_PERSON}\b"
     r"|\b(?:want|need|demand|'d like|would like|have)\s+(?:a|an|to have an?)\s+(?:real |actual |live )?"
     r"(?:human|person|agent|representative|operator|manager|supervisor)\b",
     re.IGNORECASE)

@@ -27,8 +27,8 @@ from skills.shopping.shown_qa import about_shown, answer_about_shown, ranking_in
 from skills.shopping.variants import colour_answer, colours_of, in_stock_instead
 
 _SIZE_NAMED = re.compile(r"\bsize\s+([a-z0-9.]{1,4})\b", re.IGNORECASE)
-_COLOURS_ASKED = re.compile(r"\b(?:what|which|other|different|more|any other)\s+colou?rs?\b|\bcolou?rs?\b.*\b(?:come|available|have)\b",
-                            re.IGNORECASE)
+_COLOURS_ASKED = re.compile(r"\b(?:what|which|other|different|more|any other)\s+colou?rs?\b"
+                            r"|\bcolou?rs?\b.*\b(?:come|available|have)\b", re.IGNORECASE)
 _STOCK = re.compile(r"\bin stock\b|\bavailab|\bsold out\b|\bhow many left\b|\bcan i (?:buy|order)\b", re.IGNORECASE)
 _TOPICS = (
     ("size", re.compile(r"\bsizes?\b|\bfits?\b", re.IGNORECASE)),

@@ -54,15 +54,16 @@ _RANKINGS = (  # (pattern, measure, lowest first)
 )
 _MEASURE_KEYS = {"weight": ("weight", "mass"), "rating": ("rating", "stars", "score", "review")}
 _MEASURE_NOUNS = {"weight": "a weight", "rating": "ratings or reviews"}
-_OTHER_SUPERLATIVE = re.compile(r"\bthe\s+(?:most|least)\s+([a-z-]{3,})|\bthe\s+([a-z]{3,}est)\b|\b([a-z]{3,}est)\s+ones?\b",
-                                re.IGNORECASE)
+_OTHER_SUPERLATIVE = re.compile(r"\bthe\s+(?:most|least)\s+([a-z-]{3,})|\bthe\s+([a-z]{3,}est)\b"
+                                r"|\b([a-z]{3,}est)\s+ones?\b", re.IGNORECASE)
 _NOT_SUPERLATIVE = frozenset("interest honest forest chest guest request contest harvest modest protest invest "
                              "digest suggest vest nest rest test west quest manifest".split())
 _UNITS = {"kg": 1000.0, "g": 1.0, "gram": 1.0, "grams": 1.0, "lb": 453.6, "lbs": 453.6, "oz": 28.35}
 _PRICES_ASKED = re.compile(r"\bhow much\b|\bprices?\b|\bcosts?\b", re.IGNORECASE)
 _STOCK_OUT = re.compile(r"\bsold out\b|\bout of stock\b|\bunavailable\b", re.IGNORECASE)
 _STOCK_IN = re.compile(r"\bin stock\b|\bavailab|\bin store\b|\bcan i (?:buy|order)\b", re.IGNORECASE)
-_SIZE = re.compile(r"\bsize\s+([a-z0-9.]{1,4})\b|\bin (?:an? )?(xxs|xs|s|m|l|xl|xxl|\d{1,2}(?:\.5)?)\s*\??$", re.IGNORECASE)
+_SIZE = re.compile(r"\bsize\s+([a-z0-9.]{1,4})\b|\bin (?:an? )?(xxs|xs|s|m|l|xl|xxl|\d{1,2}(?:\.5)?)\s*\??$",
+                   re.IGNORECASE)
 _GENDERS = {"women": r"women'?s?|woman|ladies|lady|her|female|girls?", "men": r"men'?s?|man|gents?|him|male|boys?",
             "kids": r"kids?'?|children|child|toddlers?|babies|baby"}
 _FIELD_SLOTS = ("colour", "material", "brand", "product_type")
@@ -122,8 +123,11 @@ def _ranked(products: Sequence[Product], measure: str, lowest: bool, words: str)
     if not known:
         return _unknown_ranking(products, measure, words)
     best = (min if lowest else max)(known, key=lambda p: values[p.id])
-    of = f"of the {len(products)}" if len(known) == len(products) else f"of the {len(known)} the catalog gives {measure} for"
-    detail = {"price": "", "stock": f" ({best.stock} in stock)"}.get(measure, f" ({measure}: {_shown_value(best, measure)})")
+    of = f"of the {len(products)}"
+    if len(known) < len(products):
+        of = f"of the {len(known)} the catalog gives {measure} for"
+    detail = {"price": "", "stock": f" ({best.stock} in stock)"}.get(
+        measure, f" ({measure}: {_shown_value(best, measure)})")
     note = stock_note(best)
     text = (f"The {words.replace('-', ' ')} {of} is {_named(best, products)}, at {money(best.price, best.currency)}"
             f"{detail}{'; ' + note if note else ''}.")
@@ -218,7 +222,8 @@ def _price_condition(limits: dict[str, float]) -> Condition:
 
 def _field_condition(lowered: str, vocabulary: Vocabulary) -> Condition | None:
     for gender, pattern in _GENDERS.items():
-        if re.search(rf"\bfor\s+(?:a\s+|my\s+)?(?:{pattern})\b|\b(?:{pattern})\b", lowered) and gender in vocabulary("gender"):
+        named = re.search(rf"\b(?:{pattern})\b", lowered)
+        if named and gender in vocabulary("gender"):
             fits = (gender,) if gender == "kids" else (gender, "unisex")  # unisex is for grown-ups of any gender
             label = f"for {gender}" + (" (or unisex)" if len(fits) > 1 else "")
             return Condition(label, lambda p, f=fits: p.gender.lower() in f if p.gender else None, "gender")
@@ -287,8 +292,8 @@ def _said(products: Sequence[Product], yes: list[Product], condition: Condition)
         return SkillResult(f"The catalog doesn't say whether any of these is {condition.label}. Shall I ask a colleague?",
                            quick_replies=OFFER, slots={"handoff_offer": "no_answer"}, data={"failed": True})
     words = condition.label.split()
-    quotes = "; ".join(f"{_named(p, products)}: “{next(s for s in _sentences(p) if any(mentions(s, w) for w in words))}”"
-                       for p in yes[:4])
+    quoted = [(p, next(s for s in _sentences(p) if any(mentions(s, w) for w in words))) for p in yes[:4]]
+    quotes = "; ".join(f"{_named(p, products)}: “{sentence}”" for p, sentence in quoted)
     rest = len(products) - len(yes)
     tail = f" For the other {rest} it doesn't say." if rest else ""
     return SkillResult(f"The catalog mentions {condition.label} for {len(yes)} of the {len(products)}: {quotes}.{tail}",

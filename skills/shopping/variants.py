@@ -72,7 +72,8 @@ def colours_of(product: Product, products: Sequence[Product], colours: frozenset
     return SkillResult(f"This model comes in {_and(listed)}.", products=tuple(model))
 
 
-def in_stock_instead(product: Product, products: Sequence[Product], colours: frozenset[str]) -> tuple[str, tuple[Product, ...]]:
+def in_stock_instead(product: Product, products: Sequence[Product],
+                     colours: frozenset[str]) -> tuple[str, tuple[Product, ...]]:
     """For a product that is out of stock: the same model in stock in another colour, else the closest alternative."""
     others = [p for p in same_model(product, products, colours) if p.id != product.id and p.in_stock]
     if others:
@@ -87,7 +88,9 @@ def in_stock_instead(product: Product, products: Sequence[Product], colours: fro
 
 def _availability(product: Product) -> str:
     note = stock_note(product)
-    return f"It's {note} at the moment." if note == "out of stock" else (f"There are {note}." if note else "It's in stock.")
+    if note == "out of stock":
+        return "It's out of stock at the moment."
+    return f"There are {note}." if note else "It's in stock."
 
 
 def _and(items: list[str]) -> str:
