@@ -31,8 +31,8 @@ _ABSOLUTE = (
     rf"\bquantity\b[^.?!]{{0,15}}?\b{_N}\b",
     rf"\bqty\s*:?\s*{_N}\b",
     rf"\b{_N}\s+(?:of\s+(?:them|those|these|it|each|that|this|the)|pairs|pieces|units|items|copies|in total)\b",
-    rf"\bx\s?(\d{{1,3}})\b",
-    rf"\b(\d{{1,3}})\s?x\b",
+    r"\bx\s?(\d{1,3})\b",
+    r"\b(\d{1,3})\s?x\b",
     rf"\b(?:add|put|buy|get|order|want|need|take)\s+{_N}\b(?!\s*(?:st|nd|rd|th)\b)(?!\s+more)",
     rf"^\s*(?:just\s+|only\s+)?{_N}\s*(?:please|thanks)?\s*[.!]?\s*$",
 )

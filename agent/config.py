@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 
+import pycountry
+
 from agent.config_cart import CartConfig
 from agent.config_channels import ChannelsConfig
 from agent.config_parse import build, env_overrides, read_yaml, set_dotted
@@ -41,7 +43,7 @@ class ServerConfig:
     host: str = "127.0.0.1"
     port: int = field(default=8080, metadata={"range": (0, 65535)})
     max_body_bytes: int = field(default=65536, metadata={"range": (1024, 64 * 1024 * 1024)})
-    max_message_chars: int = field(default=2000, metadata={"range": (1, 100_000)})
+    max_message_chars: int = field(default=4000, metadata={"range": (1, 100_000)})
     cors_origins: tuple[str, ...] = ()
     admin_token_env: str = "AISLE_ADMIN_TOKEN"  # the admin channel is served only when this variable is set
     admin_max_body_bytes: int = field(default=8 * 1024 * 1024, metadata={"range": (1024, 1024 * 1024 * 1024)})
@@ -140,10 +142,14 @@ class OrdersConfig:
 class PoliciesConfig:
     dir: str = field(default="", metadata=PATH)  # empty: the demo shop's policies shipped with Aisle
     min_score: float = field(default=0.4, metadata={"range": (0.0, 1.0)})  # below: "I don't know, shall I ask a colleague?"
+    home_country: str = "US"  # ISO 3166 alpha-2: places elsewhere ("to Canada") are international
 
     def __post_init__(self) -> None:
         if not self.dir:
             object.__setattr__(self, "dir", str(shipped(POLICIES)))
+        if pycountry.countries.get(alpha_2=self.home_country.upper()) is None:
+            raise ConfigError(f"policies.home_country {self.home_country!r} is not a country code: expected an "
+                              "ISO 3166 alpha-2 code such as US, GB, DE or CA")
 
 
 @dataclass(frozen=True)

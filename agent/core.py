@@ -125,8 +125,9 @@ class Agent:
                                             role_of(message), message)
         result = self.dialog.conclude(understanding, plan, result, state, error)
         handoff = bool(state.handoff and state.handoff != before and state.handoff.get("status") == "requested")
-        if handoff:
+        if handoff:  # a new request, or one whose reason changed while waiting (frustration: more urgent)
             await self.desk.request(cid, state.handoff, state)
+        handoff = handoff and not (before and before.get("status") == "requested")  # counted once
         self.metrics.observe(plan.decision.intent, plan.decision.skill, now() - started, error=error, handoff=handoff)
         return result, None if error else call
 

@@ -58,7 +58,7 @@ def handoff_context_for(config: AisleConfig, store, catalog, orders: OrderStore 
 
 
 def open_policies(config: AisleConfig, embedder: Embedder) -> PolicyIndex:
-    index = PolicyIndex.from_folder(Path(config.policies.dir), embedder)
+    index = PolicyIndex.from_folder(Path(config.policies.dir), embedder, config.policies.home_country)
     log.info("indexed %d policy passages from %s", len(index.passages), config.policies.dir)
     return index
 
@@ -69,7 +69,7 @@ def register_dialog_skills(skills: SkillRegistry, retriever: Retriever, config: 
     lookup = retriever.index.by_id
     skills.register(RefineSkill(retriever, config.search.results))
     skills.register(SelectSkill(lookup))
-    skills.register(ProductQuestionSkill(lookup))
+    skills.register(ProductQuestionSkill(lookup, lambda: retriever.index.products))
     skills.register(CompareSkill(lookup))
     skills.register(HandoffSkill())
     if orders is not None:

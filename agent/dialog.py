@@ -34,18 +34,21 @@ from agent.awaiting import PHOTO_INTENT, PHOTO_SKILL
 from agent.config import DialogConfig
 from agent.dialog_args import arguments_for, field_type, fit, refine_change
 from agent.dialog_replies import clarifying_question, label, unavailable, yes_or_no
-from agent.handoff import OFFER_TEXT, HandoffPolicy
+from agent.handoff import OFFER_TEXT, HandoffPolicy, escalated, explicit_request
 from agent.nlu.router import INTENT_SKILLS, Understanding
 from agent.state import DialogState
 from agent.types import Decision
 from skills.base import Skill, SkillResult
 from skills.handoff import NO_THANKS, OFFER, TALK_TO_A_PERSON
+from skills.shopping.shown_qa import about_shown, ranking_in
 
 _SHOPPING = frozenset({"search_products", "refine", "select", "product_question", "describe_product", "compare",
                        "add_to_cart", "update_cart"})
 _ESCAPES = frozenset({"human_handoff", "goodbye", "help", "search_products", "order_status", "cancel_order",
                       "return_or_refund", "store_policy", "shipping_info", "recommend",
                       "view_cart", "remove_from_cart", "clear_cart", "checkout"})
+_ASKABLE = frozenset({"search_products", "refine", "select", "out_of_scope", "describe_product", "product_question"})
+_UNSURE = frozenset({"search_products", "refine", "out_of_scope"})  # intents a "does it come in ...?" is misread as
 _NOT_SIZE = ("colour", "brand", "gender", "material", "min_price", "max_price")
 _OFFER_MEANING = {TALK_TO_A_PERSON.lower(): {"intent": "human_handoff"}, NO_THANKS.lower(): {"intent": "deny"}}
 
@@ -147,6 +150,10 @@ class DialogPolicy:
     def _in_context(self, u: Understanding, state: DialogState) -> str:
         """The intent, corrected by what the conversation holds."""
         entities, intent = u.entities, u.intent
+        if intent not in ("human_handoff", "complaint") and explicit_request(u.text):
+            return "human_handoff"  # "get me an agent" is a request, whatever else the model thought
+        if state.results and _asks_about_shown(u, state):
+            return "product_question"
         follow_up = not entities.has_product_term and (entities.has_attribute or refine_change(u.text))
         if intent in ("search_products", "refine", "out_of_scope") and follow_up and state.search:
             size_only = not any(name in entities.values for name in _NOT_SIZE)
@@ -176,6 +183,7 @@ class DialogPolicy:
         if failed is not None:
             state.failed_turns = state.failed_turns + 1 if failed else 0
         state.apply(result.slots)
+        state.handoff = escalated(state.handoff, u.sentiment, state) or state.handoff
         if plan.decision.skill == "handoff" and plan.decision.arguments.get("action") == "decline":
             state.declined_turn = state.turns
         result = self._maybe_offer(u, plan, result, state, error)
@@ -210,6 +218,19 @@ def _new_topic(u: Understanding, state: DialogState) -> bool:
     before = (state.search.get("product_type"), state.search.get("category"))
     now = (u.entities.get("product_type"), u.entities.get("category"))
     return now != before
+
+
+def _asks_about_shown(u: Understanding, state: DialogState) -> bool:
+    """"Which of those is the cheapest?", "are any of them leather?": a question about the products on screen."""
+    scope = about_shown(u.text)
+    if u.entities.get("position") is not None or not scope:
+        return False
+    if u.entities.has_product_term and _new_topic(u, state):
+        return False
+    if scope == "it":
+        return u.intent in _UNSURE or u.intent == "product_question"
+    ranked = scope == "set" and ranking_in(u.text) is not None
+    return u.intent in _ASKABLE or (ranked and u.intent in ("compare", "recommend"))
 
 
 def _failed(plan: Plan, result: SkillResult) -> bool | None:

@@ -16,6 +16,7 @@ import typing
 from typing import TYPE_CHECKING, Any
 
 from agent.cart_args import CART_ACTIONS, cart_arguments
+from agent.handoff import explicit_request, handoff_reason
 from agent.nlu.entities import positions
 from agent.state import DialogState
 
@@ -95,9 +96,11 @@ def _returns(u: Understanding, state: DialogState) -> dict[str, Any]:
 
 
 def _handoff(u: Understanding, state: DialogState) -> dict[str, Any]:
-    if u.intent == "complaint":
-        return {"action": "offer", "reason": "complaint"}
-    return {"action": "accept" if state.handoff_offer else "offer", "reason": state.handoff_offer or "asked"}
+    """An explicit request for a person is taken at once; a mention of one, or a complaint, is offered one."""
+    if state.handoff_offer and u.intent != "complaint":
+        return {"action": "accept", "reason": state.handoff_offer}
+    reason = handoff_reason(u.intent, u.sentiment, state)
+    return {"action": "accept" if explicit_request(u.text) else "offer", "reason": reason}
 
 
 _BUILDERS = {

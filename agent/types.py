@@ -49,7 +49,8 @@ class BotMessage:
     def as_text(self) -> str:
         lines = [self.text] if self.text else []
         for n, p in enumerate(self.products, 1):
-            lines.append(f"{n}. {p.title} ({p.currency} {p.price:.2f}) {p.url}".rstrip())
+            stock = "" if p.availability == "in stock" else f", {p.availability}"
+            lines.append(f"{n}. {p.title} ({p.currency} {p.price:.2f}{stock}) {p.url}".rstrip())
         if self.quick_replies:
             lines.append("Options: " + " | ".join(q.title for q in self.quick_replies))
         return "\n".join(lines)

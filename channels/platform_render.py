@@ -26,8 +26,10 @@ def price_text(product: Product) -> str:
 
 
 def card_subtitle(product: Product) -> str:
-    """"USD 59.00 · red · Stride": price first, then what tells similar products apart."""
-    return " · ".join(part for part in (price_text(product), product.colour, product.brand) if part)
+    """"USD 59.00 · red · Stride": price first, then what tells similar products apart; "only 3 left" or
+    "out of stock" last, when it applies."""
+    stock = "" if product.availability == "in stock" else product.availability
+    return " · ".join(part for part in (price_text(product), product.colour, product.brand, stock) if part)
 
 
 def truncate(text: str, limit: int) -> str:

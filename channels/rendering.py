@@ -60,6 +60,8 @@ def product_card(product: Product, link: Link = _as_is) -> dict[str, Any]:
         "brand": product.brand,
         "category": product.category,
         "product_type": product.product_type,
+        "in_stock": product.in_stock,
+        "availability": product.availability,  # "in stock", "only 3 left", "out of stock"
     }
 
 

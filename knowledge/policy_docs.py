@@ -8,6 +8,11 @@
 A passage is one paragraph under its nearest heading; the document title and the heading are
 embedded with it, so "refunds" finds the paragraph of the "Refunds" section even when the
 paragraph itself never says the word.
+
+Passages are ranked by the question, not by a fixed topic-to-section map: the embedding similarity
+plus the words they share (`knowledge.policy_rank`; a heading's words count double), where a place
+the shopper names counts too: "to Canada" for a US shop is about international delivery, "to Texas"
+about delivery at home (`knowledge.places`).
 """
 from __future__ import annotations
 
@@ -19,7 +24,9 @@ import numpy as np
 
 from knowledge.embedders import Embedder
 from knowledge.errors import CatalogError
+from knowledge.policy_rank import LexicalRanker
 
+LEXICAL_WEIGHT = 0.5  # shared words (0..1) against cosine similarity; measured on data/policies' questions
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 
 
@@ -67,13 +74,14 @@ def split_markdown(text: str, source: str) -> list[Passage]:
 class PolicyIndex:
     """Passages of every ``*.md`` file in a folder and their unit-length embeddings."""
 
-    def __init__(self, passages: list[Passage], vectors: np.ndarray, embedder: Embedder):
+    def __init__(self, passages: list[Passage], vectors: np.ndarray, embedder: Embedder, home_country: str = "US"):
         self.passages = passages
         self.vectors = vectors
         self.embedder = embedder
+        self.lexical = LexicalRanker([(p.heading, p.text) for p in passages], home_country)
 
     @classmethod
-    def from_folder(cls, folder: Path, embedder: Embedder) -> PolicyIndex:
+    def from_folder(cls, folder: Path, embedder: Embedder, home_country: str = "US") -> PolicyIndex:
         folder = Path(folder)
         if not folder.is_dir():
             raise PolicyError(f"policy folder not found: {folder} (set policies.dir in aisle.yml)")
@@ -83,26 +91,28 @@ class PolicyIndex:
                 passages += split_markdown(path.read_text(encoding="utf-8"), path.name)
             except (OSError, UnicodeDecodeError) as exc:
                 raise PolicyError(f"cannot read policy document {path}: {exc}") from None
-        return cls.build(passages, embedder)
+        return cls.build(passages, embedder, home_country)
 
     @classmethod
-    def build(cls, passages: list[Passage], embedder: Embedder) -> PolicyIndex:
+    def build(cls, passages: list[Passage], embedder: Embedder, home_country: str = "US") -> PolicyIndex:
         if passages:
             vectors = embedder.embed([p.for_embedding() for p in passages])
         else:
             vectors = np.zeros((0, embedder.dim), dtype=np.float32)
-        return cls(passages, vectors, embedder)
+        return cls(passages, vectors, embedder, home_country)
 
     @property
     def sources(self) -> list[str]:
         return sorted({p.source for p in self.passages})
 
     def search(self, question: str, k: int = 3, source: str | None = None) -> list[tuple[Passage, float]]:
-        """The ``k`` passages closest to ``question`` (cosine), best first; only from ``source`` if given."""
+        """The ``k`` passages that fit ``question`` best, best first, each with its cosine similarity to it;
+        only from ``source`` if given. The order blends that similarity with the words they share."""
         if not self.passages or not question.strip():
             return []
-        scores = self.vectors @ self.embedder.embed([question])[0]
-        order = np.argsort(-scores)
-        found = [(self.passages[i], float(scores[i])) for i in order
+        similarity = self.vectors @ self.embedder.embed([question])[0]
+        fit = similarity + LEXICAL_WEIGHT * self.lexical.scores(question)
+        order = np.argsort(-fit, kind="stable")
+        found = [(self.passages[i], float(similarity[i])) for i in order
                  if source is None or self.passages[i].source == source]
         return found[:k]

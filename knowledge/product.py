@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+LOW_STOCK = 5  # under this many left, cards and answers say "only N left"
+
 
 @dataclass(frozen=True, slots=True)
 class Product:
@@ -31,6 +33,13 @@ class Product:
     @property
     def in_stock(self) -> bool:
         return self.stock > 0
+
+    @property
+    def availability(self) -> str:
+        """"out of stock", "only 3 left" or "in stock": what every card and answer says about stock."""
+        if self.stock <= 0:
+            return "out of stock"
+        return f"only {self.stock} left" if self.stock < LOW_STOCK else "in stock"
 
     def text_for_embedding(self) -> str:
         """The text the embedder sees: what a shopper would type to find this product."""

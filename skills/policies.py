@@ -48,8 +48,8 @@ class PolicySkill:
     def _best(self, question: str, topic: str | None) -> tuple[Passage, float] | None:
         source = f"{topic}.md" if topic and f"{topic}.md" in self.index.sources else None
         for where in ([source, None] if source else [None]):
-            found = self.index.search(question, k=1, source=where)
-            if found and found[0][1] >= self.min_score:
+            found = self.index.search(question, k=3, source=where)  # best fit first, each with its similarity
+            if found and max(score for _, score in found) >= self.min_score:
                 return found[0]
         return None
 

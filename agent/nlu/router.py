@@ -17,8 +17,9 @@ from dataclasses import dataclass, replace
 
 from agent.cart_args import CART_ACTIONS
 from agent.dialog_args import arguments_for
-from agent.nlu.entities import Entities, EntityExtractor
+from agent.nlu.entities import ATTRIBUTES, PRODUCT_TERMS, Entities, EntityExtractor
 from agent.nlu.intent_model import IntentModel
+from agent.nlu.long_message import SentenceReading, is_long, request_span, sentences
 from agent.nlu.sentiment import Sentiment, SentimentAnalyzer
 from agent.state import DialogState
 from agent.types import Decision
@@ -88,6 +89,22 @@ class EmbeddingRouter:
         self.sentiment = sentiment or SentimentAnalyzer()
 
     def understand(self, text: str) -> Understanding:
+        """The message read whole; a long one by its request sentence (`agent.nlu.long_message`)."""
+        return self._understand_long(text) if is_long(text) else self._understand(text)
+
+    def _understand_long(self, text: str) -> Understanding:
+        parts = sentences(text)
+        readings = []
+        for part, score in zip(parts, self.model.predict(self.embedder.embed(parts))):
+            found = self.extractor.extract(part, self.lexicon).values
+            intent = score.intent if score.confidence >= self.threshold else "out_of_scope"
+            readings.append(SentenceReading(part, intent, score.confidence, any(k in found for k in PRODUCT_TERMS),
+                                            any(k in found for k in ATTRIBUTES), "order_number" in found))
+        span = request_span(readings)
+        focus = " ".join(parts[span[0]:span[1]]) if span else text
+        return replace(self._understand(focus), sentiment=self.sentiment.score(text))
+
+    def _understand(self, text: str) -> Understanding:
         score = self.model.predict(self.embedder.embed([text]))[0]
         entities = self.extractor.extract(text, self.lexicon)
         intent, runner_up = score.intent, (score.runner_up, score.runner_up_confidence)

@@ -5,10 +5,16 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from knowledge.product import Product
+from knowledge.product import LOW_STOCK, Product
 
 Lookup = Callable[[str], "Product | None"]
 _LETTER_SIZES = ("XXS", "XS", "S", "M", "L", "XL", "XXL", "XXXL")
+_WORD = re.compile(r"[a-z][a-z-]+")
+_QUESTION_WORDS = frozenset("""
+is it its it's this that these those they them does do did can could will would should are was were have has the a an
+for of in on with to be good suitable ok okay how what which who any really very much many you your me my i one ones
+second first third last product products item items thing things
+""".split())
 
 
 def money(amount: float, currency: str = "USD") -> str:
@@ -55,6 +61,22 @@ def size_list(product: Product) -> str:
 def stock_sentence(product: Product) -> str:
     if product.stock <= 0:
         return "It's out of stock at the moment."
-    if product.stock < 5:
+    if product.stock < LOW_STOCK:
         return f"Only {product.stock} left in stock."
     return "It's in stock."
+
+
+def stock_note(product: Product) -> str:
+    """"out of stock", "only 3 left", or "" when there is plenty: what a card and a listing say."""
+    return "" if product.availability == "in stock" else product.availability
+
+
+def content_words(question: str) -> list[str]:
+    """The words of a question that say what it is about ("waterproof" in "is the second one waterproof?")."""
+    return [w for w in _WORD.findall(question.lower()) if w not in _QUESTION_WORDS and len(w) > 2]
+
+
+def mentions(sentence: str, word: str) -> bool:
+    """Whether ``sentence`` uses ``word`` or a word of its family ("waterproofing" for "waterproof")."""
+    stem = word[:max(4, len(word) - 3)] if len(word) > 6 else word
+    return re.search(rf"\b{re.escape(stem)}", sentence.lower()) is not None

@@ -58,5 +58,5 @@ class CompareSkill:
 def _line(product: Product) -> str:
     parts = [money(product.price, product.currency), product.material, product.colour,
              f"sizes {size_list(product)}" if product.sizes else "one size",
-             "in stock" if product.stock > 0 else "out of stock"]
+             product.availability]
     return f"{product.title}: " + ", ".join(part for part in parts if part)

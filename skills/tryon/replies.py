@@ -23,6 +23,11 @@ CONSENT_THANKS = "Thank you! " + WHICH_ONE
 CONSENT_THANKS_NO_PHOTO = "Thank you! Now send me a photo of yourself with the 📎 button."
 PHOTO_EXPIRED = "Your photo has been deleted (I keep photos for at most {keep}). Please send it again."
 UNKNOWN_PRODUCT = "I can't find that product any more. Could you pick another one?"
+OUT_OF_STOCK = (
+    "The {title} is out of stock at the moment, so I won't try it on you. Shall I show you similar ones that are "
+    "in stock? If you'd like to see it on you anyway, say “try it on anyway”."
+)
+AFTER_OUT_OF_STOCK = ("More like this", "Try it on anyway")
 NOT_WEARABLE = (
     "I can only try on clothes: tops, bottoms and dresses. The {title} isn't one of those, but I can show "
     "you clothes that go with it."

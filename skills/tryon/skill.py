@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -35,6 +36,7 @@ log = logging.getLogger(__name__)
 SLOT = "tryon"
 AWAITING = "awaiting_answer"
 QUESTION = {"skill": "tryon", "argument": "consent", "intent": "try_on"}
+_ANYWAY = re.compile(r"\banyway\b|\beven (?:if|though)\b|\bregardless\b|\bout of stock\b|\bsold out\b", re.IGNORECASE)
 
 
 def _described(text: str) -> dict:
@@ -86,6 +88,10 @@ class TryOnSkill:
         if product_id is None:
             text = replies.WHICH_ONE if ctx.slots.get("last_results") else replies.NOTHING_SHOWN
             return SkillResult(text, slots={SLOT: state})
+        product = self.products(product_id)
+        if product is not None and not product.in_stock and not _ANYWAY.search(ctx.text):
+            return SkillResult(replies.OUT_OF_STOCK.format(title=product.title), products=(product,),
+                               quick_replies=replies.AFTER_OUT_OF_STOCK, slots={SLOT: state, "selected": product.id})
         return await self._try(product_id, ctx, state)
 
     # -- the photo ------------------------------------------------------------------------------

@@ -66,3 +66,18 @@ def test_history_rebuilds_cards_from_product_dicts():
     assert [h["role"] for h in history] == ["user", "bot"]
     assert history[1]["products"][0]["image"] == "/media/images/sku%201.png"
     assert product_from_dict(SHOE.to_dict()) == SHOE
+
+
+def test_cards_and_text_fallbacks_say_when_stock_is_low_or_out():
+    from channels.platform_render import card_subtitle
+
+    plenty, few, none = (Product(id=f"p{n}", title=f"Boot {n}", price=50.0, stock=stock)
+                         for n, stock in ((1, 40), (2, 3), (3, 0)))
+    cards = widget_message(BotMessage(text="Boots", products=(plenty, few, none)))["products"]
+    assert [(c["in_stock"], c["availability"]) for c in cards] == [
+        (True, "in stock"), (True, "only 3 left"), (False, "out of stock")]
+    fallback = BotMessage(products=(plenty, few, none)).as_text().splitlines()
+    assert "left" not in fallback[0] and "only 3 left" in fallback[1] and "out of stock" in fallback[2]
+    assert card_subtitle(few).endswith("only 3 left") and card_subtitle(none).endswith("out of stock")
+    rest = rasa_messages("u", [BotMessage(products=(none,))])
+    assert rest[0]["custom"]["products"][0]["availability"] == "out of stock" and "out of stock" in rest[1]["text"]

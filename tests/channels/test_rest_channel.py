@@ -37,6 +37,7 @@ async def test_product_query_returns_text_cards_fallback_and_buttons(client, fak
         "id": "sku-004", "title": "Canvas Everyday", "price": 45.0, "currency": "USD",
         "image": "/media/images/sku-004.png", "url": "https://shop.example/p/sku-004",
         "colour": "red", "brand": "Loop & Co", "category": "shoes", "product_type": "sneakers",
+        "in_stock": True, "availability": "in stock",
     }
     fallback = items[2]
     assert fallback["text"].splitlines()[0] == "1. Canvas Everyday (USD 45.00) https://shop.example/p/sku-004"
@@ -71,7 +72,7 @@ BAD_BODIES = [
     (json.dumps({"sender": "s", "message": None}).encode(), "message", "'message' must be a string, got null"),
     (json.dumps({"sender": "s", "message": ["hi"]}).encode(), "message", "got array"),
     (json.dumps({"sender": "s", "message": "   "}).encode(), "message", "'message' is empty"),
-    (json.dumps({"sender": "s", "message": "x" * 2001}).encode(), "message", "the limit is 2000"),
+    (json.dumps({"sender": "s", "message": "x" * 4001}).encode(), "message", "the limit is 4000"),
     (json.dumps({"sender": "s", "message": "hi", "metadata": [1]}).encode(), "metadata", "object, got array"),
     (json.dumps({"sender": "s", "message": "hi", "metadata": "x"}).encode(), "metadata", "got string"),
 ]
@@ -93,6 +94,14 @@ async def test_message_limit_follows_the_config(make_client):
     response = await client.post(WEBHOOK, json={"sender": "s", "message": "red sneakers please"})
     assert response.status == 400
     assert "the limit is 10" in (await response.json())["error"]
+
+
+async def test_a_long_message_passes_up_to_the_default_limit_and_above_it_the_error_names_the_limit(client):
+    long = await client.post(WEBHOOK, json={"sender": "s", "message": "so, " * 990 + "red sneakers"})
+    assert long.status == 200
+    too_long = await client.post(WEBHOOK, json={"sender": "s", "message": "a" * 4001})
+    assert too_long.status == 400
+    assert "'message' is too long: 4001 characters, the limit is 4000" in (await too_long.json())["error"]
 
 
 async def test_oversized_body_gets_413_and_the_server_keeps_serving(client):

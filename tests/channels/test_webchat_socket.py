@@ -22,7 +22,7 @@ async def _open(client, path: str = "/webchat/ws", **kwargs):
 async def test_conversation_over_the_socket(client, fake_agent):
     ws, session = await _open(client)
     assert len(session["session_id"]) >= 16
-    assert session["max_message_chars"] == 2000
+    assert session["max_message_chars"] == 4000
 
     query = "show me red sneakers under 80 dollars"
     await ws.send_json({"type": "message", "text": query, "session_id": session["session_id"]})
@@ -39,6 +39,17 @@ async def test_conversation_over_the_socket(client, fake_agent):
     await ws.close()
 
 
+async def test_a_message_of_several_thousand_characters_is_taken(client, fake_agent):
+    ws, session = await _open(client)
+    text = "Long story, sorry. " * 180 + "Show me red sneakers under 80 dollars, €, ñ, 😀."
+    assert 3000 < len(text) <= session["max_message_chars"]
+    await ws.send_json({"type": "message", "text": text})
+    assert await _receive(ws) == {"type": "typing"}
+    assert (await _receive(ws))["type"] == "bot"
+    assert fake_agent.received[-1].text == text.strip()
+    await ws.close()
+
+
 BAD_FRAMES = [
     ("not json", "malformed JSON"),
     ("[1]", "must be a JSON object, got array"),
@@ -46,7 +57,7 @@ BAD_FRAMES = [
     ('{"type": "message"}', "'text' is missing"),
     ('{"type": "message", "text": 5}', "'text' must be a string"),
     ('{"type": "message", "text": "  "}', "'text' is empty"),
-    ('{"type": "message", "text": "' + "x" * 2001 + '"}', "the limit is 2000"),
+    ('{"type": "message", "text": "' + "x" * 4001 + '"}', "the limit is 4000"),
     ('{"type": "message", "text": "hi", "session_id": "../../x"}', "'session_id' must be"),
     ('{"type": "message", "text": ' + "[" * 5000 + "]" * 5000 + "}", "deep: the limit is 64"),
     ('{"type": "message", "text": "hi", "n": ' + "9" * 5000 + "}", "5000 characters"),

@@ -120,3 +120,30 @@ async def test_a_streamed_answer_is_written_into_one_bubble_then_replaced_by_the
     final = await answer.locator(".bubble").first.text_content()
     assert final.startswith(partial.strip()) and len(final) > len(partial.strip())
     assert problems == []
+
+
+async def test_cards_say_when_stock_is_low_or_out_and_a_too_long_message_is_kept_with_a_notice(
+        aiohttp_server, app_factory, browser_page):
+    from channels.testing import FakeAgent
+    from knowledge.product import Product
+
+    page, problems = browser_page
+    shoes = [Product(id=f"s{n}", title=f"Runner {n}", colour="red", product_type="sneakers", price=50.0, stock=stock)
+             for n, stock in ((1, 30), (2, 2), (3, 0))]
+    server = await aiohttp_server(app_factory(agent=FakeAgent(shoes)))
+    await page.goto(str(server.make_url("/")))
+    box = page.get_by_label("Message the shop assistant")
+    await box.fill("red sneakers")
+    await box.press("Enter")
+    cards = page.locator(".card")
+    await playwright_api.expect(cards).to_have_count(3)
+    stock = {await c.locator(".card-title").text_content(): await c.locator(".card-stock").all_text_contents()
+             for c in await cards.all()}
+    assert stock == {"Runner 1": [], "Runner 2": ["only 2 left"], "Runner 3": ["out of stock"]}
+
+    long = "so " * 1400 + "red sneakers"  # over the 4,000 characters the server reads
+    await box.fill(long)
+    await box.press("Enter")
+    await playwright_api.expect(page.get_by_text("I can read up to 4,000", exact=False)).to_be_visible()
+    assert await box.input_value() == long, "nothing the shopper typed is lost"
+    assert problems == []

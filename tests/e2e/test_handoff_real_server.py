@@ -18,8 +18,7 @@ async def _until(ws, kind: str) -> dict:
 async def test_a_colleague_sees_what_the_assistant_understood_takes_over_and_hands_back(server):
     say = lambda text: rest(server, "hugo", text)  # noqa: E731
     assert await say("red sneakers under 80 dollars")
-    await say("I want to talk to a person")
-    accepted = texts_in(await say("Talk to a person"))
+    accepted = texts_in(await say("I want to talk to a person"))  # an explicit request: no offer first
     assert "colleague" in accepted and ("next in line" in accepted or "number" in accepted)
 
     async with aiohttp.ClientSession() as http:

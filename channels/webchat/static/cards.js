@@ -55,6 +55,10 @@ window.AisleCards = (() => {
     const meta = [product.colour, product.brand].filter(Boolean).join(" · ");
     if (meta) body.append(el("p", "card-meta", meta));
     body.append(el("p", "card-price", formatPrice(product.price, product.currency)));
+    if (product.availability && product.availability !== "in stock") {  // "only 3 left", "out of stock"
+      const stock = el("p", `card-stock${product.in_stock === false ? " card-stock-out" : ""}`, product.availability);
+      body.append(stock);
+    }
     link.append(frame, body);
     card.append(link, chooseButton(product, position, on.say));
     on.watch(card, product.id);

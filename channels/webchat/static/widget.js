@@ -15,6 +15,7 @@
   let sessionId = readSession();
   let retries = 0;
   let lastId = 0;  // the newest numbered frame seen: a dropped connection resumes after it
+  let maxChars = 4000;  // the server's limit on a message, from the session frame
   const outbox = [];
   let identity = {};  // a customer the shop signed in: {user_id, user_hash}, sent with each message
 
@@ -215,7 +216,7 @@
     if (frame.type === "session") {
       sessionId = frame.session_id;
       saveSession(sessionId);
-      if (frame.max_message_chars) input.maxLength = frame.max_message_chars;
+      if (frame.max_message_chars) maxChars = frame.max_message_chars;
       loadPromo();
     } else if (frame.type === "history") {
       renderHistory(frame.messages || []);
@@ -268,6 +269,11 @@
 
   form.addEventListener("submit", (event) => {
     event.preventDefault();
+    const length = input.value.trim().length;
+    if (length > maxChars) {  // said, not cut: the shopper's text stays in the box to shorten
+      addNotice(`That message is ${length.toLocaleString()} characters long; I can read up to ${maxChars.toLocaleString()}. Please shorten it a little.`);
+      return;
+    }
     send(input.value);
     input.value = "";
     input.focus();
