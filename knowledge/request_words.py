@@ -72,7 +72,8 @@ _TRIP = re.compile(r"\b([a-z]{3,})\s+(?:trip|holiday|vacation|getaway)\b")
 _NOT_OCCASIONS = frozenset("""me you him her them us it sale less more under over about around between something anything
 everything gift gifts present presents idea ideas everyday daily now today tomorrow weekend sure real
 someone somebody myself yourself himself herself women men kids ladies gents unisex boys girls children
-size sizes everything nothing thing things one ones pair pairs""".split())
+size sizes everything nothing thing things one ones pair pairs instead example sure now then once good
+this that these those all everyone everybody free change me""".split())
 _NOT_ACTIVITY = frozenset("""something anything nothing everything thing king ring bring during morning evening
 looking shopping wedding clothing bedding string sing spring sling ceiling building earring earrings
 sibling darling pudding stocking trainning""".split())
