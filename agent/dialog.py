@@ -128,6 +128,8 @@ class DialogPolicy:
             return False
         if u.margin >= self.config.clarify_margin:
             return False
+        if {u.intent, u.runner_up} == {"recommend", "search_products"} and _shopping_request(u):
+            return False  # a stated request is searched for (see _in_context)
         first, second = INTENT_SKILLS.get(u.intent), INTENT_SKILLS.get(u.runner_up)
         return first != second and not {u.intent, u.runner_up} <= _SHOPPING
 
@@ -146,6 +148,11 @@ class DialogPolicy:
             return "select" if size_only and "size" in entities.values and state.selected else "refine"
         if intent in ("refine", "select") and entities.has_product_term and not state.results:
             return "search_products"
+        if intent in ("select", "describe_product", "product_question") and follow_up and state.search and not state.selected \
+                and not {"position", "reference"} & set(entities.values):
+            return "refine"  # "in size M" after a search, with nothing picked: narrow the results
+        if intent == "recommend" and _shopping_request(u):
+            return "search_products"  # "gift ideas for a 10 year old": a request to search, not "for you" picks
         return intent
 
     def _route(self, u: Understanding, state: DialogState) -> Plan:
@@ -191,6 +198,13 @@ class DialogPolicy:
             return result
         state.handoff_offer = reason
         return dataclasses.replace(result, text=f"{result.text}\n\n{OFFER_TEXT[reason]}".strip(), quick_replies=OFFER)
+
+
+def _shopping_request(u: Understanding) -> bool:
+    """A message that states what to find (a product, who or what it is for, a sort), about no shown product."""
+    values = u.entities.values
+    stated = u.entities.has_product_term or u.entities.has_request_words or "occasion" in values
+    return stated and not {"position", "reference"} & set(values)
 
 
 def _key(text: str) -> str:

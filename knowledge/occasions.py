@@ -61,7 +61,7 @@ class CatalogKinds:
             return self._types
 
     def _build(self, version: int) -> _Types:
-        snapshot = self.index.snapshot
+        snapshot = self.index.snapshot()
         rows: dict[str, list[int]] = {}
         for row, product in enumerate(snapshot.products):
             if product.product_type:

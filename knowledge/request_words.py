@@ -65,7 +65,7 @@ _ANY_STOCK = re.compile(r"\b(?:includ\w*|even(?: if)?(?: it'?s| they'?re| they a
                         r"(?:\s+(?:ones|items|products))?\b|\b(?:out[- ]of[- ]stock|sold[- ]out)(?:\s+ones)?\s+"
                         r"(?:too|as well|also|(?:is|are) (?:fine|ok|okay))\b|\bdon'?t care (?:if|whether) "
                         r"(?:it'?s|they'?re) in stock\b")
-_OCCASION_FOR = re.compile(r"\bfor\s+(?:a|an|the|my|our|some|this|next)?\s*([a-z][a-z-]+(?:\s+(?:trip|day|night|"
+_OCCASION_FOR = re.compile(r"\bfor\s+(?:(?:a|an|the|my|our|some|this|next)\s+)?([a-z][a-z-]+(?:\s+(?:trip|day|night|"
                            r"party|season|holiday|break|weekend|session|class|run|wedding))?)\b")
 _OCCASION_ING = re.compile(r"\b(?:go(?:ing)?\s+)?([a-z]{3,}ing)(?:\s+(?:trip|holiday|weekend|day))?\b")
 _TRIP = re.compile(r"\b([a-z]{3,})\s+(?:trip|holiday|vacation|getaway)\b")
@@ -180,5 +180,6 @@ def find_occasion(text: str) -> str:
             head = phrase.split()[0]
             if head in _NOT_OCCASIONS or (head in _NOT_ACTIVITY and pattern is _OCCASION_ING):
                 continue
-            return phrase
+            article = re.match(r"for\s+(the|a|an)\s", match.group(0)) if pattern is _OCCASION_FOR else None
+            return f"{article.group(1)} {phrase}" if article else phrase
     return ""

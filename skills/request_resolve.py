@@ -27,6 +27,7 @@ import numpy as np
 from knowledge.filters import ProductFilter
 from knowledge.occasions import CatalogKinds
 from knowledge.product import Product
+from knowledge.request_words import KINSHIP
 from knowledge.retriever import Retriever
 from skills.request import SearchInput
 
@@ -34,7 +35,8 @@ LOW_SHARE, HIGH_SHARE = 0.35, 0.65
 SORT_DEPTH = 200
 _SORT_WORDS = {"price_asc": "cheapest first", "price_desc": "most expensive first", "rating": "best rated first"}
 _NO_RATINGS = "The catalog has no ratings, so I can't rank by them; these are the best matches."
-_KIN_FREE = re.compile(r"^\d")
+FAMILY = frozenset({word for word, (_, age) in KINSHIP.items() if age == "adults"} |
+                   {"son", "daughter", "niece", "nephew", "grandson", "granddaughter", "kids", "children"})
 
 
 @dataclass(frozen=True)
@@ -101,7 +103,9 @@ class RequestResolver:
         said = lead or describe(resolved.filter)
         products = await self.search(resolved, resolved.filter, k, avoid)
         if products:
-            text = f"Here are {len(products)} {said}{_for_whom(args)}{_sorted(args)}:"
+            count = f"are {len(products)}" if len(products) > 1 else "is the one match for"
+            order = "" if resolved.notes else _sorted(args)
+            text = f"Here {count} {said}{_for_whom(args)}{order}{_sold_out_too(args)}:"
             return Found(tuple(products), _with_notes(text, resolved.notes), resolved)
         text = f"I found no {said}{_for_whom(args)}."
         text += self._sold_out(resolved.filter)
@@ -143,19 +147,24 @@ def describe(wanted: ProductFilter) -> str:
     return loose.describe() if not loose.is_empty else "products"
 
 
-def relaxations(wanted: ProductFilter, keep: frozenset[str]) -> list[tuple[list[str], ProductFilter]]:
-    """First each constraint dropped alone, then more and more of them together; never those in ``keep``."""
-    def looser(current: ProductFilter) -> list[tuple[str, ProductFilter]]:
-        return [(name, f) for name, f in current.relaxed() if name not in keep]
+_KIND = frozenset({"category", "product type"})
 
-    singles = [([name], f) for name, f in looser(wanted)]
-    chain, dropped, current = [], [], wanted
-    while steps := looser(current):
-        name, current = steps[0]
-        dropped = dropped + [name]
-        if len(dropped) > 1:
-            chain.append((dropped, current))
-    return singles + chain
+
+def relaxations(wanted: ProductFilter, keep: frozenset[str]) -> list[tuple[list[str], ProductFilter]]:
+    """First each constraint dropped alone, then more and more of them together, the kind of product last of
+    all (the shopper wants the thing they named more than any detail of it); never those in ``keep``."""
+    def chain(current: ProductFilter, skip: frozenset[str]) -> list[tuple[list[str], ProductFilter]]:
+        steps, dropped = [], []
+        while looser := [(n, f) for n, f in current.relaxed() if n not in skip]:
+            name, current = looser[0]
+            dropped = dropped + [name]
+            if len(dropped) > 1:
+                steps.append((dropped, current))
+        return steps
+
+    details = [([name], f) for name, f in wanted.relaxed() if name not in keep | _KIND]
+    kinds = [([name], f) for name, f in wanted.relaxed() if name in _KIND - keep]
+    return details + chain(wanted, keep | _KIND) + kinds + chain(wanted, keep)
 
 
 def _names(dropped: list[str], wanted: ProductFilter) -> str:
@@ -190,10 +199,14 @@ def _come(dropped: list[str], products: list[Product]) -> str:
 def _for_whom(args: SearchInput) -> str:
     if not args.recipient:
         return f" for {args.occasion or args.interest}" if (args.occasion or args.interest) else ""
-    whom = f"a {args.recipient}" if _KIN_FREE.match(args.recipient) else f"your {args.recipient}"
+    whom = f"your {args.recipient}" if args.recipient in FAMILY else f"a {args.recipient}"
     purpose = args.interest or args.occasion
     return f" ({'for ' + whom}{', who likes ' + purpose if args.interest else ''}" \
            f"{', for ' + purpose if args.occasion and not args.interest else ''})"
+
+
+def _sold_out_too(args: SearchInput) -> str:
+    return " (sold-out ones included)" if args.include_out_of_stock else ""
 
 
 def _sorted(args: SearchInput) -> str:

@@ -43,7 +43,7 @@ _ORDINALS = {
     "last": -1, "top": 1,
 }
 _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8}
-_ORDINAL = re.compile(r"\b(" + "|".join(_ORDINALS) + r")\b(?!\s+(?:class|time|order))", re.IGNORECASE)
+_ORDINAL = re.compile(r"\b(" + "|".join(_ORDINALS) + r")\b(?![\s-]+(?:class|time|order|rated|reviewed|quality|notch|sellers?|brands?))", re.IGNORECASE)
 _NUMBERED = re.compile(r"(?:\b(?:number|no\.?|option|item|product)\s*|#)(\d{1,2}|"
                        + "|".join(_NUMBER_WORDS) + r")\b", re.IGNORECASE)
 _BARE_NUMBER = re.compile(r"^\s*(\d{1,2})\s*[.!?]?\s*$")
