@@ -72,8 +72,10 @@ _FUZZY_SLOTS = frozenset({"brand", "category", "product_type", "colour"})
 FUZZY_MIN_CHARS = 5
 FUZZY_MIN_SCORE = 85.0
 _SIZE_VALUE = r"(?:x{0,3}[sl]|m|xxs|\d{1,2}(?:\.5)?|(?:extra[- ])?(?:small|large)|medium)"
-_SIZE = re.compile(rf"\b(?:in\s+)?(?:sizes?|waist|a)\s*:?\s*({_SIZE_VALUE}(?:\s*(?:,|or|and|/)\s*{_SIZE_VALUE})*)\b"
-                   rf"(?!\s*(?:year|yr|pack|piece|set|person))|\b(\d{{2}})\s*(?:inch\s+)?waist\b|\bw(\d{{2}})\b")
+_SIZES = rf"({_SIZE_VALUE}(?:\s*(?:,|or|and|/)\s*{_SIZE_VALUE})*)\b(?!\s*(?:year|yr|pack|piece|set|person|star))"
+_SIZE = re.compile(rf"\b(?:in\s+)?(?:sizes?\s*:?\s*|waist\s*:?\s*){_SIZES}|\b(\d{{2}})\s*(?:inch\s+)?waist\b|"
+                   rf"\bw(\d{{2}})\b")
+_A_SIZE = re.compile(rf"\b(?:a|an|in)\s+{_SIZES}")  # "a medium", "in small": a size only for sized products
 _SIZE_WORDS = {"small": "S", "medium": "M", "large": "L", "extra small": "XS", "extra-small": "XS",
                "extra large": "XL", "extra-large": "XL"}
 _NEGATABLE = frozenset({"colour", "material", "brand", "product_type"})
@@ -89,6 +91,7 @@ class Lexicon:
     max_words: int = 1
     known_words: frozenset[str] = frozenset()
     dictionary: frozenset[str] = frozenset()  # English words: never read as typos of a catalog name
+    sized: frozenset[str] = frozenset()  # product types and categories that come in sizes
     _fuzzy: Mapping[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -100,6 +103,7 @@ class Lexicon:
 
     @classmethod
     def from_products(cls, products: Iterable[Product], synonyms: Mapping[str, str] = SYNONYMS) -> Lexicon:
+        products = list(products)
         values: dict[str, set[str]] = {slot: set() for slot in _SLOT_ORDER}
         brand_spelling: dict[str, str] = {}
         for product in products:
@@ -119,8 +123,9 @@ class Lexicon:
                     terms.setdefault(key, (slot, brand_spelling.get(value, value) if slot == "brand" else value))
         for phrase, value in _head_nouns(values["product_type"]):
             terms.setdefault(phrase, ("product_type", value))
+        sized = frozenset(v.lower() for p in products if p.sizes for v in (p.product_type, p.category) if v)
         return cls(terms, max((len(phrase.split()) for phrase in terms), default=1), _catalog_words(products),
-                   english_words())
+                   english_words(), sized)
 
     def lookup(self, phrase: str) -> tuple[str, str] | None:
         """The (slot, value) a lower-case phrase stands for, or None."""
@@ -216,8 +221,9 @@ def parse_query(text: str, lexicon: Lexicon) -> ParsedQuery:
     colours, brands and materials out of ``text``."""
     lowered = text.lower().replace("\u2019", "'").replace("\u2013", "-").replace("\u2014", "-")
     price, lowered = extract_price(lowered)
-    sizes = _sizes(lowered)
+    sizes = _sizes(lowered, _SIZE)
     lowered = _SIZE.sub(" ", lowered)
+    loose_sizes = _sizes(lowered, _A_SIZE)
     in_stock = bool(_IN_STOCK.search(lowered))
     lowered = _IN_STOCK.sub(" ", lowered)
     said, lowered = read_request_words(lowered)
@@ -225,6 +231,9 @@ def parse_query(text: str, lexicon: Lexicon) -> ParsedQuery:
     excluded, returned = _negated(said.negated, lexicon, corrections)
     unclaimed: list[str] = []
     found, leftover = _match_terms(_TOKEN.findall(lowered) + returned, lexicon, corrections, unclaimed)
+    kinds = set(found.get("product_type", ())) | set(found.get("category", ()))
+    if loose_sizes and (not kinds or kinds & lexicon.sized):
+        sizes |= loose_sizes
     if said.age_group == "kids" and "kids" in lexicon.values("gender"):
         found["gender"] = ["kids"]  # the catalog files children's products under the gender 'kids'
     elif said.gender and not found.get("gender"):
@@ -253,10 +262,10 @@ def _request(said, leftover: str) -> dict[str, object]:
     return {name: value for name, value in values.items() if value}
 
 
-def _sizes(text: str) -> frozenset[str]:
-    """'size 7', 'sizes 7 or 8', 'a medium', 'waist 32', '32 waist', 'w32' -> {'7'}, {'7', '8'}, {'M'}, {'32'}."""
+def _sizes(text: str, pattern: re.Pattern[str]) -> frozenset[str]:
+    """'size 7', 'sizes 7 or 8', 'a medium', 'waist 32', '32 waist', 'w32' -> {'7'}, {'7', '8'}, {'m'}, {'32'}."""
     found = set()
-    for match in _SIZE.finditer(text):
+    for match in pattern.finditer(text):
         spans = [group for group in match.groups() if group]
         for part in re.split(r"\s*(?:,|\bor\b|\band\b|/)\s*", spans[0]):
             if part:

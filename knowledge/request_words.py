@@ -100,8 +100,8 @@ def read_request_words(text: str) -> tuple[RequestWords, str]:
     text = _read_stock(words, text)
     text = _read_recipient(words, text)
     text = _read_interest(words, text)
+    text = _read_sort_and_level(words, text)  # before negations: "not too expensive" is a price level
     text = _read_negations(words, text)
-    text = _read_sort_and_level(words, text)
     return words, text
 
 

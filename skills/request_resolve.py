@@ -59,7 +59,14 @@ class Found:
 class RequestResolver:
     def __init__(self, retriever: Retriever, kinds: CatalogKinds | None = None):
         self.retriever = retriever
-        self.kinds = kinds or CatalogKinds(retriever.index)
+        self._kinds = kinds
+
+    @property
+    def kinds(self) -> CatalogKinds:
+        """Built at the first occasion asked about (a skill may be made without a catalog, for its schema)."""
+        if self._kinds is None:
+            self._kinds = CatalogKinds(self.retriever.index)
+        return self._kinds
 
     # -- the request as a filter -------------------------------------------------------------------
 
