@@ -144,8 +144,8 @@ class RequestResolver:
         count = self.retriever.count(replace(wanted, in_stock_only=False))
         if not count:
             return ""
-        those = "it is" if count == 1 else f"all {count} that do are"
-        return f" Some match, but {those} sold out right now (say “include sold out” to see them)."
+        match = "One matches, but it is" if count == 1 else f"{count} match, but they are all"
+        return f" {match} sold out right now (say “include sold out” to see {'it' if count == 1 else 'them'})."
 
 
 def describe(wanted: ProductFilter) -> str:
