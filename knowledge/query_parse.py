@@ -153,9 +153,11 @@ class Lexicon:
         product word, where a colour is expected."""
         if not 3 <= len(word) <= 5 or word in self.terms or word in self.known_words or word in STOP_WORDS:
             return None
-        colours = [phrase for phrase, (slot, _) in self.terms.items()
-                   if slot == "colour" and " " not in phrase and phrase[:-1] == word]
-        return colours[0] if len(colours) == 1 else None
+        colours = [phrase for phrase, (slot, _) in self.terms.items() if slot == "colour" and " " not in phrase]
+        clipped = [c for c in colours if c[:-1] == word]
+        if not clipped and not self._is_english(word):  # "olve": one letter off, and no English word
+            clipped = [c for c in colours if c[0] == word[0] and OSA.distance(word, c) == 1]
+        return clipped[0] if len(clipped) == 1 else None
 
     def _is_english(self, word: str) -> bool:
         return word in self.dictionary or (word.endswith("s") and word[:-1] in self.dictionary)

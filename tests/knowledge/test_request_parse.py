@@ -119,3 +119,21 @@ def test_exclusions_read_as_words():
     wanted = ProductFilter(product_types={"dress"}, exclude_colours={"black", "navy"}, exclude_brands={"nimbus"})
     assert wanted.describe() == "dresses, not black or navy, not by Nimbus"
     assert [name for name, _ in wanted.relaxed()] == ["excluded brands", "excluded colours", "product type"]
+
+
+def test_another_shop_s_own_vocabulary_is_read_the_same_way():
+    from knowledge.product import Product
+
+    rows = [("Alpenglow Olive Parka", "olive", "parka", "Alpenglow", "down", "men", ("S", "M")),
+            ("Fjordline Charcoal Parka", "charcoal", "parka", "Fjordline", "synthetic", "women", ("XS", "S")),
+            ("Alpenglow Burgundy Beanie", "burgundy", "beanie", "Alpenglow", "merino", "unisex", ()),
+            ("Puddle Kids Rain Jacket", "yellow", "rain jacket", "Puddle", "nylon", "kids", ("4", "6"))]
+    lexicon = Lexicon.from_products([Product(id=str(n), title=t, colour=c, product_type=k, brand=b, material=m,
+                                             gender=g, sizes=s) for n, (t, c, k, b, m, g, s) in enumerate(rows)])
+    parsed = parse_query("olve parka for my dad, not charcol, nothing over 200", lexicon)
+    assert parsed.filter.colours == {"olive"} and parsed.filter.exclude_colours == {"charcoal"}
+    assert parsed.filter.product_types == {"parka"} and parsed.filter.genders == {"men"}
+    assert parsed.filter.max_price == 200
+    assert parse_query("burgandy beanie", lexicon).filter.colours == {"burgundy"}
+    assert parse_query("rain jacket for a 6 year old", lexicon).filter.genders == {"kids"}
+    assert parse_query("parkas but no Alpenglow, no down", lexicon).filter.exclude_materials == {"down"}
