@@ -16,7 +16,8 @@ In order, a message is:
 3. ambiguous, when the two best intents are closer than `clarify_margin`: the shopper is asked
    which they meant, with both as quick replies;
 4. read in context: "in blue" after a search refines it, "size 10" with a product picked is about
-   that product, a new product type starts a new topic;
+   that product, a new product type starts a new topic; a stated request ("gift ideas for a 10 year
+   old", "top rated headphones") is a search, not "for you" recommendations;
 5. routed to the intent's skill with arguments from the entities and the state; an intent whose
    skill the shop has not registered gets an honest "I can't do that yet".
 
