@@ -82,8 +82,9 @@ class RequestResolver:
             wanted = self._price_level(args.price_level, wanted)
         if args.sort == "rating" and not self._has_ratings():
             notes.append(_NO_RATINGS)
-        query = " ".join(part for part in (args.query.strip(), purpose or "") if part) if purpose and \
-            purpose not in args.query else args.query.strip()
+        query = args.query.strip()
+        if purpose and purpose not in query:
+            query = f"{query} {purpose}".strip()
         return Resolved(args, wanted, query or describe(wanted), tuple(notes))
 
     def _price_level(self, level: str, wanted: ProductFilter) -> ProductFilter:
