@@ -78,6 +78,10 @@ _SIZE = re.compile(rf"\b(?:in\s+)?(?:sizes?\s*:?\s*|waist\s*:?\s*){_SIZES}|\b(\d
 _A_SIZE = re.compile(rf"\b(?:a|an|in)\s+{_SIZES}")  # "a medium", "in small": a size only for sized products
 _SIZE_WORDS = {"small": "S", "medium": "M", "large": "L", "extra small": "XS", "extra-small": "XS",
                "extra large": "XL", "extra-large": "XL"}
+COLOUR_WORDS = frozenset("""red orange yellow green blue purple pink brown black white grey beige navy teal
+turquoise maroon burgundy olive khaki cream ivory charcoal lilac lavender mint coral""".split())
+"""Everyday colour names: one the catalog lacks is still a colour the shopper asked for (metals such as gold and
+silver are left out: shops file them under other colours or materials)."""
 _NEGATABLE = frozenset({"colour", "material", "brand", "product_type"})
 _LEAD_WORDS = frozenset({"it", "them", "in", "any", "anything", "a", "an", "the", "made", "of", "from", "by", "too"})
 _IN_STOCK = re.compile(r"\b(?:in stock|available now|ships now)\b")
@@ -329,6 +333,10 @@ def _match_terms(tokens: list[str], lexicon: Lexicon, corrections: dict[str, str
         else:
             word = tokens[position]
             fixed = lexicon.correct(word) or _colour_before_product(tokens, position, lexicon)
+            if fixed is None and word in COLOUR_WORDS:  # a colour this shop does not stock: asked for all the
+                found.setdefault("colour", []).append(word)  # same, so the reply can say there is none
+                position += 1
+                continue
             if fixed is not None:
                 slot, value = lexicon.terms[fixed]
                 corrections[word] = fixed

@@ -231,6 +231,7 @@ async def test_a_ruled_out_brand_stays_out_while_refining(agent):
     ("purple sofas under $100", [kind("sofa")], "ignoring"),
     ("a backpack, nothing over 10 bucks", [kind("backpack")], "ignoring the price"),
     ("red heels in size 15", [kind("heels")], "ignoring"),
+    ("teal sneakers", [kind("sneakers")], "ignoring the colour (teal)"),  # a colour the shop does not stock
 ])
 async def test_what_cannot_be_met_is_named_and_the_kind_is_kept(agent, text, kept, named):
     reply = await say(agent, "relax", text)

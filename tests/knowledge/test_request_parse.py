@@ -137,3 +137,9 @@ def test_another_shop_s_own_vocabulary_is_read_the_same_way():
     assert parse_query("burgandy beanie", lexicon).filter.colours == {"burgundy"}
     assert parse_query("rain jacket for a 6 year old", lexicon).filter.genders == {"kids"}
     assert parse_query("parkas but no Alpenglow, no down", lexicon).filter.exclude_materials == {"down"}
+
+
+def test_a_colour_the_catalog_lacks_is_still_asked_for(lexicon):
+    parsed = parse_query("teal sneakers", lexicon)
+    assert parsed.filter.colours == {"teal"} and parsed.filter.product_types == {"sneakers"}
+    assert not parse_query("gold necklace", lexicon).filter.colours  # metals are left to the catalog's words
