@@ -16,7 +16,8 @@ In order, a message is:
 3. ambiguous, when the two best intents are closer than `clarify_margin`: the shopper is asked
    which they meant, with both as quick replies;
 4. read in context: "in blue" after a search refines it, "size 10" with a product picked is about
-   that product, a new product type starts a new topic;
+   that product, a new product type starts a new topic; a stated request ("gift ideas for a 10 year
+   old", "top rated headphones") is a search, not "for you" recommendations;
 5. routed to the intent's skill with arguments from the entities and the state; an intent whose
    skill the shop has not registered gets an honest "I can't do that yet".
 
@@ -138,6 +139,8 @@ class DialogPolicy:
             return False
         if u.margin >= self.config.clarify_margin:
             return False
+        if {u.intent, u.runner_up} == {"recommend", "search_products"} and _shopping_request(u):
+            return False  # a stated request is searched for (see _in_context)
         first, second = INTENT_SKILLS.get(u.intent), INTENT_SKILLS.get(u.runner_up)
         return first != second and not {u.intent, u.runner_up} <= _SHOPPING
 
@@ -160,6 +163,11 @@ class DialogPolicy:
             return "select" if size_only and "size" in entities.values and state.selected else "refine"
         if intent in ("refine", "select") and entities.has_product_term and not state.results:
             return "search_products"
+        if intent in ("select", "describe_product", "product_question") and follow_up and state.search and not state.selected \
+                and not {"position", "reference"} & set(entities.values):
+            return "refine"  # "in size M" after a search, with nothing picked: narrow the results
+        if intent == "recommend" and _shopping_request(u):
+            return "search_products"  # "gift ideas for a 10 year old": a request to search, not "for you" picks
         return intent
 
     def _route(self, u: Understanding, state: DialogState) -> Plan:
@@ -206,6 +214,13 @@ class DialogPolicy:
             return result
         state.handoff_offer = reason
         return dataclasses.replace(result, text=f"{result.text}\n\n{OFFER_TEXT[reason]}".strip(), quick_replies=OFFER)
+
+
+def _shopping_request(u: Understanding) -> bool:
+    """A message that states what to find (a product, who or what it is for, a sort), about no shown product."""
+    values = u.entities.values
+    stated = u.entities.has_product_term or u.entities.has_request_words or "occasion" in values
+    return stated and not {"position", "reference"} & set(values)
 
 
 def _key(text: str) -> str:

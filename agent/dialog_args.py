@@ -19,6 +19,7 @@ from agent.cart_args import CART_ACTIONS, cart_arguments
 from agent.handoff import explicit_request, handoff_reason
 from agent.nlu.entities import positions
 from agent.state import DialogState
+from skills.request import REQUEST_FIELDS
 
 if TYPE_CHECKING:
     from agent.nlu.router import Understanding
@@ -35,7 +36,8 @@ _CHANGES = (
     ("more", r"\bshow me more\b|\bmore (?:options|results)\b|\bnext (?:page|ones)\b"),
 )
 _ATTRIBUTES = ("colour", "brand", "gender", "material", "size", "min_price", "max_price")
-_SEARCH_FIELDS = ("colour", "category", "product_type", "brand", "gender", "min_price", "max_price")
+_SEARCH_FIELDS = REQUEST_FIELDS  # the whole shopping request (skills.request.SearchInput)
+_REFINE_EXTRA = tuple(name for name in REQUEST_FIELDS if name not in ("product_type", "category", "query"))
 _PICKS = (("cheapest", r"\bcheapest\b|\bleast expensive\b"), ("priciest", r"\bmost expensive\b|\bpriciest\b"))
 
 
@@ -47,7 +49,7 @@ def refine_change(text: str) -> str | None:
 
 def refine_arguments(u: Understanding) -> dict[str, Any]:
     values = u.entities.values
-    args: dict[str, Any] = {name: values[name] for name in _ATTRIBUTES if name in values}
+    args: dict[str, Any] = {name: values[name] for name in _ATTRIBUTES + _REFINE_EXTRA if name in values}
     change = refine_change(u.text)
     brand = values.get("brand")
     if brand and re.search(rf"\bnot\s+{re.escape(brand.lower())}\b", u.text.lower()):
@@ -62,6 +64,8 @@ def search_arguments(u: Understanding) -> dict[str, Any]:
     values = u.entities.values
     args: dict[str, Any] = {"query": u.entities.search_text or u.text}
     args.update({name: values[name] for name in _SEARCH_FIELDS if name in values})
+    if "size" in values and "sizes" not in args:
+        args["sizes"] = [values["size"]]
     return args
 
 

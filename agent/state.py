@@ -8,7 +8,10 @@
 Skills read and write the same state as a flat dict (`SkillContext.slots`, `SkillResult.slots`)
 under these keys:
 
-- ``last_search``: the accumulated search (the fields of `skills.search.SearchInput`)
+- ``last_search``: the accumulated shopping request (the fields of `skills.request.SearchInput`, lists for
+  its tuples); it holds across turns until the shopper changes it
+- ``shopping_for``: who the shopping is for (``recipient``, ``gender``, ``age_group``, ``interest``); unlike
+  ``last_search`` it survives a new topic (kept in ``extra``)
 - ``last_results``: ids of the products shown last, in the order shown ("the second one")
 - ``selected``, ``size``: the product the shopper picked, and the size they asked for
 - ``customer``, ``email``: who the shopper is, when known (for order questions)

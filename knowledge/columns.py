@@ -28,6 +28,7 @@ class ProductColumns:
     brand: np.ndarray
     gender: np.ndarray
     sizes: tuple[frozenset[str], ...]
+    material: np.ndarray
 
     @classmethod
     def from_products(cls, products: Sequence[Product]) -> ProductColumns:
@@ -43,6 +44,7 @@ class ProductColumns:
             brand=text("brand"),
             gender=text("gender"),
             sizes=tuple(frozenset(size.lower() for size in p.sizes) for p in products),
+            material=text("material"),
         )
 
     def __len__(self) -> int:
@@ -60,9 +62,16 @@ class ProductColumns:
         for column, values in (
             (self.colour, wanted.colours), (self.category, wanted.categories),
             (self.product_type, wanted.product_types), (self.brand, wanted.brands),
+            (self.material, wanted.materials),
         ):
             if values:
                 keep &= np.isin(column, list(values))
+        for column, values in (
+            (self.colour, wanted.exclude_colours), (self.material, wanted.exclude_materials),
+            (self.brand, wanted.exclude_brands), (self.product_type, wanted.exclude_types),
+        ):
+            if values:
+                keep &= ~np.isin(column, list(values))
         if wanted.genders:
             keep &= np.isin(self.gender, list(accepted_genders(wanted.genders)))
         if wanted.sizes:

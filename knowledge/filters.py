@@ -1,4 +1,5 @@
-"""Hard constraints on products: price range, colours, categories, types, brands, genders, sizes, stock.
+"""Hard constraints on products: price range, colours, categories, types, brands, genders, sizes, materials,
+stock, and what the shopper ruled out (colours, materials, brands, types: "nothing black", "not leather").
 
 Within one field any listed value matches; across fields every constraint must hold. Matching
 ignores case. A product for ``unisex`` (or with no gender) matches a ``men`` or ``women`` filter::
@@ -18,17 +19,25 @@ from dataclasses import dataclass, field, replace
 from knowledge.inflect import plural
 from knowledge.product import Product
 
-_SET_FIELDS = ("colours", "categories", "product_types", "brands", "genders", "sizes")
+_SET_FIELDS = ("colours", "categories", "product_types", "brands", "genders", "sizes", "materials",
+               "exclude_colours", "exclude_materials", "exclude_brands", "exclude_types")
+_EXCLUSIONS = (("exclude_colours", "colour"), ("exclude_materials", "material"), ("exclude_brands", "brand"),
+               ("exclude_types", "product_type"))
 _UNGENDERED = frozenset({"unisex", ""})
 _ADULT_GENDERS = frozenset({"men", "women"})
 RELAX_ORDER: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("stock", ("in_stock_only",)),
     ("size", ("sizes",)),
     ("brand", ("brands",)),
+    ("excluded brands", ("exclude_brands",)),
+    ("material", ("materials",)),
+    ("excluded materials", ("exclude_materials",)),
     ("colour", ("colours",)),
+    ("excluded colours", ("exclude_colours",)),
     ("price", ("min_price", "max_price")),
     ("gender", ("genders",)),
     ("category", ("categories",)),
+    ("excluded types", ("exclude_types",)),
     ("product type", ("product_types",)),
 )
 
@@ -65,6 +74,11 @@ class ProductFilter:
     genders: frozenset[str] = field(default_factory=frozenset)
     sizes: frozenset[str] = field(default_factory=frozenset)
     in_stock_only: bool = False
+    materials: frozenset[str] = field(default_factory=frozenset)
+    exclude_colours: frozenset[str] = field(default_factory=frozenset)
+    exclude_materials: frozenset[str] = field(default_factory=frozenset)
+    exclude_brands: frozenset[str] = field(default_factory=frozenset)
+    exclude_types: frozenset[str] = field(default_factory=frozenset)
 
     def __post_init__(self) -> None:
         for name in _SET_FIELDS:
@@ -92,8 +106,11 @@ class ProductFilter:
         checks = (
             (self.colours, product.colour), (self.categories, product.category),
             (self.product_types, product.product_type), (self.brands, product.brand),
+            (self.materials, product.material),
         )
         if any(wanted and value.lower() not in wanted for wanted, value in checks):
+            return False
+        if any(getattr(product, attribute).lower() in getattr(self, name) for name, attribute in _EXCLUSIONS):
             return False
         if self.genders and product.gender.lower() not in accepted_genders(self.genders):
             return False
@@ -113,7 +130,7 @@ class ProductFilter:
         if self.is_empty:
             return "anything"
         words = ["in-stock"] if self.in_stock_only else []
-        words += [_either(self.colours), _either(self.brands, title=True)]
+        words += [_either(self.colours), _either(self.brands, title=True), _either(self.materials)]
         types = frozenset(plural(value) for value in self.product_types)
         words.append(_either(types) or _category_words(self.categories) or "products")
         if self.product_types and self.categories:
@@ -123,7 +140,21 @@ class ProductFilter:
         if self.sizes:
             words.append(f"in size {_either(self.sizes, upper=True)}")
         words.append(self._describe_price())
-        return " ".join(word for word in words if word)
+        said = " ".join(word for word in words if word)
+        return ", ".join([said, *self._describe_exclusions()])
+
+    def _describe_exclusions(self) -> list[str]:
+        """'not black or navy', 'no leather', 'not by Nimbus', 'no sneakers'."""
+        parts = []
+        if self.exclude_colours:
+            parts.append(f"not {_either(self.exclude_colours)}")
+        if self.exclude_materials:
+            parts.append(f"no {_either(self.exclude_materials)}")
+        if self.exclude_brands:
+            parts.append(f"not by {_either(self.exclude_brands, title=True)}")
+        if self.exclude_types:
+            parts.append(f"no {_either(frozenset(plural(t) for t in self.exclude_types))}")
+        return parts
 
     def _describe_price(self) -> str:
         if self.min_price is not None and self.max_price is not None:

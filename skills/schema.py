@@ -1,7 +1,9 @@
 """JSON schema from a skill's input dataclass: the tool an LLM sees is generated from the code.
 
-    tool_schema(SearchSkill)["function"]["parameters"]["properties"]["max_price"]
-    # -> {'type': 'number', 'description': 'Highest price the shopper accepts.'}
+    tool_schema(SearchSkill)["function"]["parameters"]["properties"]["sizes"]
+    # -> {'type': 'array', 'items': {'type': 'string'}, 'maxItems': 8, 'description': "Sizes wanted (shoe, clothing or waist: ..."}
+
+A ``tuple[str, ...]`` field is a JSON array of strings; a field with ``choices`` metadata has an ``enum``.
 """
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ import types
 import typing
 from typing import Any
 
+MAX_ITEMS = 8  # a bounded array keeps a grammar-constrained decode finite
 _JSON_TYPES = {str: "string", int: "integer", float: "number", bool: "boolean"}
 
 
@@ -18,7 +21,7 @@ def input_schema(cls: type) -> dict[str, Any]:
     properties, required = {}, []
     for f in dataclasses.fields(cls):
         kind, optional = _unwrap_optional(hints[f.name])
-        prop: dict[str, Any] = {"type": _JSON_TYPES[kind]}
+        prop = _json_type(kind, f.name)
         if "description" in f.metadata:
             prop["description"] = f.metadata["description"]
         if "choices" in f.metadata:
@@ -27,6 +30,16 @@ def input_schema(cls: type) -> dict[str, Any]:
         if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING and not optional:
             required.append(f.name)
     return {"type": "object", "properties": properties, "required": required, "additionalProperties": False}
+
+
+def _json_type(kind: Any, name: str) -> dict[str, Any]:
+    if typing.get_origin(kind) is tuple:
+        items = [a for a in typing.get_args(kind) if a is not Ellipsis]
+        return {"type": "array", "items": _json_type(items[0], name), "maxItems": MAX_ITEMS}
+    if kind not in _JSON_TYPES:
+        raise TypeError(f"field {name!r} has type {kind!r}, which has no JSON schema; use str, int, float, bool "
+                        "or tuple[str, ...]")
+    return {"type": _JSON_TYPES[kind]}
 
 
 def tool_schema(skill: Any) -> dict[str, Any]:

@@ -1,51 +1,31 @@
-"""Product search: semantic retrieval restricted by the filters the shopper stated.
+"""Product search: semantic retrieval restricted by everything the shopper asked for, kept across turns.
 
     skill = SearchSkill(retriever)
     result = await skill.run(SearchInput(query="sneakers", colour="red", max_price=80), ctx)
-    all(p.colour == "red" and p.price <= 80 for p in result.products)
+    all(p.colour == "red" and p.price <= 80 and p.stock > 0 for p in result.products)
     # -> True
+
+The input is the one structured shopping request (`skills.request.SearchInput`): the embedded parser
+and an LLM fill the same fields, and this skill enforces them, whichever router filled them. Earlier
+constraints of the conversation hold (`skills.request.carried`); a constraint that cannot be met is
+relaxed and named in the reply, never dropped silently (`skills.request_resolve`).
+
+Slots written: ``last_search`` (the whole request as a dict, after carrying), ``last_results`` (ids
+shown, in order), ``shopping_for`` (recipient, gender, age_group, interest; kept when the product kind
+changes).
 """
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
 from typing import ClassVar
 
-from knowledge.filters import ProductFilter
-from knowledge.retriever import Hit, Retriever
+from knowledge.retriever import Retriever
 from skills.base import SkillContext, SkillResult
+from skills.request import REQUEST_FIELDS, SearchInput, carried
+from skills.request_resolve import RequestResolver
 
-# What other skills may use: the shopping request other skills refine or extend.
-__interface__ = ("SearchInput", "SearchHook")
-
-
-def _described(text: str) -> dict:
-    return {"description": text}
-
-
-@dataclass(frozen=True)
-class SearchInput:
-    query: str = field(default="", metadata=_described("What the shopper is looking for, in their words."))
-    colour: str | None = field(default=None, metadata=_described("Colour the products must have."))
-    category: str | None = field(default=None, metadata=_described("Catalog category, e.g. shoes."))
-    product_type: str | None = field(default=None, metadata=_described("Kind of product, e.g. sneakers."))
-    brand: str | None = field(default=None, metadata=_described("Brand the products must have."))
-    gender: str | None = field(default=None, metadata=_described("women, men, unisex or kids."))
-    min_price: float | None = field(default=None, metadata=_described("Lowest price the shopper accepts."))
-    max_price: float | None = field(default=None, metadata=_described("Highest price the shopper accepts."))
-
-    def to_filter(self) -> ProductFilter:
-        def one(value: str | None) -> frozenset[str]:
-            return frozenset([value.lower()]) if value else frozenset()
-
-        return ProductFilter(
-            min_price=self.min_price, max_price=self.max_price, colours=one(self.colour),
-            categories=one(self.category), product_types=one(self.product_type),
-            brands=one(self.brand), genders=one(self.gender),
-        )
-
+__all__ = ["REQUEST_FIELDS", "SearchHook", "SearchInput", "SearchSkill"]
 
 SearchHook = Callable[[SearchInput, SkillResult, SkillContext], Awaitable[SkillResult]]
 """`await hook(args, result, ctx)` after every search; returns the result to show (the same or extended)."""
@@ -59,58 +39,22 @@ class SearchSkill:
     def __init__(self, retriever: Retriever, results: int = 6):
         self.retriever = retriever
         self.results = results
+        self.resolver = RequestResolver(retriever)
         self.after: list[SearchHook] = []  # each may add to the result, e.g. a recommendation hint
 
     async def run(self, args: SearchInput, ctx: SkillContext) -> SkillResult:
-        wanted = args.to_filter()
-        query = args.query.strip() or ("" if wanted.is_empty else wanted.describe())
-        if not query:
+        args = carried(args, ctx.slots)
+        if not args.query.strip() and args.to_filter() == SearchInput().to_filter() and not _purpose(args):
             return SkillResult("What are you looking for? Try “red sneakers under $80”.")
-        hits = await self._search(query, wanted)
-        text = _found_text(len(hits), wanted, query)
-        if not hits:
-            hits, text = await self._closest(query, wanted)
-        result = SkillResult(
-            text,
-            products=tuple(hit.product for hit in hits),
-            slots={"last_results": [hit.product.id for hit in hits], "last_search": dataclasses.asdict(args)},
-        )
+        found = await self.resolver.find(args, self.results)
+        slots = {"last_results": [p.id for p in found.products], "last_search": dataclasses.asdict(args)}
+        if args.who():
+            slots["shopping_for"] = args.who()
+        result = SkillResult(found.text, products=found.products, slots=slots)
         for hook in self.after:
             result = await hook(args, result, ctx)
         return result
 
-    async def _search(self, query: str, wanted: ProductFilter) -> list[Hit]:
-        return await asyncio.to_thread(self.retriever.search, query, wanted, self.results)
 
-    async def _closest(self, query: str, wanted: ProductFilter) -> tuple[list[Hit], str]:
-        """Nothing matched every constraint: relax, and say honestly what was relaxed."""
-        for dropped, looser in _relaxations(wanted):
-            hits = await self._search(query, looser)
-            if hits:
-                return hits, f"I found no {wanted.describe()}. The closest ({_without(dropped)}) are:"
-        return [], f"I found nothing for “{query}”. Could you describe it differently?"
-
-
-def _relaxations(wanted: ProductFilter) -> list[tuple[list[str], ProductFilter]]:
-    """First each constraint dropped alone, then more and more of them together."""
-    singles = [([name], looser) for name, looser in wanted.relaxed()]
-    chain, dropped, current = [], [], wanted
-    while relaxed := current.relaxed():
-        name, current = relaxed[0]
-        dropped = dropped + [name]
-        if len(dropped) > 1:
-            chain.append((dropped, current))
-    return singles + chain
-
-
-def _found_text(count: int, wanted: ProductFilter, query: str) -> str:
-    if not count:
-        return ""
-    if wanted.is_empty:
-        return f"Here is what I found for “{query}”:"
-    return f"Here are {count} {wanted.describe()} I found:"
-
-
-def _without(dropped: list[str]) -> str:
-    names = dropped[:-2] + [" and ".join(dropped[-2:])]
-    return "ignoring the " + ", ".join(names)
+def _purpose(args: SearchInput) -> bool:
+    return bool(args.occasion or args.interest or args.recipient or args.sort or args.price_level)

@@ -13,7 +13,7 @@ DOCTESTED = (
     "agent.awaiting", "agent.config", "agent.defaults", "agent.llm.toolcalls", "agent.nlu.long_message", "agent.nlu.nlu_data",
     "agent.nlu.sentiment", "skills.ads.bandit", "skills.ads.placements", "skills.ads.segments",
     "skills.describe.grounding", "skills.describe.number_words", "skills.describe.product_types",
-    "skills.describe.style", "skills.orders.guard", "skills.recommend.sasrec", "skills.tryon.garments", "knowledge.embedders", "knowledge.places",
+    "skills.describe.style", "skills.orders.guard", "skills.request", "skills.recommend.sasrec", "skills.tryon.garments", "knowledge.embedders", "knowledge.places",
     "channels.business_hours", "channels.llm_server", "channels.registry", "channels.rendering",
 )
 

@@ -50,6 +50,8 @@ def _coerce(value: Any, kind: str) -> Any:
             return int(value)
         if kind == "boolean":
             return value if isinstance(value, bool) else str(value).lower() in ("true", "yes", "1")
+        if kind == "array":  # the request's lists: sizes, exclusions
+            return [str(v) for v in value] if isinstance(value, (list, tuple)) else [str(value)]
         return value if isinstance(value, str) else str(value)
     except (TypeError, ValueError):
         return None

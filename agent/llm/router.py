@@ -28,6 +28,7 @@ from agent.llm.toolcalls import validate_call
 from agent.llm.types import BackendUnavailable, ChatRequest, LLMBackend, LLMError, LLMTimeout, ToolCall
 from agent.nlu.router import INTENT_SKILLS
 from agent.types import Decision
+from skills.request import REQUEST_FIELDS
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +38,9 @@ SYSTEM_PROMPT = (
     "price or an order number."
 )
 ENTITY_NAMES = frozenset({"product_type", "category", "colour", "brand", "gender", "material", "size",
-                          "min_price", "max_price", "order_number", "email", "position"})
+                          "min_price", "max_price", "order_number", "email", "position", *REQUEST_FIELDS})
+"""Arguments of the LLM's call that join the message's entities: the whole shopping request included, so the
+dialog gives the skill what the LLM filled and the skill enforces it."""
 
 
 class LLMRouter:

@@ -7,7 +7,10 @@
     # -> 'ORD-482913'
 
 Catalog terms (colour, product type, category, brand, gender, material, size, price bounds) come
-from the catalog's own lexicon (`knowledge.query_parse`); order numbers and emails from the regexes
+from the catalog's own lexicon (`knowledge.query_parse`), with the rest of the shopping request under
+the names of the search skill's input fields (`colours`, `sizes`, `exclude_colours`, `exclude_materials`,
+`exclude_brands`, `exclude_types`, `recipient`, `age_group`, `interest`, `occasion`, `sort`,
+`price_level`, `include_out_of_stock`); order numbers and emails from the regexes
 of `agent/defaults/nlu.yml`. `order_reference` is anything that looks like an attempt at an order number
 ("12345", "ord 77"), so the order flow can say what the right format is instead of ignoring it.
 """
@@ -25,7 +28,13 @@ DEFAULT_REGEXES: dict[str, tuple[str, ...]] = {
     "email": (r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}",),
 }
 PRODUCT_TERMS = ("product_type", "category")
-ATTRIBUTES = ("colour", "brand", "gender", "material", "size", "min_price", "max_price")
+ATTRIBUTES = ("colour", "brand", "gender", "material", "size", "min_price", "max_price", "colours", "sizes",
+              "exclude_colours", "exclude_materials", "exclude_brands", "exclude_types", "recipient", "age_group",
+              "price_level", "include_out_of_stock")
+_REQUEST_WORDS = ("recipient", "age_group", "interest", "exclude_colours", "exclude_materials", "exclude_brands",
+                  "exclude_types", "sizes", "sort", "price_level")
+_EXCLUSIONS = {"exclude_colours": "exclude_colours", "exclude_materials": "exclude_materials",
+               "exclude_brands": "exclude_brands", "exclude_types": "exclude_types"}
 _FILTER_SETS = {"colour": "colours", "category": "categories", "product_type": "product_types",
                 "brand": "brands", "gender": "genders"}
 _ORDINALS = {
@@ -34,7 +43,7 @@ _ORDINALS = {
     "last": -1, "top": 1,
 }
 _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8}
-_ORDINAL = re.compile(r"\b(" + "|".join(_ORDINALS) + r")\b(?!\s+(?:class|time|order))", re.IGNORECASE)
+_ORDINAL = re.compile(r"\b(" + "|".join(_ORDINALS) + r")\b(?![\s-]+(?:class|time|order|rated|reviewed|quality|notch|sellers?|brands?))", re.IGNORECASE)
 _NUMBERED = re.compile(r"(?:\b(?:number|no\.?|option|item|product)\s*|#)(\d{1,2}|"
                        + "|".join(_NUMBER_WORDS) + r")\b", re.IGNORECASE)
 _BARE_NUMBER = re.compile(r"^\s*(\d{1,2})\s*[.!?]?\s*$")
@@ -56,6 +65,11 @@ class Entities:
     @property
     def has_product_term(self) -> bool:
         return any(name in self.values for name in PRODUCT_TERMS)
+
+    @property
+    def has_request_words(self) -> bool:
+        """Words that only a shopping request uses: who it is for, what it is for, what is ruled out, sizes."""
+        return any(name in self.values for name in _REQUEST_WORDS)
 
     @property
     def has_attribute(self) -> bool:
@@ -110,6 +124,14 @@ def catalog_values(parsed: ParsedQuery) -> dict[str, Any]:
             values[name] = sorted(parsed.matched[name].split(", "))[0]
     if parsed.filter.sizes:
         values["size"] = sorted(parsed.filter.sizes)[0].upper()
+        if len(parsed.filter.sizes) > 1:
+            values["sizes"] = sorted(size.upper() for size in parsed.filter.sizes)
+    if len(parsed.filter.colours) > 1:
+        values["colours"] = sorted(parsed.filter.colours)
+    for name, attribute in _EXCLUSIONS.items():
+        if getattr(parsed.filter, attribute):
+            values[name] = sorted(getattr(parsed.filter, attribute))
+    values.update(parsed.request)
     for bound in ("min_price", "max_price"):
         amount = getattr(parsed.filter, bound)
         if amount is not None:

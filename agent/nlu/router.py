@@ -110,7 +110,7 @@ class EmbeddingRouter:
         intent, runner_up = score.intent, (score.runner_up, score.runner_up_confidence)
         if score.confidence < self.threshold:
             intent, runner_up = "out_of_scope", ("", 0.0)  # too unsure to weigh a second intent against it
-            if entities.has_product_term:
+            if entities.has_product_term or entities.has_request_words:
                 intent = "search_products"  # the catalog's own words outweigh a weak intent score
             elif "order_number" in entities.values:
                 intent = "order_status"

@@ -6,11 +6,13 @@
     # -> True
 
 The skill reads the conversation's ``last_search``, ``last_results``, ``selected`` and ``size``
-slots, changes what was asked, searches again and says in words what it now shows.
+slots, changes what was asked, searches again and says in words what it now shows. Every part of the
+shopping request (`skills.request.SearchInput`) said before holds unless this message changes it:
+sizes, exclusions (which add up), who it is for, stock, sort; what cannot be met is relaxed and named,
+never the part the shopper just asked for.
 """
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import math
 import statistics
@@ -21,16 +23,20 @@ from knowledge.filters import ProductFilter
 from knowledge.product import Product
 from knowledge.retriever import Retriever
 from skills.base import SkillContext, SkillResult
-from skills.search import SearchInput
+from skills.request import AGE_GROUPS, PRICE_LEVELS, SORTS, SearchInput, from_slot, merged
+from skills.request_resolve import RequestResolver, describe
 from skills.shopping.common import money, selected, shown
 from skills.shopping.sizes import step_size
 
 CHANGES = ("cheaper", "pricier", "other_colour", "other_brand", "bigger", "smaller", "similar", "more")
-_SEARCH_FIELDS = {f.name for f in dataclasses.fields(SearchInput)}
 
 
-def _described(text: str) -> dict:
-    return {"description": text}
+def _described(text: str, **extra) -> dict:
+    return {"description": text, **extra}
+
+
+def _many(text: str):
+    return field(default=(), metadata=_described(text))
 
 
 @dataclass(frozen=True)
@@ -45,6 +51,19 @@ class RefineInput:
     size: str | None = field(default=None, metadata=_described("The size wanted now, e.g. 9 or M."))
     min_price: float | None = field(default=None, metadata=_described("New lowest price."))
     max_price: float | None = field(default=None, metadata=_described("New highest price."))
+    colours: tuple[str, ...] = _many("Several colours accepted now (red or blue).")
+    sizes: tuple[str, ...] = _many("Sizes wanted now; any one will do.")
+    exclude_colours: tuple[str, ...] = _many("Colours ruled out now, added to those ruled out before.")
+    exclude_materials: tuple[str, ...] = _many("Materials ruled out now, added to those ruled out before.")
+    exclude_brands: tuple[str, ...] = _many("Brands ruled out now, added to those ruled out before.")
+    exclude_types: tuple[str, ...] = _many("Product kinds ruled out now.")
+    recipient: str | None = field(default=None, metadata=_described("Who it is for now: wife, son, 10-year-old."))
+    age_group: str | None = field(default=None, metadata=_described("kids or adults.", choices=AGE_GROUPS))
+    interest: str | None = field(default=None, metadata=_described("What the person it is for enjoys."))
+    occasion: str | None = field(default=None, metadata=_described("Activity or occasion it is for."))
+    price_level: str | None = field(default=None, metadata=_described("low or high.", choices=PRICE_LEVELS))
+    sort: str | None = field(default=None, metadata=_described("price_asc, price_desc or rating.", choices=SORTS))
+    include_out_of_stock: bool = field(default=False, metadata=_described("True to show sold-out products too."))
 
 
 @dataclass(frozen=True)
@@ -67,6 +86,7 @@ class RefineSkill:
     def __init__(self, retriever: Retriever, results: int = 6):
         self.retriever = retriever
         self.results = results
+        self.resolver = RequestResolver(retriever)
 
     def lookup(self, product_id: str) -> Product | None:
         return self.retriever.index.by_id(product_id)
@@ -91,54 +111,26 @@ class RefineSkill:
         return await self._search(plan, _asked_for(args))
 
     async def _search(self, plan: Refinement, keep: frozenset[str]) -> SkillResult:
-        wanted, said = self._filter(plan), _describe(plan)
-        found = await self._find(plan, wanted)
-        text = f"Here are {said}{plan.wording}:"
-        if not found:
-            found, dropped = await self._closest(plan, wanted, keep)
-            if not found:
-                return SkillResult(f"I found no {said}{plan.wording}.", data={"failed": True})
-            text = f"I found no {said}{plan.wording}. The closest (ignoring the {dropped}) are:"
-        slots = {"last_search": dataclasses.asdict(plan.search), "last_results": [p.id for p in found],
+        said = f"{_describe(plan)}{plan.wording}"
+        found = await self.resolver.find(plan.search, self.results, self._filter(plan), plan.avoid_ids, keep, said)
+        if not found.products:
+            return SkillResult(found.text, data={"failed": True})
+        slots = {"last_search": dataclasses.asdict(plan.search), "last_results": [p.id for p in found.products],
                  "selected": None, "size": plan.size}
-        return SkillResult(text, products=tuple(found), slots=slots)
-
-    async def _find(self, plan: Refinement, wanted: ProductFilter) -> list[Product]:
-        query = plan.search.query or _describe(plan)
-        hits = await asyncio.to_thread(self.retriever.search, query, wanted, self.results + len(plan.avoid_ids))
-        return [hit.product for hit in hits if hit.product.id not in plan.avoid_ids][:self.results]
-
-    async def _closest(self, plan: Refinement, wanted: ProductFilter,
-                       keep: frozenset[str]) -> tuple[list[Product], str]:
-        """Nothing matched: drop one earlier constraint at a time, never the one the shopper just asked for."""
-        for dropped, looser in wanted.relaxed():
-            if dropped not in keep:
-                found = await self._find(plan, looser)
-                if found:
-                    return found, dropped
-        return [], ""
+        if plan.search.who():
+            slots["shopping_for"] = plan.search.who()
+        return SkillResult(found.text, products=found.products, slots=slots)
 
     def _filter(self, plan: Refinement) -> ProductFilter:
         wanted = plan.search.to_filter()
         if plan.size:
-            wanted = replace(wanted, sizes=frozenset({plan.size}))
-        if plan.avoid_colours or plan.avoid_brands:  # "any colour but these" as the set of the others
-            kind = ProductFilter(categories=wanted.categories, product_types=wanted.product_types)
-            others = [p for p in self.retriever.index.products if kind.matches(p)]
-            if plan.avoid_colours:
-                wanted = replace(wanted, colours=frozenset(p.colour for p in others) - plan.avoid_colours
-                                 or frozenset({"-"}))
-            if plan.avoid_brands:
-                wanted = replace(wanted, brands=frozenset(p.brand.lower() for p in others) - plan.avoid_brands
-                                 or frozenset({"-"}))
-        return wanted
+            wanted = replace(wanted, sizes=frozenset({plan.size.lower()}))
+        return replace(wanted, exclude_colours=wanted.exclude_colours | plan.avoid_colours,
+                       exclude_brands=wanted.exclude_brands | plan.avoid_brands)
 
 
 def _last_search(slots: dict) -> SearchInput | None:
-    last = slots.get("last_search")
-    if not isinstance(last, dict):
-        return None
-    return SearchInput(**{k: v for k, v in last.items() if k in _SEARCH_FIELDS})
+    return from_slot(slots.get("last_search"))
 
 
 def _plan(args: RefineInput, last: SearchInput, products: list[Product], chosen: Product | None,
@@ -152,6 +144,9 @@ def _plan(args: RefineInput, last: SearchInput, products: list[Product], chosen:
         search = replace(search, query=f"{args.material} {search.query}".strip())
     if args.min_price is not None or args.max_price is not None:
         search = replace(search, min_price=args.min_price, max_price=args.max_price)
+    search = merged(search, _request_part(args))
+    if args.sizes and not args.size:
+        size = None  # the sizes named now replace the one picked before
     plan = Refinement(search, size)
     return _relative(args.change, plan, products, chosen) if args.change else plan
 
@@ -189,15 +184,30 @@ def _relative(change: str, plan: Refinement, products: list[Product],
     return replace(plan, avoid_ids=shown_ids, wording=" (more results)")
 
 
+def _request_part(args: RefineInput) -> SearchInput:
+    """The fields of the shopping request this message set (colour, brand and price are applied above)."""
+    names = {f.name for f in dataclasses.fields(SearchInput)} & {f.name for f in dataclasses.fields(RefineInput)}
+    names -= {"colour", "brand", "gender", "material", "min_price", "max_price"}
+    part = SearchInput(**{name: getattr(args, name) for name in names})
+    if args.change in ("cheaper", "pricier"):
+        part = replace(part, price_level=None)  # the relative change sets the bound
+    return part
+
+
 def _asked_for(args: RefineInput) -> frozenset[str]:
     """The constraints this message set, by the names `ProductFilter.relaxed` uses."""
     names = {"colour": "colour", "brand": "brand", "gender": "gender", "size": "size",
              "min_price": "price", "max_price": "price"}
     asked = {names[name] for name in names if getattr(args, name) is not None}
+    asked |= {"size"} if args.sizes else set()
+    asked |= {"excluded colours"} if args.exclude_colours else set()
+    asked |= {"excluded materials"} if args.exclude_materials else set()
+    asked |= {"excluded brands"} if args.exclude_brands else set()
+    asked |= {"price"} if args.price_level else set()
     asked |= {"price"} if args.change in ("cheaper", "pricier") else set()
     asked |= {"size"} if args.change in ("bigger", "smaller") else set()
-    asked |= {"colour"} if args.change == "other_colour" else set()
-    asked |= {"brand"} if args.change == "other_brand" else set()
+    asked |= {"colour", "excluded colours"} if args.change == "other_colour" else set()
+    asked |= {"brand", "excluded brands"} if args.change == "other_brand" else set()
     return frozenset(asked | {"product type"})
 
 
@@ -205,7 +215,7 @@ def _describe(plan: Refinement) -> str:
     wanted = plan.search.to_filter()
     if plan.size:
         wanted = replace(wanted, sizes=frozenset({plan.size}))
-    return wanted.describe() if not wanted.is_empty else "products"
+    return describe(wanted)
 
 
 def _below(price: float) -> float:

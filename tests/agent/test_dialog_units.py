@@ -136,8 +136,8 @@ def test_arguments_follow_the_conversation():
     assert arguments_for("human_handoff", understood("yes, a person", "human_handoff"), state) == {
         "action": "accept", "reason": "failed_turns"}
     assert arguments_for("refine", understood("not Nimbus, something else", "refine"), DialogState()) == {
-        "change": "other_brand"}
+        "exclude_brands": ["nimbus"]}  # ruled out for the rest of the conversation
     assert arguments_for("refine", understood("not Nimbus, something cheaper", "refine"), DialogState()) == {
-        "change": "cheaper"}
+        "change": "cheaper", "exclude_brands": ["nimbus"]}
     assert arguments_for("refine", understood("a different brand in blue", "refine"), DialogState()) == {
         "change": "other_brand", "colour": "blue"}
