@@ -92,8 +92,13 @@ def fallback_text(message: BotMessage, link: Link = _as_is) -> str:
 
 
 def _product_lines(products: Iterable[Product], link: Link) -> list[str]:
-    return [f"{n}. {p.title} ({p.currency} {p.price:.2f}) {link(product_link(p))}".rstrip()
+    """One line a product, as `BotMessage.as_text` writes it (stock when low or out), its link made absolute."""
+    return [f"{n}. {p.title} ({p.currency} {p.price:.2f}{_stock(p)}) {link(product_link(p))}".rstrip()
             for n, p in enumerate(products, 1)]
+
+
+def _stock(product: Product) -> str:
+    return "" if product.availability == "in stock" else f", {product.availability}"
 
 
 def rasa_messages(recipient_id: str, messages: Iterable[BotMessage], link: Link = _as_is) -> list[dict[str, Any]]:

@@ -45,19 +45,21 @@ async def queue_for(agent, tmp_path) -> HandoffQueue:
     return queue
 
 
-@pytest.mark.parametrize("turns,urgent", [
-    (["sneakers", "I want to talk to a human right now"], False),
-    (["sneakers", "this is useless, nothing you show is what I asked for!!", "get me an agent"], True),
-    (["this is ridiculous, get me a real person NOW!!"], True),
+@pytest.mark.parametrize("turns,urgent,reason", [
+    (["sneakers", "could I talk to a person, please?"], False, "asked"),
+    (["sneakers", "I want to talk to a human right now"], True, "asked"),  # impatient, not angry
+    (["sneakers", "this is useless, nothing you show is what I asked for!!", "get me an agent"], True,
+     "negative_sentiment"),
+    (["this is ridiculous, get me a real person NOW!!"], True, "negative_sentiment"),
 ])
-async def test_frustration_makes_the_ticket_urgent(agent, tmp_path, turns, urgent):
+async def test_frustration_and_impatience_make_the_ticket_urgent(agent, tmp_path, turns, urgent, reason):
     queue = await queue_for(agent, tmp_path)
-    sender = f"prio-{len(turns)}-{urgent}"
+    sender = f"prio-{len(turns)}-{urgent}-{reason}"
     for text in turns:
         await say(agent, sender, text)
     ticket = queue.tickets[conversation_id("rest", sender)]
     assert (ticket.priority >= 3) == urgent, ticket
-    assert ticket.reason == ("negative_sentiment" if urgent else "asked")
+    assert ticket.reason == reason
 
 
 async def test_a_complaint_accepted_is_urgent(agent, tmp_path):

@@ -1,5 +1,6 @@
 """Policy answers quote the section that fits the question, with places read as home or abroad."""
-from pathlib import Path
+
+from agent.defaults import POLICIES, shipped
 
 import pytest
 
@@ -33,6 +34,6 @@ def test_a_shop_elsewhere_reads_the_same_places_the_other_way(minilm):
     assert not home.named("shipping to the United States?")[0].home
     with pytest.raises(ValueError, match="ISO 3166"):
         Places("XX")
-    index = PolicyIndex.from_folder(Path("data/policies"), minilm, home_country="GB")
+    index = PolicyIndex.from_folder(shipped(POLICIES), minilm, home_country="GB")
     (passage, _), *_ = index.search("how long does shipping take to the UK?", k=1)
     assert passage.heading != "International delivery"
