@@ -24,7 +24,7 @@ def add_training_commands(commands: argparse._SubParsersAction) -> None:
                      help="share of each intent held out to tune the out-of-scope threshold and measure (default 0.2)")
     nlu.add_argument("--in-scope-target", type=float, metavar="SHARE",
                      help="the threshold keeps this share of the held-out messages the head gets right (default "
-                          "0.95); 0 balances in-scope accuracy and out-of-scope recall")
+                          "0.9); 0 balances in-scope accuracy and out-of-scope recall")
     nlu.add_argument("--fresh", action="store_true", help="start over instead of resuming from checkpoints in --out")
     nlu.set_defaults(command=_train_nlu)
     recs = what.add_parser("recs", help="train the sequential recommender on shopper events (or a sequence file)")

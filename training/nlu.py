@@ -62,7 +62,7 @@ class NluTrainConfig:
     holdout: float = 0.2  # share of each intent held out to tune the threshold and measure
     # the threshold keeps this share of the held-out in-scope messages the head gets right without one
     # (the target in-scope accuracy, relative to what the head reaches); 0: balance accuracy and recall
-    in_scope_target: float = 0.95
+    in_scope_target: float = 0.9
     oos_intent: str = OUT_OF_SCOPE
     default_threshold: float = 0.35  # kept when neither a target nor out-of-scope examples can choose one
     save_every: int = 50  # steps between checkpoints
