@@ -95,7 +95,7 @@ class NluConfig:
     # languages the intent model understands, the shop's own first (more with a multilingual embedder.model);
     # a message surely in another one is answered, in its language, with this list. Empty: no detection
     languages: tuple[str, ...] = ("en",)
-    language_confidence: float = field(default=0.7, metadata={"range": (0.5, 1.0)})  # detector's probability
+    language_confidence: float = field(default=0.6, metadata={"range": (0.5, 1.0)})  # detector's probability
     language_min_chars: int = field(default=12, metadata={"range": (1, 1000)})  # shorter: the shop's language
     language_min_words: int = field(default=2, metadata={"range": (1, 100)})
 
