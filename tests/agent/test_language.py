@@ -154,3 +154,26 @@ def test_with_a_multilingual_embedder_a_spanish_request_is_routed_like_an_englis
 
 def test_the_default_detector_tells_common_languages_apart():
     assert {"en", "es", "de", "fr", "it", "pt", "nl"} <= set(COMMON)
+
+
+async def test_with_an_llm_router_the_llm_reads_the_other_language_and_its_failure_still_answers_kindly(shop):
+    from agent.errors import BackendUnavailable
+    from agent.llm.router import LLMRouter
+    from agent.llm.testkit import ScriptedBackend
+    from agent.llm.types import ToolCall
+    from skills.registry import SkillRegistry
+    from skills.search import SearchSkill
+    from skills.smalltalk import OutOfScopeSkill, SmalltalkSkill
+
+    registry = SkillRegistry()
+    for skill in (SearchSkill(retriever=None), SmalltalkSkill(), OutOfScopeSkill()):
+        registry.register(skill)
+    embedding = copy.copy(shop.router)
+    embedding.language = LanguageDetector().load()
+    text = "hola, ¿tienen zapatillas rojas para correr?"
+    reads = ScriptedBackend([ToolCall("search", {"query": "red running sneakers", "colour": "red"})])
+    understanding = await LLMRouter(reads, embedding, registry.tool_schemas()).aunderstand(text)
+    assert understanding.intent == "search_products" and understanding.entities.get("colour") == "red"
+    fails = ScriptedBackend([BackendUnavailable("down")])
+    understanding = await LLMRouter(fails, embedding, registry.tool_schemas()).aunderstand(text)
+    assert (understanding.intent, understanding.language) == (OTHER_LANGUAGE, "es")
