@@ -102,10 +102,20 @@ class NluConfig:
     data: str = field(default="", metadata=PATH)  # empty: the NLU data shipped with Aisle
     threshold: float = field(default=0.35, metadata={"range": (0.0, 1.0)})
     model: str = field(default="", metadata=PATH)  # a folder from `aisle train nlu`; empty: train the default
+    # languages the intent model understands, the shop's own first (more with a multilingual embedder.model);
+    # a message surely in another one is answered, in its language, with this list. Empty: no detection
+    languages: tuple[str, ...] = ("en",)
+    language_confidence: float = field(default=0.6, metadata={"range": (0.5, 1.0)})  # detector's probability
+    language_min_chars: int = field(default=12, metadata={"range": (1, 1000)})  # shorter: the shop's language
+    language_min_words: int = field(default=2, metadata={"range": (1, 100)})
 
     def __post_init__(self) -> None:
         if not self.data:
             object.__setattr__(self, "data", str(shipped(NLU_DATA)))
+        bad = [code for code in self.languages if len(code) != 2 or not code.isalpha() or not code.islower()]
+        if bad:
+            raise ConfigError(f"nlu.languages = {list(self.languages)!r} is not valid: expected two-letter "
+                              f"ISO 639-1 codes such as en, es, de; {bad[0]!r} is not one")
 
 
 @dataclass(frozen=True)

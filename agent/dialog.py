@@ -27,7 +27,7 @@ handoff policy: an offer of a person after an error, strong negative sentiment o
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,6 +36,8 @@ from agent.config import DialogConfig
 from agent.dialog_args import arguments_for, field_type, fit, refine_change
 from agent.dialog_replies import clarifying_question, label, unavailable, yes_or_no
 from agent.handoff import OFFER_TEXT, HandoffPolicy, escalated, explicit_request
+from agent.language_replies import language_reply
+from agent.nlu.language import OTHER_LANGUAGE
 from agent.nlu.router import INTENT_SKILLS, Understanding
 from agent.state import DialogState
 from agent.types import Decision
@@ -68,8 +70,9 @@ class Plan:
 
 class DialogPolicy:
     def __init__(self, skills: Iterable[Skill], config: DialogConfig = DialogConfig(),
-                 handoff: HandoffPolicy | None = None):
+                 handoff: HandoffPolicy | None = None, languages: Sequence[str] = ("en",)):
         self.inputs = {skill.name: skill.Input for skill in skills}
+        self.languages = tuple(languages)  # those the intent model understands, named to a shopper who writes in another
         self.config = config
         self.handoff = handoff or HandoffPolicy(config.failed_turns, config.negative_sentiment)
 
@@ -78,6 +81,9 @@ class DialogPolicy:
     def plan(self, u: Understanding, state: DialogState, photo: bool = False) -> Plan:
         if photo and PHOTO_SKILL in self.inputs:  # a photo has no words to classify: it is for the try-on
             return Plan(Decision(PHOTO_INTENT, PHOTO_SKILL, {}, 1.0), text=u.text)
+        if u.intent == OTHER_LANGUAGE:
+            reply = language_reply(u.language, self.languages)
+            return Plan(Decision(u.intent, "language", {"language": u.language}, u.confidence), reply=reply, text=u.text)
         chosen = state.offered.get(_key(u.text))
         if chosen and "answer" in chosen and state.awaiting:
             return self._answer(state.awaiting, chosen["answer"], u) or self._route(u, state)
@@ -250,7 +256,7 @@ def _asks_about_shown(u: Understanding, state: DialogState) -> bool:
 
 def _failed(plan: Plan, result: SkillResult) -> bool | None:
     """Whether the turn failed the shopper; None when it neither helped nor failed (a clarifying question)."""
-    if plan.decision.skill == "clarify":
+    if plan.decision.skill in ("clarify", "language"):
         return None
     if result.data.get("failed") or plan.decision.intent == "out_of_scope":
         return True

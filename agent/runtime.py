@@ -18,6 +18,7 @@ from agent.customer_service import (handoff_context_for, open_orders, open_polic
                                     register_dialog_skills)
 from agent.dialog import DialogPolicy
 from agent.nlu.intent_model import open_intent_model
+from agent.nlu.language import language_detector
 from agent.nlu.nlu_data import read_nlu_yaml
 from agent.llm.setup import open_llm, with_llm
 from agent.nlu.router import EmbeddingRouter
@@ -91,10 +92,12 @@ def build_agent(config: AisleConfig, store: SQLiteStore, progress: bool = True,
         encoder = BatchingEmbedder(encoder, config.embedder.serve_batch, config.embedder.batch_wait_ms,
                                    config.embedder.serve_threads)
     router = EmbeddingRouter(encoder, intent.model, Lexicon.from_products(catalog.products),
-                             intent.threshold, regexes=nlu.regexes)
+                             intent.threshold, regexes=nlu.regexes, language=language_detector(config.nlu),
+                             understood=config.nlu.languages)
     skills = build_skills(Retriever(catalog), config, tryon, orders, open_policies(config, catalog.embedder), cart)
     return Agent(router, skills, store, catalog, media_root=config.catalog_path.parent,
-                 experiments=skills["ads"].experiments, tryon=tryon, dialog=DialogPolicy(skills, config.dialog),
+                 experiments=skills["ads"].experiments, tryon=tryon,
+                 dialog=DialogPolicy(skills, config.dialog, languages=config.nlu.languages),
                  handoff_context=handoff_context_for(config, store, catalog, orders, cart_lines(cart)))
 
 

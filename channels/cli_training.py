@@ -21,6 +21,11 @@ def add_training_commands(commands: argparse._SubParsersAction) -> None:
     nlu.add_argument("--steps", type=int, help="contrastive fine-tuning steps; 0 keeps the encoder frozen "
                                                "(default 200)")
     nlu.add_argument("--save-every", type=int, help="steps between checkpoints (default 50)")
+    nlu.add_argument("--holdout", type=float, metavar="FRACTION",
+                     help="share of each intent held out to tune the out-of-scope threshold and measure (default 0.2)")
+    nlu.add_argument("--in-scope-target", type=float, metavar="SHARE",
+                     help="the threshold keeps this share of the held-out messages the head gets right (default "
+                          "0.9); 0 balances in-scope accuracy and out-of-scope recall")
     nlu.add_argument("--fresh", action="store_true", help="start over instead of resuming from checkpoints in --out")
     nlu.set_defaults(command=_train_nlu)
     recs = what.add_parser("recs", help="train the sequential recommender on shopper events (or a sequence file)")
@@ -47,7 +52,7 @@ def _train_nlu(config: AisleConfig, args: argparse.Namespace) -> int:
 
     overrides = {"data": args.data or config.nlu.data, "out": args.out or str(config.data_path / "models" / "nlu"),
                  "base_model": config.embedder.model, "default_threshold": config.nlu.threshold}
-    for option in ("steps", "save_every"):
+    for option in ("steps", "save_every", "holdout", "in_scope_target"):
         if getattr(args, option) is not None:
             overrides[option] = getattr(args, option)
     train_config = dataclasses.replace(NluTrainConfig(), **overrides)

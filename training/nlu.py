@@ -3,7 +3,8 @@
 Reads top to bottom: the config; the examples and a stratified held-out split; contrastive
 fine-tuning of the sentence encoder (SetFit-style, `training/contrastive.py`), with a checkpoint every
 `save_every` steps that an interrupted run resumes from; the softmax head on its embeddings; the
-out-of-scope threshold tuned on the held-out split. The same held-out evaluation (intent accuracy,
+out-of-scope threshold tuned on the held-out split for a target in-scope accuracy (`training/threshold.py`);
+the head shipped is the one the threshold was tuned for. The same held-out evaluation (intent accuracy,
 macro-F1, out-of-scope recall) runs on the base encoder before fine-tuning and on the fine-tuned one
 after. Then the model directory, which carries its config and metrics::
 
@@ -58,10 +59,13 @@ class NluTrainConfig:
     train_layers: int = 0  # top transformer layers to fine-tune; 0: all
     max_seq_length: int = 64
     head_c: float = 10.0  # inverse regularisation of the logistic-regression head
+    balanced: bool = True  # weigh intents by the inverse of their share of the examples
     holdout: float = 0.2  # share of each intent held out to tune the threshold and measure
+    # the threshold keeps this share of the held-out in-scope messages the head gets right without one
+    # (the target in-scope accuracy, relative to what the head reaches); 0: balance accuracy and recall
+    in_scope_target: float = 0.9
     oos_intent: str = OUT_OF_SCOPE
-    default_threshold: float = 0.35  # kept when the data has no out-of-scope examples
-    refit_on_all: bool = True  # after tuning, train the head once more on every example
+    default_threshold: float = 0.35  # kept when neither a target nor out-of-scope examples can choose one
     save_every: int = 50  # steps between checkpoints
     keep_checkpoints: int = 1
     seed: int = 0
@@ -71,6 +75,9 @@ class NluTrainConfig:
             raise ConfigError(f"holdout = {self.holdout!r} is not valid: expected a share between 0 and 1")
         if self.steps < 0:
             raise ConfigError(f"steps = {self.steps!r} is not valid: expected 0 or more")
+        if not 0 <= self.in_scope_target <= 1:
+            raise ConfigError(f"in_scope_target = {self.in_scope_target!r} is not valid: expected a share "
+                              f"from 0 to 1 (0: balance in-scope accuracy and out-of-scope recall)")
         if self.save_every < 1:
             raise ConfigError(f"save_every = {self.save_every!r} is not valid: expected 1 or more")
 
@@ -133,11 +140,10 @@ def train(config: NluTrainConfig, progress: bool = True, fresh: bool = False,
                               config.contrastive(), progress=progress, on_step=on_step,
                               checkpoints=checkpoints if config.steps else None)
 
-    # 3. the head on its embeddings; the threshold tuned and measured on the held-out split
+    # 3. the head on the training split; the threshold tuned for it and measured on the held-out split.
+    # The shipped head is that one, so its threshold was tuned on its own confidences.
     vectors = embedder.embed(texts, progress=progress) if base_vectors is None or config.steps else base_vectors
     after, head = _held_out(vectors, labels, train_idx, held_idx, config)
-    if config.refit_on_all:
-        head = IntentModel.train(vectors, labels, c=config.head_c)
     metrics = _metrics(config, before, after, losses, len(train_idx), len(held_idx), len(set(labels)), started)
     save_model(Path(config.out), head, encoder if config.steps else None, after["threshold"], config, metrics)
     if losses:
@@ -148,17 +154,28 @@ def train(config: NluTrainConfig, progress: bool = True, fresh: bool = False,
 def _held_out(vectors: np.ndarray, labels: list[str], train_idx: list[int], held_idx: list[int],
               config: NluTrainConfig) -> tuple[dict, IntentModel]:
     """A head trained on the training split, measured on the held-out one with its tuned threshold."""
-    head = IntentModel.train(vectors[train_idx], [labels[i] for i in train_idx], c=config.head_c)
+    head = IntentModel.train(vectors[train_idx], [labels[i] for i in train_idx], c=config.head_c,
+                             balanced=config.balanced)
     scores = head.predict(vectors[held_idx])
     truth = [labels[i] for i in held_idx]
     confidences, predicted = [s.confidence for s in scores], [s.intent for s in scores]
-    choice = tune_threshold(confidences, predicted, truth, config.oos_intent, config.default_threshold)
+    choice = tune_threshold(confidences, predicted, truth, config.oos_intent, config.default_threshold,
+                            target=absolute_target(predicted, truth, config.in_scope_target, config.oos_intent))
     report = intent_report(truth, decide(confidences, predicted, choice.threshold, config.oos_intent))
     return {"accuracy": report["accuracy"], "macro_f1": report["macro_avg"]["f1"],
             "oos_recall": choice.oos_recall if choice.out_of_scope else None,
             "in_scope_accuracy": choice.in_scope_accuracy, "threshold": choice.threshold,
             "accuracy_without_threshold": intent_report(truth, predicted)["accuracy"],
             "choice": choice.to_dict(), "report": report}, head
+
+
+def absolute_target(predicted: list[str], truth: list[str], share: float, oos_intent: str = OUT_OF_SCOPE
+                    ) -> float | None:
+    """The in-scope accuracy to keep: `share` of the held-out in-scope messages the head gets right; None for 0."""
+    in_scope = [p == t for p, t in zip(predicted, truth) if t != oos_intent]
+    if not share or not in_scope:
+        return None
+    return share * sum(in_scope) / len(in_scope)
 
 
 def _metrics(config: NluTrainConfig, before: dict, after: dict, losses: list[float], n_train: int, n_held: int,
@@ -222,8 +239,18 @@ def summary(metrics: dict, out: str) -> str:
                f"in {metrics['train_seconds']:.0f} s ({metrics['steps']} fine-tuning steps{loss})")
     held = (f"held-out: {metrics['examples']['held_out']} examples ({choice['in_scope']} in scope, "
             f"{choice['out_of_scope']} out of scope)")
+    rows.append(_target_line(choice))
     return "\n".join([trained, held, *rows,
                       f"model written to {out}{curve}; use it with `nlu: {{model: {out}}}` in aisle.yml"])
+
+
+def _target_line(choice: dict) -> str:
+    if choice.get("target") is None:
+        return "threshold: the best mean of in-scope accuracy and out-of-scope recall on the held-out split"
+    if not choice.get("target_met"):
+        return (f"threshold: target in-scope accuracy {choice['target']:.3f} out of reach; the balanced choice "
+                f"was taken")
+    return f"threshold: the highest that keeps held-out in-scope accuracy at {choice['target']:.3f} or more"
 
 
 def _cell(value: float | None) -> str:

@@ -53,10 +53,12 @@ class IntentModel:
     bias: np.ndarray  # (n_classes,)
 
     @classmethod
-    def train(cls, embeddings: np.ndarray, labels: Sequence[str], c: float = 10.0) -> "IntentModel":
+    def train(cls, embeddings: np.ndarray, labels: Sequence[str], c: float = 10.0,
+              balanced: bool = False) -> "IntentModel":
+        """`balanced` weighs each intent by the inverse of its share, so a large intent does not crowd out small ones."""
         from sklearn.linear_model import LogisticRegression
 
-        head = LogisticRegression(C=c, max_iter=2000)
+        head = LogisticRegression(C=c, max_iter=2000, class_weight="balanced" if balanced else None)
         head.fit(embeddings, list(labels))
         return cls(tuple(head.classes_), head.coef_.astype(np.float32), head.intercept_.astype(np.float32))
 

@@ -16,6 +16,21 @@ import yaml
 
 from agent.errors import ConfigError
 
+
+
+class RasaNluLoader(yaml.SafeLoader):
+    """YAML as Rasa reads an NLU file: every plain scalar is a string.
+
+    PyYAML follows YAML 1.1, where `yes`, `no`, `on`, `off` and `true` are booleans, so intents named
+    `yes` and `on` would both become True and merge. An NLU file holds names and texts only.
+    """
+
+
+RasaNluLoader.yaml_implicit_resolvers = {
+    first: [(tag, pattern) for tag, pattern in resolvers if tag.rsplit(":", 1)[-1] not in ("bool", "int", "float")]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
 # [red](colour), [red](colour:crimson) or [red]{"entity": "colour", "value": "crimson"}
 _INLINE_ENTITY = re.compile(r"\[(?P<text>[^\]]+)\](?:\((?P<short>[^)]+)\)|(?P<json>\{[^}]*\}))")
 
@@ -54,7 +69,7 @@ def read_nlu_yaml(path: str | Path) -> NluData:
         raise ConfigError(f"NLU data file not found: {path} (set nlu.data in aisle.yml)")
     raw = path.read_bytes()
     try:
-        doc = yaml.safe_load(raw) or {}
+        doc = yaml.load(raw, Loader=RasaNluLoader) or {}  # noqa: S506 - a SafeLoader with fewer scalar types
     except yaml.YAMLError as exc:
         raise ConfigError(f"{path}: not valid YAML: {exc}") from None
     items = doc.get("nlu") if isinstance(doc, dict) else None

@@ -19,6 +19,7 @@ from agent.cart_args import CART_ACTIONS
 from agent.dialog_args import arguments_for
 from agent.nlu.entities import ATTRIBUTES, PRODUCT_TERMS, Entities, EntityExtractor
 from agent.nlu.intent_model import IntentModel
+from agent.nlu.language import OTHER_LANGUAGE, LanguageDetector
 from agent.nlu.long_message import SentenceReading, is_long, request_span, sentences
 from agent.nlu.sentiment import Sentiment, SentimentAnalyzer
 from agent.state import DialogState
@@ -67,6 +68,7 @@ class Understanding:
     runner_up_confidence: float = 0.0
     entities: Entities = Entities()
     sentiment: Sentiment = Sentiment(0.0)
+    language: str = ""  # set when the message is surely in a language the intent model does not understand
 
     @property
     def margin(self) -> float:
@@ -80,16 +82,23 @@ class Understanding:
 
 class EmbeddingRouter:
     def __init__(self, embedder: Embedder, model: IntentModel, lexicon: Lexicon, threshold: float = 0.35,
-                 regexes: Mapping[str, Sequence[str]] | None = None, sentiment: SentimentAnalyzer | None = None):
+                 regexes: Mapping[str, Sequence[str]] | None = None, sentiment: SentimentAnalyzer | None = None,
+                 language: LanguageDetector | None = None, understood: Sequence[str] = ("en",)):
         self.embedder = embedder
         self.model = model
         self.lexicon = lexicon  # replaced when the catalog changes
         self.threshold = threshold
         self.extractor = EntityExtractor(regexes)
         self.sentiment = sentiment or SentimentAnalyzer()
+        self.language = language
+        self.understood = frozenset(understood)
 
     def understand(self, text: str) -> Understanding:
         """The message read whole; a long one by its request sentence (`agent.nlu.long_message`)."""
+        foreign = self._foreign(text)
+        if foreign:  # the English head would guess; confidence 0 lets an LLM router read it instead
+            return Understanding(text, OTHER_LANGUAGE, 0.0, entities=self.extractor.extract(text, self.lexicon),
+                                 language=foreign)
         return self._understand_long(text) if is_long(text) else self._understand(text)
 
     def _understand_long(self, text: str) -> Understanding:
@@ -115,6 +124,13 @@ class EmbeddingRouter:
             elif "order_number" in entities.values:
                 intent = "order_status"
         return Understanding(text, intent, score.confidence, *runner_up, entities, self.sentiment.score(text))
+
+    def _foreign(self, text: str) -> str:
+        """The message's language when the detector is sure of it and the intent model does not understand it."""
+        if self.language is None:
+            return ""
+        detected = self.language.detect(text)
+        return detected.language if detected.confidence and detected.language not in self.understood else ""
 
     def decide(self, text: str) -> Decision:
         """A decision from this message alone (no conversation): the intent's skill and its arguments."""

@@ -33,3 +33,16 @@ def test_bad_file_is_named(tmp_path):
         read_nlu_yaml(path)
     with pytest.raises(ConfigError, match="not found"):
         read_nlu_yaml(tmp_path / "missing.yml")
+
+
+def test_intents_named_like_yaml_booleans_stay_apart_as_rasa_reads_them(tmp_path):
+    path = tmp_path / "nlu.yml"
+    blocks = {"yes": ["yes please", "sure"], "no": ["no thanks", "nope"], "on": ["switch it on", "turn on"],
+              "off": ["switch it off", "turn off"], "true": ["that's true", "correct"], "y": ["y", "yep"]}
+    path.write_text('version: "3.1"\nnlu:\n' + "".join(
+        f"- intent: {name}\n  examples: |\n" + "".join(f"    - {text}\n" for text in texts)
+        for name, texts in blocks.items()) + "- synonym: on\n  examples: |\n    - enabled\n", encoding="utf-8")
+    data = read_nlu_yaml(path)
+    assert data.intents == sorted(blocks)  # six intents, each a string, none merged into True or False
+    assert {e.intent for e in data.examples if e.text == "switch it on"} == {"on"}
+    assert data.synonyms == {"enabled": "on"}

@@ -158,3 +158,12 @@ async def test_exported_conversations_have_every_kind_of_personal_data_redacted(
     assert call.arguments == {"order_number": "ORD-000001"}  # the same stand-in as in the shopper's words
     assert "ORD-000001" in record["messages"][1]["content"]
     assert list(report.by_conversation.values()) == [dict(report.redacted)]
+
+
+def test_intents_named_like_yaml_booleans_reach_the_converter_as_their_names(tmp_path):
+    path = tmp_path / "nlu.yml"
+    path.write_text("nlu:\n- intent: yes\n  examples: |\n    - yes please\n- intent: on\n  examples: |\n"
+                    "    - switch it on\n- intent: no\n  examples: |\n    - no thanks\n", encoding="utf-8")
+    _, report = from_rasa_nlu(path, [])
+    named = [line.split(": no offered tool serves intent ")[1] for line in report.skipped]
+    assert named == ["'yes'", "'on'", "'no'"]  # three intents, not True, True and False

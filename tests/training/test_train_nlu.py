@@ -130,3 +130,32 @@ def test_the_held_out_split_keeps_every_intent_on_both_sides():
     train_idx, held = stratified_split(labels, 0.2, seed=0)
     assert sorted(train_idx + held) == list(range(len(labels)))
     assert sorted(labels[i] for i in held) == ["a", "a", "b", "c"]
+
+
+def test_the_shipped_head_and_threshold_come_from_the_same_fit(trained, tiny_nlu):
+    """Reloaded, the model answers its held-out split exactly as the metrics it was tuned on say."""
+    from agent.nlu.nlu_data import read_nlu_yaml
+    from training.threshold import decide
+
+    out, metrics = trained
+    examples = read_nlu_yaml(tiny_nlu).examples
+    labels = [e.intent for e in examples]
+    _, held = stratified_split(labels, NluTrainConfig().holdout, seed=0)
+    model = TrainedIntentModel.load(out)
+    scores = model.predict([examples[i].text for i in held])
+    final = decide([s.confidence for s in scores], [s.intent for s in scores], model.threshold)
+    truth = [labels[i] for i in held]
+    in_scope = [f == t for f, t in zip(final, truth) if t != "out_of_scope"]
+    assert sum(in_scope) / len(in_scope) == pytest.approx(metrics["after"]["in_scope_accuracy"])
+    assert metrics["threshold"]["target"] is not None and "in-scope accuracy" in summary(metrics, str(out))
+
+
+def test_aisle_train_nlu_takes_the_held_out_share_and_the_target(tiny_nlu, tmp_path, capsys):
+    out = tmp_path / "m"
+    assert aisle(["train", "nlu", "--data", str(tiny_nlu), "--out", str(out), "--steps", "0",
+                  "--holdout", "0.4", "--in-scope-target", "0.9"]) == 0
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert metrics["examples"]["held_out"] == 15 and json.loads((out / "config.json").read_text())["holdout"] == 0.4
+    assert metrics["threshold"]["target"] is not None
+    assert aisle(["train", "nlu", "--data", str(tiny_nlu), "--out", str(out), "--holdout", "1.5"]) == 2
+    assert "holdout = 1.5" in capsys.readouterr().err
