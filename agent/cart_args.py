@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from agent.state import DialogState
 
 if TYPE_CHECKING:
-    from agent.nlu.router import Understanding
+    from agent.nlu.understanding import Understanding
 
 CART_ACTIONS = {"add_to_cart": "add", "view_cart": "show", "update_cart": "update", "remove_from_cart": "remove",
                 "clear_cart": "clear", "checkout": "checkout"}

@@ -22,7 +22,8 @@ from agent.dialog import DialogPolicy, Plan
 from agent.handoff import HandoffDesk, StoreHandoffDesk
 from agent.handoff_context import HandoffContextBuilder, unanswered
 from agent.llm.history import chat_history, recorded_call
-from agent.nlu.router import EmbeddingRouter, Understanding
+from agent.nlu.router import EmbeddingRouter
+from agent.nlu.understanding import Understanding
 from agent.observe import TurnMetrics, now
 from agent.responder import message_payload, respond
 from agent.state import DialogState

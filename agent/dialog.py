@@ -38,7 +38,8 @@ from agent.dialog_replies import clarifying_question, label, unavailable, yes_or
 from agent.handoff import OFFER_TEXT, HandoffPolicy, escalated, explicit_request
 from agent.language_replies import language_reply
 from agent.nlu.language import OTHER_LANGUAGE
-from agent.nlu.router import INTENT_SKILLS, Understanding
+from agent.nlu.router import INTENT_SKILLS
+from agent.nlu.understanding import Understanding
 from agent.state import DialogState
 from agent.types import Decision
 from skills.base import Skill, SkillResult

@@ -22,7 +22,7 @@ from agent.state import DialogState
 from skills.request import REQUEST_FIELDS
 
 if TYPE_CHECKING:
-    from agent.nlu.router import Understanding
+    from agent.nlu.understanding import Understanding
 
 _CHANGES = (
     ("cheaper", r"\bcheaper\b|\bless (?:expensive|pricey)\b|\blower price|\bmore affordable\b|\btoo expensive\b|"

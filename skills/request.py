@@ -18,6 +18,9 @@ from typing import Any
 
 from knowledge.filters import ProductFilter
 
+# What other skills may use: the shopping request search and refine both take.
+__interface__ = True
+
 SORTS = ("price_asc", "price_desc", "rating")
 PRICE_LEVELS = ("low", "high")
 AGE_GROUPS = ("kids", "adults")

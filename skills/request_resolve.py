@@ -31,6 +31,9 @@ from knowledge.request_words import KINSHIP
 from knowledge.retriever import Retriever
 from skills.request import SearchInput
 
+# What other skills may use: how search and refine enforce the request and name what they relax.
+__interface__ = True
+
 LOW_SHARE, HIGH_SHARE = 0.35, 0.65
 SORT_DEPTH = 200
 _SORT_WORDS = {"price_asc": "cheapest first", "price_desc": "most expensive first", "rating": "best rated first"}

@@ -15,7 +15,8 @@ from typing import Any
 
 from agent.dialog_args import arguments_for
 from agent.nlu.entities import EntityExtractor, Entities
-from agent.nlu.router import INTENT_SKILLS, Understanding
+from agent.nlu.router import INTENT_SKILLS
+from agent.nlu.understanding import Understanding
 from agent.state import DialogState
 from knowledge.query_parse import Lexicon
 

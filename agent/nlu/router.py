@@ -13,15 +13,16 @@ without a conversation, to a skill: the dialog does the same with the conversati
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from agent.cart_args import CART_ACTIONS
 from agent.dialog_args import arguments_for
-from agent.nlu.entities import ATTRIBUTES, PRODUCT_TERMS, Entities, EntityExtractor
+from agent.nlu.entities import ATTRIBUTES, PRODUCT_TERMS, EntityExtractor
 from agent.nlu.intent_model import IntentModel
 from agent.nlu.language import OTHER_LANGUAGE, LanguageDetector
 from agent.nlu.long_message import SentenceReading, is_long, request_span, sentences
-from agent.nlu.sentiment import Sentiment, SentimentAnalyzer
+from agent.nlu.sentiment import SentimentAnalyzer
+from agent.nlu.understanding import Understanding
 from agent.state import DialogState
 from agent.types import Decision
 from knowledge.embedders import Embedder
@@ -55,29 +56,6 @@ INTENT_SKILLS = {
     **{intent: "cart" for intent in CART_ACTIONS},  # add_to_cart, view_cart, ..., checkout
 }
 MERCHANT_INTENTS = frozenset({"write_description", "write_ad"})
-
-
-@dataclass(frozen=True)
-class Understanding:
-    """One message as the router read it: the two best intents, the entities, the mood."""
-
-    text: str
-    intent: str
-    confidence: float
-    runner_up: str = ""
-    runner_up_confidence: float = 0.0
-    entities: Entities = Entities()
-    sentiment: Sentiment = Sentiment(0.0)
-    language: str = ""  # set when the message is surely in a language the intent model does not understand
-
-    @property
-    def margin(self) -> float:
-        return self.confidence - self.runner_up_confidence
-
-    def as_intent(self, intent: str, entities: Mapping | None = None) -> Understanding:
-        """The same message, with the intent the shopper chose (a quick reply) and, if kept, earlier entities."""
-        kept = Entities({**entities}, self.entities.parsed) if entities is not None else self.entities
-        return replace(self, intent=intent, confidence=1.0, runner_up="", runner_up_confidence=0.0, entities=kept)
 
 
 class EmbeddingRouter:

@@ -8,7 +8,8 @@ from agent.handoff import HandoffPolicy
 from agent.nlu.entities import EntityExtractor, positions
 from agent.nlu.intent_model import cached_intent_model
 from agent.nlu.nlu_data import read_nlu_yaml
-from agent.nlu.router import EmbeddingRouter, Understanding
+from agent.nlu.router import EmbeddingRouter
+from agent.nlu.understanding import Understanding
 from agent.nlu.sentiment import Sentiment, SentimentAnalyzer
 from agent.state import DialogState
 from knowledge.demo.catalog import generate_products

@@ -5,7 +5,7 @@ import pytest
 
 from agent.cart_args import cart_arguments, quantity_of
 from agent.nlu.entities import Entities
-from agent.nlu.router import Understanding
+from agent.nlu.understanding import Understanding
 from agent.state import DialogState
 
 

@@ -108,7 +108,7 @@ class KeywordRouter:
         self.lexicon = Lexicon.from_products(list(products))
 
     def understand(self, text: str):
-        from agent.nlu.router import Understanding
+        from agent.nlu.understanding import Understanding
 
         return Understanding(text, _keyword_intent(text), 1.0, entities=self.extractor.extract(text, self.lexicon))
 
