@@ -41,6 +41,7 @@ from agent.nlu.language import OTHER_LANGUAGE
 from agent.nlu.router import INTENT_SKILLS
 from agent.nlu.understanding import Understanding
 from agent.state import DialogState
+from skills.shopping.common import content_words
 from agent.types import Decision
 from skills.base import Skill, SkillResult
 from skills.handoff import NO_THANKS, OFFER, TALK_TO_A_PERSON
@@ -98,7 +99,8 @@ class DialogPolicy:
                 return answer
         if self._ambiguous(u, state):
             return self._clarify(u)
-        return self._route(dataclasses.replace(u, intent=self._in_context(u, state)), state)
+        u = dataclasses.replace(u, intent=self._in_context(u, state))
+        return self._route(_with_earlier_question(u, state), state)
 
     def prepare(self, plan: Plan, state: DialogState) -> None:
         """Clear what this turn replaces: a question not answered now, an offer not taken, an old topic."""
@@ -164,12 +166,16 @@ class DialogPolicy:
             return "human_handoff"  # "get me an agent" is a request, whatever else the model thought
         if state.results and _asks_about_shown(u, state):
             return "product_question"
-        follow_up = not entities.has_product_term and (entities.has_attribute or refine_change(u.text))
+        if state.results and intent == "out_of_scope" and "position" in entities.values:
+            return "product_question"  # "does the first one have noise cancelling?", "and the second?"
+        follow_up = not entities.has_product_term and (entities.has_attribute or refine_change(u.text)
+                                                       or "sort" in entities.values)
         if intent in ("search_products", "refine", "out_of_scope") and follow_up and state.search:
             size_only = not any(name in entities.values for name in _NOT_SIZE)
             return "select" if size_only and "size" in entities.values and state.selected else "refine"
-        if intent in ("refine", "select") and entities.has_product_term and not state.results:
-            return "search_products"
+        if intent in ("refine", "select", "product_question", "compare") and entities.has_product_term \
+                and not state.results:
+            return "search_products"  # "what's your most expensive watch?" with nothing shown yet: a search
         if intent in ("select", "describe_product", "product_question") and follow_up and state.search and not state.selected \
                 and not {"position", "reference"} & set(entities.values):
             return "refine"  # "in size M" after a search, with nothing picked: narrow the results
@@ -253,6 +259,16 @@ def _asks_about_shown(u: Understanding, state: DialogState) -> bool:
         return u.intent in _UNSURE or u.intent == "product_question"
     ranked = scope == "set" and ranking_in(u.text) is not None
     return u.intent in _ASKABLE or (ranked and u.intent in ("compare", "recommend"))
+
+
+def _with_earlier_question(u: Understanding, state: DialogState) -> Understanding:
+    """"And the second?" after "what sizes does the first come in?": the question asked before, about the
+    product this message names."""
+    last = state.history[-1] if state.history else {}
+    if u.intent != "product_question" or last.get("intent") != "product_question" or len(u.text.split()) > 4:
+        return u
+    asked = [word for word in content_words(str(last.get("text", ""))) if word not in content_words(u.text)]
+    return dataclasses.replace(u, text=f"{u.text.rstrip(' ?')} {' '.join(asked)}?".strip()) if asked else u
 
 
 def _failed(plan: Plan, result: SkillResult) -> bool | None:

@@ -41,15 +41,18 @@ _PRONOUN = re.compile(r"\b(she|he)(?:'s| is| wears| takes)\b")
 _INTEREST = re.compile(r"\b(?:who\s+|that\s+)?(?:loves?|likes?|enjoys?|is into|into|is a fan of|fan of|"
                        r"is passionate about|passionate about|is obsessed with|obsessed with|is big on)\s+"
                        r"([a-z][a-z-]+(?:\s+[a-z][a-z-]+)?)")
-_NEGATION = re.compile(r"\b(?:but\s+)?(?:not|no|nothing|without|except|excluding|avoid|never|anything but|"
+_NEGATION = re.compile(r"\b(?:but\s+)?(?:aren'?t|isn'?t|are not|is not|weren'?t|free of|"
+                       r"not|no|nothing|without|except|excluding|avoid|never|anything but|"
                        r"don'?t want|do not want|don'?t like|do not like|dislike|hate|nothing in|not in|no more|"
                        r"not made of|nothing made of|none in|non)[\s-]+(?:any\s+|in\s+|made of\s+|from\s+|by\s+|"
                        r"of\s+|the\s+)?([a-z][a-z&' -]*?)(?=\s*(?:[,.;!?]|\bplease\b|\bthough\b|\bthanks\b|"
                        r"\bthat\b|\bunder\b|\bover\b|\bfor\b|\bin size\b|\bsize\b|$))")
 _SORTS = (
     ("price_asc", r"\bcheapest\b|\bleast expensive\b|\blowest[- ]price[ds]?\b|\blow(?:est)? to high(?:est)?\b|"
+                  r"\b(?:lowest|cheapest|low) (?:ones? )?first\b|"
                   r"\bmost affordable\b|\bsort(?:ed)? by price\b|\bby price\b"),
     ("price_desc", r"\bmost expensive\b|\bpriciest\b|\bhighest[- ]price[ds]?\b|\bhigh(?:est)? to low(?:est)?\b|"
+                   r"\b(?:highest|dearest|most expensive|high) (?:ones? )?first\b|"
                    r"\bmost premium\b|\bmost luxurious\b"),
     ("rating", r"\b(?:best|top|highest|well)[- ]rated\b|\bbest[- ]reviewed\b|\b(?:best|top|good) reviews\b|"
                r"\bhighest ratings?\b|\bbest ratings?\b|\bby rating\b"),
@@ -68,6 +71,8 @@ _ANY_STOCK = re.compile(r"\b(?:includ\w*|even(?: if)?(?: it'?s| they'?re| they a
 _OCCASION_FOR = re.compile(r"\bfor\s+(?:(?:a|an|the|my|our|some|this|next)\s+)?([a-z][a-z-]+(?:\s+(?:trip|day|night|"
                            r"party|season|holiday|break|weekend|session|class|run|wedding))?)\b")
 _OCCASION_ING = re.compile(r"\b(?:go(?:ing)?\s+)?([a-z]{3,}ing)(?:\s+(?:trip|holiday|weekend|day))?\b")
+_LEADS_ACTIVITY = frozenset("""for go going i i'm im we we're were love loves like likes enjoy enjoys into do does
+a an some my our the on about while when after before and or to of with new""".split())
 _TRIP = re.compile(r"\b([a-z]{3,})\s+(?:trip|holiday|vacation|getaway)\b")
 _NOT_OCCASIONS = frozenset("""me you him her them us it sale less more under over about around between something anything
 everything gift gifts present presents idea ideas everyday daily now today tomorrow weekend sure real
@@ -180,6 +185,15 @@ def find_occasion(text: str) -> str:
             head = phrase.split()[0]
             if head in _NOT_OCCASIONS or (head in _NOT_ACTIVITY and pattern is _OCCASION_ING):
                 continue
+            if pattern is _OCCASION_ING and _modifies(text, match.start(1)):
+                continue  # "noise cancelling", "moisture wicking", "fast charging": a feature, not an activity
             article = re.match(r"for\s+(the|a|an)\s", match.group(0)) if pattern is _OCCASION_FOR else None
             return f"{article.group(1)} {phrase}" if article else phrase
     return ""
+
+
+def _modifies(text: str, start: int) -> bool:
+    """An -ing word right after a content word modifies it as a feature ("noise cancelling"), where an
+    activity opens the message or follows a word such as "for", "go", "love" ("hiking boots", "for running")."""
+    before = text[:start].split()
+    return bool(before) and before[-1].strip(",.;:!?") not in _LEADS_ACTIVITY

@@ -107,7 +107,7 @@ class RequestResolver:
 
     async def find(self, args: SearchInput, k: int, wanted: ProductFilter | None = None,
                    avoid: frozenset[str] = frozenset(), keep: frozenset[str] = frozenset(),
-                   lead: str = "") -> Found:
+                   lead: str = "", relax: bool = True) -> Found:
         """Products for the request, best (or in its sort order) first, with the reply's text; relaxed and
         named when nothing fits. ``keep`` names constraints never relaxed (those the shopper just set)."""
         resolved = self.resolve(args, wanted)
@@ -120,7 +120,7 @@ class RequestResolver:
             return Found(tuple(products), _with_notes(text, resolved.notes), resolved)
         text = f"I found no {said}{_for_whom(args)}."
         text += self._sold_out(resolved.filter)
-        for dropped, looser in relaxations(resolved.filter, keep | {"stock"}):
+        for dropped, looser in relaxations(resolved.filter, keep | {"stock"}) if relax else ():
             products = await self.search(resolved, looser, k, avoid)
             if products:
                 text += f" The closest, ignoring {_names(dropped, resolved.filter)}, {_come(dropped, products)}:"

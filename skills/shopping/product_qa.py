@@ -29,10 +29,11 @@ from skills.shopping.variants import colour_answer, colours_of, in_stock_instead
 _SIZE_NAMED = re.compile(r"\bsize\s+([a-z0-9.]{1,4})\b", re.IGNORECASE)
 _COLOURS_ASKED = re.compile(r"\b(?:what|which|other|different|more|any other)\s+colou?rs?\b"
                             r"|\bcolou?rs?\b.*\b(?:come|available|have)\b", re.IGNORECASE)
-_STOCK = re.compile(r"\bin stock\b|\bavailab|\bsold out\b|\bhow many left\b|\bcan i (?:buy|order)\b", re.IGNORECASE)
+_LEFT = r"\bhow many\b.*\bleft\b|\b(?:any|some|still)\b.*\bleft\b|\bhave left\b|\bhow many\b.*\b(?:have|got)\b"
+_STOCK = re.compile(rf"\bin stock\b|\bavailab|\bsold out\b|{_LEFT}|\bcan i (?:buy|order)\b", re.IGNORECASE)
 _TOPICS = (
     ("size", re.compile(r"\bsizes?\b|\bfits?\b", re.IGNORECASE)),
-    ("stock", re.compile(r"\bin stock\b|\bavailab|\bsold out\b|\bhow many left\b", re.IGNORECASE)),
+    ("stock", re.compile(rf"\bin stock\b|\bavailab|\bsold out\b|{_LEFT}", re.IGNORECASE)),
     ("price", re.compile(r"\bhow much\b|\bprice\b|\bcost\b", re.IGNORECASE)),
     ("material", re.compile(r"\bmade (?:of|from)\b|\bmaterial\b|\bfabric\b", re.IGNORECASE)),
     ("colour", re.compile(r"\bcolou?rs?\b", re.IGNORECASE)),
@@ -130,6 +131,8 @@ def _from_fields(product: Product, question: str) -> str:
             return f"No, it doesn't come in size {size}; it comes in {size_list(product)}."
         return f"It comes in {size_list(product)}."
     if topic == "stock":
+        if product.stock > 0 and re.search(r"\bhow many\b", question, re.IGNORECASE):
+            return f"There are {product.stock} in stock."  # the catalog's own count, asked for
         return stock_sentence(product)
     if topic == "price":
         return f"It costs {money(product.price, product.currency)}."

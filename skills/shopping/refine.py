@@ -76,6 +76,7 @@ class Refinement:
     avoid_brands: frozenset[str] = frozenset()
     avoid_ids: frozenset[str] = frozenset()
     wording: str = ""
+    more_of_the_same: bool = False  # "show me more": never widen the search to find more
 
 
 class RefineSkill:
@@ -112,7 +113,11 @@ class RefineSkill:
 
     async def _search(self, plan: Refinement, keep: frozenset[str]) -> SkillResult:
         said = f"{_describe(plan)}{plan.wording}"
-        found = await self.resolver.find(plan.search, self.results, self._filter(plan), plan.avoid_ids, keep, said)
+        found = await self.resolver.find(plan.search, self.results, self._filter(plan), plan.avoid_ids, keep, said,
+                                         relax=not plan.more_of_the_same)
+        if not found.products and plan.more_of_the_same:
+            return SkillResult(f"That's all: I have no more {_describe(plan)}. Tell me what to change (another "
+                               "colour, material, size or price) and I'll look again.")
         if not found.products:
             return SkillResult(found.text, data={"failed": True})
         slots = {"last_search": dataclasses.asdict(plan.search), "last_results": [p.id for p in found.products],
@@ -136,12 +141,13 @@ def _last_search(slots: dict) -> SearchInput | None:
 def _plan(args: RefineInput, last: SearchInput, products: list[Product], chosen: Product | None,
           size: str | None) -> Refinement | SkillResult:
     search = last
-    for name in ("colour", "brand", "gender"):
+    for name in ("colour", "brand", "gender", "material"):  # a value named now replaces the one before
         value = getattr(args, name)
         if value:
             search = replace(search, query=_swap(search.query, getattr(search, name), value), **{name: value})
-    if args.material and args.material.lower() not in search.query.lower():
-        search = replace(search, query=f"{args.material} {search.query}".strip())
+    if args.material:  # "in leather" after "not leather": the shopper changed their mind
+        search = replace(search, exclude_materials=tuple(m for m in search.exclude_materials
+                                                         if m.lower() != args.material.lower()))
     if args.min_price is not None or args.max_price is not None:
         search = replace(search, min_price=args.min_price, max_price=args.max_price)
     search = merged(search, _request_part(args))
@@ -181,7 +187,7 @@ def _relative(change: str, plan: Refinement, products: list[Product],
         like = SearchInput(query=anchor.text_for_embedding(), product_type=anchor.product_type or None,
                            gender=search.gender, min_price=search.min_price, max_price=search.max_price)
         return replace(plan, search=like, avoid_ids=shown_ids | {anchor.id}, wording=f" like the {anchor.title}")
-    return replace(plan, avoid_ids=shown_ids, wording=" (more results)")
+    return replace(plan, avoid_ids=shown_ids, wording=" (more results)", more_of_the_same=True)
 
 
 def _request_part(args: RefineInput) -> SearchInput:
@@ -196,7 +202,7 @@ def _request_part(args: RefineInput) -> SearchInput:
 
 def _asked_for(args: RefineInput) -> frozenset[str]:
     """The constraints this message set, by the names `ProductFilter.relaxed` uses."""
-    names = {"colour": "colour", "brand": "brand", "gender": "gender", "size": "size",
+    names = {"colour": "colour", "brand": "brand", "gender": "gender", "material": "material", "size": "size",
              "min_price": "price", "max_price": "price"}
     asked = {names[name] for name in names if getattr(args, name) is not None}
     asked |= {"size"} if args.sizes else set()
