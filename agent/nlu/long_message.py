@@ -33,6 +33,7 @@ class SentenceReading:
     names_product: bool = False
     names_detail: bool = False  # a size, colour, price, brand... without a product
     names_order: bool = False
+    names_bound: bool = False  # a size or a price: what chatter rarely names and a request often does
 
 
 def is_long(text: str) -> bool:
@@ -79,6 +80,7 @@ def request_span(readings: Sequence[SentenceReading]) -> tuple[int, int] | None:
 
 
 def _adds_details(reading: SentenceReading) -> bool:
-    """A short follow-up that only adds details ("Ideally in black."), not chatter that happens to name one."""
+    """A follow-up that only adds details ("Ideally in black.", "She's a size 7, and I'd like to keep it under
+    100 dollars."), not chatter that happens to name one: short, or naming a size or a price."""
     return (reading.names_detail and not reading.names_product and reading.intent in _DETAILS
-            and len(reading.text) <= _DETAIL_CHARS)
+            and (len(reading.text) <= _DETAIL_CHARS or reading.names_bound))

@@ -58,6 +58,9 @@ INTENT_SKILLS = {
 MERCHANT_INTENTS = frozenset({"write_description", "write_ad"})
 
 
+BOUNDS = ("size", "sizes", "min_price", "max_price")  # what makes a long message's follow-up sentence part of the ask
+
+
 class EmbeddingRouter:
     def __init__(self, embedder: Embedder, model: IntentModel, lexicon: Lexicon, threshold: float = 0.35,
                  regexes: Mapping[str, Sequence[str]] | None = None, sentiment: SentimentAnalyzer | None = None,
@@ -86,7 +89,8 @@ class EmbeddingRouter:
             found = self.extractor.extract(part, self.lexicon).values
             intent = score.intent if score.confidence >= self.threshold else "out_of_scope"
             readings.append(SentenceReading(part, intent, score.confidence, any(k in found for k in PRODUCT_TERMS),
-                                            any(k in found for k in ATTRIBUTES), "order_number" in found))
+                                            any(k in found for k in ATTRIBUTES), "order_number" in found,
+                                            any(k in found for k in BOUNDS)))
         span = request_span(readings)
         focus = " ".join(parts[span[0]:span[1]]) if span else text
         return replace(self._understand(focus), sentiment=self.sentiment.score(text))
