@@ -66,11 +66,15 @@ class PolicySkill:
         places = self.index.places
         alone = self.index.search(question, k=1)
         sure = bool(alone) and alone[0][1] >= self.min_score
+        earlier = self.index.search(previous, k=1)
         if places.named(question):  # its own place replaces the earlier one
             return question if sure else f"{places.without(previous).strip()} {question}"
-        if elliptical(question) or not sure:
+        if elliptical(question):
             return f"{previous.strip()} {question}"
-        earlier = self.index.search(previous, k=1)
+        if not sure:  # read with the one before, unless that only says the last answer again
+            combined = f"{previous.strip()} {question}"
+            again = earlier and self.index.search(combined, k=1)[0][0] == earlier[0][0]
+            return question if again else combined
         carried = [p.name for p in places.named(previous)]
         if carried and earlier and alone[0][0].source == earlier[0][0].source:
             return f"{question} ({', '.join(carried)})"
