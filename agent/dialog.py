@@ -34,6 +34,7 @@ from typing import Any
 from agent.awaiting import PHOTO_INTENT, PHOTO_SKILL
 from agent.config import DialogConfig
 from agent.dialog_args import arguments_for, field_type, fit, refine_change
+from agent.dialog_followups import POLICY_INTENTS, policy_question
 from agent.dialog_replies import clarifying_question, label, unavailable, yes_or_no
 from agent.handoff import OFFER_TEXT, HandoffPolicy, escalated, explicit_request
 from agent.language_replies import language_reply
@@ -97,10 +98,18 @@ class DialogPolicy:
             answer = self._answer(state.awaiting, u.text, u)
             if answer is not None:
                 return answer
-        if self._ambiguous(u, state):
+        if self._ambiguous(u, state) and not self._policy(u, state):
             return self._clarify(u)
         u = dataclasses.replace(u, intent=self._in_context(u, state))
-        return self._route(_with_earlier_question(u, state), state)
+        return self._policy(u, state) or self._route(_with_earlier_question(u, state), state)
+
+    def _policy(self, u: Understanding, state: DialogState) -> Plan | None:
+        """A policy question the model read as something else (`agent.dialog_followups`), for the policies skill."""
+        args = policy_question(u, state) if "policies" in self.inputs else None
+        if args is None:
+            return None
+        intent = u.intent if u.intent in POLICY_INTENTS else "store_policy"
+        return Plan(Decision(intent, "policies", fit(args, self.inputs["policies"]), u.confidence), text=u.text)
 
     def prepare(self, plan: Plan, state: DialogState) -> None:
         """Clear what this turn replaces: a question not answered now, an offer not taken, an old topic."""

@@ -22,6 +22,11 @@ _ABROAD = ("uk", "u.k.", "england", "scotland", "wales", "britain", "great brita
            "abroad", "overseas", "worldwide", "international", "internationally", "another country", "outside the us")
 _HOME_ALIASES = {"US": ("us", "u.s.", "usa", "u.s.a.", "america", "the states", "stateside", "domestic"),
                  "GB": ("uk", "u.k.", "england", "scotland", "wales", "britain", "great britain")}
+_DISPLAY = {"uk": "United Kingdom", "u.k.": "United Kingdom", "britain": "Great Britain", "eu": "European Union"}
+_GENERAL = frozenset({"abroad", "overseas", "worldwide", "international", "internationally", "another country",
+                      "outside the us"})  # no place to name back to the shopper
+_THE = ("United ", "Netherlands", "Philippines", "Bahamas", "Gambia", "Maldives", "Czech Republic", "Dominican Republic",
+        "Central African", "European Union", "Middle East")
 _AMBIGUOUS = frozenset({"georgia", "jersey", "chad", "guinea", "turkey", "niger", "china", "jordan", "domestic"})
 
 
@@ -29,6 +34,13 @@ _AMBIGUOUS = frozenset({"georgia", "jersey", "chad", "guinea", "turkey", "niger"
 class Place:
     name: str
     home: bool
+
+    @property
+    def phrase(self) -> str | None:
+        """How a reply names it ("the United Kingdom", "Canada"); None for "abroad" and the like."""
+        if self.name in _GENERAL:
+            return None
+        return f"the {self.name}" if self.name.startswith(_THE) else self.name
 
 
 class Places:
@@ -52,7 +64,7 @@ class Places:
         for region in pycountry.subdivisions.get(country_code=self.home.alpha_2) or ():
             names.setdefault(region.name.lower(), Place(region.name, True))
         for word in _ABROAD:
-            names.setdefault(word, Place(word, False))
+            names.setdefault(word, Place(_DISPLAY.get(word, word if word in _GENERAL else word.title()), False))
         for word in _HOME_ALIASES.get(self.home.alpha_2, ()):
             names[word] = Place(self.home.name, True)
         return names
@@ -64,12 +76,16 @@ class Places:
 
     def named(self, text: str) -> list[Place]:
         """The places ``text`` names, in order; "us" counts only written as "US" (not the pronoun)."""
-        found = []
-        for match in self._pattern.finditer(text):
-            word = match.group(1)
-            if word.lower() in _AMBIGUOUS and not (word[0].isupper() and (word.isupper() or word.istitle())):
-                continue
-            if word.lower() == "us" and word != "US":
-                continue
-            found.append(self._names[word.lower()])
-        return list(dict.fromkeys(found))
+        found = [self._place(match.group(1)) for match in self._pattern.finditer(text)]
+        return list(dict.fromkeys(place for place in found if place is not None))
+
+    def without(self, text: str) -> str:
+        """``text`` with the places it names taken out: what is left when another place replaces them."""
+        return self._pattern.sub(lambda match: "" if self._place(match.group(1)) else match.group(0), text)
+
+    def _place(self, word: str) -> Place | None:
+        if word.lower() in _AMBIGUOUS and not (word[0].isupper() and (word.isupper() or word.istitle())):
+            return None
+        if word.lower() == "us" and word != "US":
+            return None
+        return self._names[word.lower()]

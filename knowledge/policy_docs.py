@@ -79,6 +79,7 @@ class PolicyIndex:
         self.vectors = vectors
         self.embedder = embedder
         self.lexical = LexicalRanker([(p.heading, p.text) for p in passages], home_country)
+        self.places = self.lexical.places  # the places a question names, read for this shop's home country
 
     @classmethod
     def from_folder(cls, folder: Path, embedder: Embedder, home_country: str = "US") -> PolicyIndex:

@@ -45,6 +45,9 @@ class LexicalRanker:
         self.idf = {word: math.log(1 + count / n) for word, n in frequency.items()}
 
     def _stems(self, text: str) -> list[str]:
+        if hasattr(self, "places"):  # "the US" is the home country, never the pronoun "us"
+            code = self.places.home.alpha_2
+            text = re.sub(rf"\b{code}\b", f" {self.places.home.name} ", text)
         words = [w for w in _TOKEN.findall(text.lower()) if w not in _STOP]
         return self.stemmer.stemWords(words)
 
@@ -62,3 +65,19 @@ class LexicalRanker:
             return np.zeros(len(self.bodies), dtype=np.float32)
         return np.array([sum(self.idf[w] * (2 if w in heading else 1) for w in words & body) / total
                          for heading, body in zip(self.headings, self.bodies)], dtype=np.float32)
+
+
+_OPENER = re.compile(r"^(?:and|also|but|or|plus|then|so|ok(?:ay)?|what about|how about|same for|what if)\b")
+_BARE = re.compile(r"^(?:how (?:much|long|many|fast|soon|quickly)|when|where|is|are|does|do|will|would|can|could)"
+                   r"(?: (?:does|do|did|is|are|will|would|can|could|should))?(?: (?:it|that|this|they|them|those|one)\b|$)")
+
+
+def elliptical(question: str) -> bool:
+    """A follow-up that leans on the question before it: "and within the US?", "what about returns?",
+    "how much does it cost?", "how long?" -- an opening connective, a bare question word or a pronoun for
+    a subject, or three words at most."""
+    words = _TOKEN.findall(question.lower().replace("'", ""))
+    if not words:
+        return False
+    text = " ".join(words)
+    return len(words) <= 3 or (len(words) <= 10 and bool(_OPENER.match(text) or _BARE.match(text)))

@@ -4,6 +4,11 @@
     (await skill.run(PolicyInput(question="how long do refunds take?"), ctx)).text
     # -> 'From our “Returns, refunds and exchanges” policy (returns.md, section “Refunds”): “Once your return ...”'
 
+A follow-up (``previous`` is the question answered just before) keeps what it does not replace:
+"how much does it cost?" after "do you ship to the UK?" is read with it, "how long would delivery take?"
+after a question about Germany keeps Germany, and "and within the US?" swaps the place. A place the
+question is read for is named in the answer ("For the United Kingdom, from our ...").
+
 When no passage is close enough (`min_score`, cosine similarity) the skill says it does not know
 and offers a colleague, rather than quoting something beside the point.
 """
@@ -14,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 
 from knowledge.policy_docs import Passage, PolicyIndex
+from knowledge.policy_rank import elliptical
 from skills.base import SkillContext, SkillResult
 from skills.handoff import OFFER
 
@@ -25,6 +31,8 @@ class PolicyInput:
     question: str = field(metadata={"description": "The shopper's question about shipping, returns, payment, ..."})
     topic: str | None = field(default=None, metadata={"description": (
         "The policy document to look in first, by name without .md (shipping, returns, payment, privacy, sizing).")})
+    previous: str | None = field(default=None, metadata={"description": (
+        "The policy question answered just before, when this one follows it up (\"and to Canada?\").")})
 
 
 class PolicySkill:
@@ -37,13 +45,40 @@ class PolicySkill:
         self.min_score = min_score
 
     async def run(self, args: PolicyInput, ctx: SkillContext) -> SkillResult:
-        best = await asyncio.to_thread(self._best, args.question, args.topic)
+        question = await asyncio.to_thread(self.resolve, args.question, args.previous)
+        best = await asyncio.to_thread(self._best, question, args.topic)
+        remembered = {"policy_question": question[-300:]}
         if best is None:
-            return SkillResult(DONT_KNOW, quick_replies=OFFER, slots={"handoff_offer": "no_answer"},
+            return SkillResult(DONT_KNOW, quick_replies=OFFER, slots={"handoff_offer": "no_answer", **remembered},
                                data={"failed": True})
         passage, score = best
-        return SkillResult(quote(passage), data={"source": passage.source, "heading": passage.heading,
-                                                  "score": round(score, 3)})
+        places = [p.phrase for p in self.index.places.named(question) if p.phrase]
+        text = quote(passage)
+        if places:
+            text = f"For {' and '.join(places)}, {text[0].lower()}{text[1:]}"
+        return SkillResult(text, slots=remembered, data={"source": passage.source, "heading": passage.heading,
+                                                          "score": round(score, 3), "question": question})
+
+    def resolve(self, question: str, previous: str | None) -> str:
+        """The question as it is meant: a follow-up keeps what it does not replace of the one before."""
+        if not previous or not previous.strip():
+            return question
+        places = self.index.places
+        alone = self.index.search(question, k=1)
+        sure = bool(alone) and alone[0][1] >= self.min_score
+        earlier = self.index.search(previous, k=1)
+        if places.named(question):  # its own place replaces the earlier one
+            return question if sure else f"{places.without(previous).strip()} {question}"
+        if elliptical(question):
+            return f"{previous.strip()} {question}"
+        if not sure:  # read with the one before, unless that only says the last answer again
+            combined = f"{previous.strip()} {question}"
+            again = earlier and self.index.search(combined, k=1)[0][0] == earlier[0][0]
+            return question if again else combined
+        carried = [p.name for p in places.named(previous)]
+        if carried and earlier and alone[0][0].source == earlier[0][0].source:
+            return f"{question} ({', '.join(carried)})"
+        return question
 
     def _best(self, question: str, topic: str | None) -> tuple[Passage, float] | None:
         source = f"{topic}.md" if topic and f"{topic}.md" in self.index.sources else None
