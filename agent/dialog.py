@@ -164,7 +164,7 @@ class DialogPolicy:
             return "human_handoff"  # "get me an agent" is a request, whatever else the model thought
         if state.results and _asks_about_shown(u, state):
             return "product_question"
-        follow_up = not entities.has_product_term and (entities.has_attribute or refine_change(u.text))
+        follow_up = not entities.has_product_term and (entities.has_attribute or refine_change(u.reading))
         if intent in ("search_products", "refine", "out_of_scope") and follow_up and state.search:
             size_only = not any(name in entities.values for name in _NOT_SIZE)
             return "select" if size_only and "size" in entities.values and state.selected else "refine"
@@ -244,14 +244,14 @@ def _new_topic(u: Understanding, state: DialogState) -> bool:
 
 def _asks_about_shown(u: Understanding, state: DialogState) -> bool:
     """"Which of those is the cheapest?", "are any of them leather?": a question about the products on screen."""
-    scope = about_shown(u.text)
+    scope = about_shown(u.reading)
     if u.entities.get("position") is not None or not scope:
         return False
     if u.entities.has_product_term and _new_topic(u, state):
         return False
     if scope == "it":
         return u.intent in _UNSURE or u.intent == "product_question"
-    ranked = scope == "set" and ranking_in(u.text) is not None
+    ranked = scope == "set" and ranking_in(u.reading) is not None
     return u.intent in _ASKABLE or (ranked and u.intent in ("compare", "recommend"))
 
 

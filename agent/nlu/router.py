@@ -27,6 +27,7 @@ from agent.state import DialogState
 from agent.types import Decision
 from knowledge.embedders import Embedder
 from knowledge.query_parse import Lexicon
+from knowledge.spelling import Speller
 
 INTENT_SKILLS = {
     "greet": "smalltalk",
@@ -70,6 +71,14 @@ class EmbeddingRouter:
         self.sentiment = sentiment or SentimentAnalyzer()
         self.language = language
         self.understood = frozenset(understood)
+        self._speller: Speller | None = None
+
+    @property
+    def speller(self) -> Speller:
+        """The typo corrector for the current lexicon, rebuilt when the catalog (and so the lexicon) changes."""
+        if self._speller is None or self._speller.lexicon is not self.lexicon:
+            self._speller = Speller(self.lexicon)
+        return self._speller
 
     def understand(self, text: str) -> Understanding:
         """The message read whole; a long one by its request sentence (`agent.nlu.long_message`)."""
@@ -77,7 +86,9 @@ class EmbeddingRouter:
         if foreign:  # the English head would guess; confidence 0 lets an LLM router read it instead
             return Understanding(text, OTHER_LANGUAGE, 0.0, entities=self.extractor.extract(text, self.lexicon),
                                  language=foreign)
-        return self._understand_long(text) if is_long(text) else self._understand(text)
+        read = self.speller.correct(text)  # intent and entities from the corrected words; `text` stays as said
+        understood = self._understand_long(read) if is_long(read) else self._understand(read)
+        return replace(understood, text=text, read=read if read != text else "")
 
     def _understand_long(self, text: str) -> Understanding:
         parts = sentences(text)

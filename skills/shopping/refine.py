@@ -140,8 +140,9 @@ def _plan(args: RefineInput, last: SearchInput, products: list[Product], chosen:
         value = getattr(args, name)
         if value:
             search = replace(search, query=_swap(search.query, getattr(search, name), value), **{name: value})
-    if args.material and args.material.lower() not in search.query.lower():
-        search = replace(search, query=f"{args.material} {search.query}".strip())
+    if args.material:  # a material named now is a constraint, as it is in a new search ("in leather")
+        query = search.query if args.material.lower() in search.query.lower() else f"{args.material} {search.query}"
+        search = replace(search, query=query.strip(), material=args.material)
     if args.min_price is not None or args.max_price is not None:
         search = replace(search, min_price=args.min_price, max_price=args.max_price)
     search = merged(search, _request_part(args))
