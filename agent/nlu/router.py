@@ -82,11 +82,12 @@ class EmbeddingRouter:
 
     def understand(self, text: str) -> Understanding:
         """The message read whole; a long one by its request sentence (`agent.nlu.long_message`)."""
-        foreign = self._foreign(text)
-        if foreign:  # the English head would guess; confidence 0 lets an LLM router read it instead
+        language = self._language(text)
+        if language and language not in self.understood:  # the head would guess; confidence 0 lets an LLM read it
             return Understanding(text, OTHER_LANGUAGE, 0.0, entities=self.extractor.extract(text, self.lexicon),
-                                 language=foreign)
-        read = self.speller.correct(text)  # intent and entities from the corrected words; `text` stays as said
+                                 language=language)
+        english = not language and (self.language is None or self.language.default == "en")
+        read = self.speller.correct(text) if english else text  # the speller's word lists are English
         understood = self._understand_long(read) if is_long(read) else self._understand(read)
         return replace(understood, text=text, read=read if read != text else "")
 
@@ -114,12 +115,12 @@ class EmbeddingRouter:
                 intent = "order_status"
         return Understanding(text, intent, score.confidence, *runner_up, entities, self.sentiment.score(text))
 
-    def _foreign(self, text: str) -> str:
-        """The message's language when the detector is sure of it and the intent model does not understand it."""
+    def _language(self, text: str) -> str:
+        """The message's language when the detector is sure it is not the shop's own, else ''."""
         if self.language is None:
             return ""
         detected = self.language.detect(text)
-        return detected.language if detected.confidence and detected.language not in self.understood else ""
+        return detected.language if detected.confidence else ""
 
     def decide(self, text: str) -> Decision:
         """A decision from this message alone (no conversation): the intent's skill and its arguments."""
