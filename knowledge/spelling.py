@@ -6,9 +6,10 @@
 
 A word is a typo when it is letters only, at least three long, and neither an English word (the bundled
 MiniLM's word list, `knowledge.words`) nor a word of the catalog (its product types, categories, colours,
-materials, brands and title words, from the `Lexicon`). It becomes the nearest catalog word, else the nearest
-English word, within one edit for words of up to five letters and two for longer ones; a three-letter word only
-becomes a catalog word ("blk" stays, "tnt" stays). Fewest edits win; at equal edits the catalog's word, then
+materials, brands and title words, from the `Lexicon`), nor an inflection of one ("scarves", "zipped"). It
+becomes the nearest catalog word within one edit (two for words over five letters), else the nearest English
+word within one edit (a swap of two letters counts as one); a three-letter word only becomes a catalog word
+("blk" stays). Fewest edits win; at equal edits the catalog's word, then
 the closest spelling ("buks" -> "bucks", not "bus"). Capitalised words inside a sentence (names, brands), words
 with digits, e-mail addresses, links and hyphenated or apostrophised words are never touched.
 
@@ -22,16 +23,16 @@ import re
 from collections.abc import Iterable
 
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from knowledge.inflect import number_variants
-from knowledge.query_parse import STOP_WORDS, Lexicon
+from knowledge.query_parse import COLOUR_WORDS, GENDER_WORDS, STOP_WORDS, SYNONYMS, Lexicon
 from knowledge.words import english_word_list
 
 MIN_LETTERS = 3
 _CHUNK = re.compile(r"\S+")
 _WORD = re.compile(r"^([^\w]*)([A-Za-z]+)([^\w]*)$")  # a whole word with its punctuation around it
-_ENDINGS = (("ves", ("f", "fe")), ("ies", ("y",)), ("es", ("",)), ("s", ("",)), ("ed", ("", "e")), ("ing", ("", "e")),
+_ENDINGS = (("iest", ("y", "ey")), ("ier", ("y", "ey")), ("ves", ("f", "fe")), ("ies", ("y",)), ("es", ("",)), ("s", ("",)), ("ed", ("", "e")), ("ing", ("", "e")),
             ("er", ("", "e")), ("est", ("", "e")), ("ly", ("",)))
 _NEVER = re.compile(r"[@/\\]|\d|^www\.|\.\w+\.")  # e-mail, link, path, number, dotted name
 
@@ -49,7 +50,8 @@ class Speller:
         for word in english_list:
             if word not in catalog:
                 self.english.setdefault(len(word), []).append(word)
-        self.known = frozenset(catalog | set(english_list) | lexicon.known_words | lexicon.dictionary | STOP_WORDS)
+        self.known = frozenset(catalog | set(english_list) | lexicon.known_words | lexicon.dictionary | STOP_WORDS
+                               | COLOUR_WORDS | _words(SYNONYMS) | _words(GENDER_WORDS))
         self.pairs = {tuple(phrase.split()): phrase for phrase in phrases if phrase.count(" ") == 1}
 
     def correct(self, text: str) -> str:
@@ -74,11 +76,11 @@ class Speller:
         """The word a lower-case typo stands for, or None when it is not a typo or nothing is close enough."""
         if len(word) < MIN_LETTERS or word in self.known or self._known_form(word):
             return None
-        edits = 1 if len(word) <= 5 else 2
-        english = [w for size in range(len(word) - edits, len(word) + edits + 1) for w in self.english.get(size, ())]
+        english = [w for size in (len(word) - 1, len(word), len(word) + 1) for w in self.english.get(size, ())]
+        pools = ((self.catalog, 1 if len(word) <= 5 else 2), (english if len(word) > MIN_LETTERS else [], 1))
         hits = [(distance, tier, -fuzz.ratio(word, candidate), rank, candidate)
-                for tier, pool in enumerate((self.catalog, english if len(word) > MIN_LETTERS else ()))
-                for candidate, distance, rank in process.extract(word, pool, scorer=Levenshtein.distance,
+                for tier, (pool, edits) in enumerate(pools)
+                for candidate, distance, rank in process.extract(word, pool, scorer=OSA.distance,
                                                                  score_cutoff=edits, limit=None)]
         return min(hits)[-1] if hits else None  # fewest edits; then the catalog's word; then the closest spelling
 
@@ -119,9 +121,13 @@ class Speller:
     def _pair_term(self, word: str, other: str, position: int) -> str | None:
         hits = sorted((-fuzz.ratio(word, pair[position]), pair[position], self.lexicon.terms[phrase])
                       for pair, phrase in self.pairs.items()
-                      if pair[1 - position] == other and Levenshtein.distance(pair[position], word) <= 1
+                      if pair[1 - position] == other and OSA.distance(pair[position], word) <= 1
                       and word not in number_variants(pair[position]))
         return hits[0][1] if hits and len({meaning for *_, meaning in hits}) == 1 else None
+
+
+def _words(phrases: Iterable[str]) -> set[str]:
+    return {word for phrase in phrases for word in phrase.split()}
 
 
 def _ends_sentence(before: str) -> bool:
