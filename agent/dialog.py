@@ -177,7 +177,7 @@ class DialogPolicy:
             return "product_question"
         if state.results and intent == "out_of_scope" and "position" in entities.values:
             return "product_question"  # "does the first one have noise cancelling?", "and the second?"
-        follow_up = not entities.has_product_term and (entities.has_attribute or refine_change(u.text)
+        follow_up = not entities.has_product_term and (entities.has_attribute or refine_change(u.reading)
                                                        or "sort" in entities.values)
         if intent in ("search_products", "refine", "out_of_scope") and follow_up and state.search:
             size_only = not any(name in entities.values for name in _NOT_SIZE)
@@ -259,14 +259,14 @@ def _new_topic(u: Understanding, state: DialogState) -> bool:
 
 def _asks_about_shown(u: Understanding, state: DialogState) -> bool:
     """"Which of those is the cheapest?", "are any of them leather?": a question about the products on screen."""
-    scope = about_shown(u.text)
+    scope = about_shown(u.reading)
     if u.entities.get("position") is not None or not scope:
         return False
     if u.entities.has_product_term and _new_topic(u, state):
         return False
     if scope == "it":
         return u.intent in _UNSURE or u.intent == "product_question"
-    ranked = scope == "set" and ranking_in(u.text) is not None
+    ranked = scope == "set" and ranking_in(u.reading) is not None
     return u.intent in _ASKABLE or (ranked and u.intent in ("compare", "recommend"))
 
 
@@ -276,8 +276,8 @@ def _with_earlier_question(u: Understanding, state: DialogState) -> Understandin
     last = state.history[-1] if state.history else {}
     if u.intent != "product_question" or last.get("intent") != "product_question" or len(u.text.split()) > 4:
         return u
-    asked = [word for word in content_words(str(last.get("text", ""))) if word not in content_words(u.text)]
-    return dataclasses.replace(u, text=f"{u.text.rstrip(' ?')} {' '.join(asked)}?".strip()) if asked else u
+    asked = [word for word in content_words(str(last.get("text", ""))) if word not in content_words(u.reading)]
+    return dataclasses.replace(u, read=f"{u.reading.rstrip(' ?')} {' '.join(asked)}?".strip()) if asked else u
 
 
 def _failed(plan: Plan, result: SkillResult) -> bool | None:

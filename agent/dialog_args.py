@@ -50,7 +50,7 @@ def refine_change(text: str) -> str | None:
 def refine_arguments(u: Understanding) -> dict[str, Any]:
     values = u.entities.values
     args: dict[str, Any] = {name: values[name] for name in _ATTRIBUTES + _REFINE_EXTRA if name in values}
-    change = refine_change(u.text)
+    change = refine_change(u.reading)
     brand = values.get("brand")
     if brand and re.search(rf"\bnot\s+{re.escape(brand.lower())}\b", u.text.lower()):
         args.pop("brand")  # "not Nimbus, something else"
@@ -62,7 +62,7 @@ def refine_arguments(u: Understanding) -> dict[str, Any]:
 
 def search_arguments(u: Understanding) -> dict[str, Any]:
     values = u.entities.values
-    args: dict[str, Any] = {"query": u.entities.search_text or u.text}
+    args: dict[str, Any] = {"query": u.entities.search_text or u.reading}
     args.update({name: values[name] for name in _SEARCH_FIELDS if name in values})
     if "size" in values and "sizes" not in args:
         args["sizes"] = [values["size"]]
@@ -79,8 +79,8 @@ def _select(u: Understanding, state: DialogState) -> dict[str, Any]:
 def _about_a_product(u: Understanding, state: DialogState) -> dict[str, Any]:
     """For skills about one product: the position named, else nothing (they fall back on the one in focus)."""
     position = u.entities.get("position")
-    return {"position": position, "question": u.text, "query": u.text} if position is not None else \
-        {"question": u.text, "query": u.text}
+    return {"position": position, "question": u.reading, "query": u.reading} if position is not None else \
+        {"question": u.reading, "query": u.reading}
 
 
 def _compare(u: Understanding, state: DialogState) -> dict[str, Any]:

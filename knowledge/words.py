@@ -12,11 +12,17 @@ from pathlib import Path
 
 @functools.lru_cache(maxsize=1)
 def english_words() -> frozenset[str]:
+    return frozenset(english_word_list())
+
+
+@functools.lru_cache(maxsize=1)
+def english_word_list() -> tuple[str, ...]:
+    """The same words in the vocabulary's own order (common words first), for breaking ties between corrections."""
     path = _vocab_path()
     if path is None:
-        return frozenset()
+        return ()
     words = path.read_text(encoding="utf-8").split()
-    return frozenset(w for w in words if w.isalpha() and w.isascii() and len(w) >= 3)
+    return tuple(dict.fromkeys(w for w in words if w.isalpha() and w.isascii() and len(w) >= 3))
 
 
 def _vocab_path() -> Path | None:

@@ -27,6 +27,7 @@ from agent.state import DialogState
 from agent.types import Decision
 from knowledge.embedders import Embedder
 from knowledge.query_parse import Lexicon
+from knowledge.spelling import Speller
 
 INTENT_SKILLS = {
     "greet": "smalltalk",
@@ -73,14 +74,25 @@ class EmbeddingRouter:
         self.sentiment = sentiment or SentimentAnalyzer()
         self.language = language
         self.understood = frozenset(understood)
+        self._speller: Speller | None = None
+
+    @property
+    def speller(self) -> Speller:
+        """The typo corrector for the current lexicon, rebuilt when the catalog (and so the lexicon) changes."""
+        if self._speller is None or self._speller.lexicon is not self.lexicon:
+            self._speller = Speller(self.lexicon)
+        return self._speller
 
     def understand(self, text: str) -> Understanding:
         """The message read whole; a long one by its request sentence (`agent.nlu.long_message`)."""
-        foreign = self._foreign(text)
-        if foreign:  # the English head would guess; confidence 0 lets an LLM router read it instead
+        language = self._language(text)
+        if language and language not in self.understood:  # the head would guess; confidence 0 lets an LLM read it
             return Understanding(text, OTHER_LANGUAGE, 0.0, entities=self.extractor.extract(text, self.lexicon),
-                                 language=foreign)
-        return self._understand_long(text) if is_long(text) else self._understand(text)
+                                 language=language)
+        english = not language and (self.language is None or self.language.default == "en")
+        read = self.speller.correct(text) if english else text  # the speller's word lists are English
+        understood = self._understand_long(read) if is_long(read) else self._understand(read)
+        return replace(understood, text=text, read=read if read != text else "")
 
     def _understand_long(self, text: str) -> Understanding:
         parts = sentences(text)
@@ -107,12 +119,12 @@ class EmbeddingRouter:
                 intent = "order_status"
         return Understanding(text, intent, score.confidence, *runner_up, entities, self.sentiment.score(text))
 
-    def _foreign(self, text: str) -> str:
-        """The message's language when the detector is sure of it and the intent model does not understand it."""
+    def _language(self, text: str) -> str:
+        """The message's language when the detector is sure it is not the shop's own, else ''."""
         if self.language is None:
             return ""
         detected = self.language.detect(text)
-        return detected.language if detected.confidence and detected.language not in self.understood else ""
+        return detected.language if detected.confidence else ""
 
     def decide(self, text: str) -> Decision:
         """A decision from this message alone (no conversation): the intent's skill and its arguments."""

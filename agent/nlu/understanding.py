@@ -21,6 +21,12 @@ class Understanding:
     entities: Entities = Entities()
     sentiment: Sentiment = Sentiment(0.0)
     language: str = ""  # set when the message is surely in a language the intent model does not understand
+    read: str = ""  # the text with its typos corrected (`knowledge.spelling`), when that differs from `text`
+
+    @property
+    def reading(self) -> str:
+        """The words as the router read them: what rules on the request's wording should look at."""
+        return self.read or self.text
 
     @property
     def margin(self) -> float:
