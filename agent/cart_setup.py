@@ -34,6 +34,7 @@ from skills.registry import SkillRegistry
 from skills.shopping.common import Lookup
 
 log = logging.getLogger(__name__)
+STOREFRONT_CONNECTIONS = 16
 
 
 @dataclass
@@ -66,7 +67,8 @@ async def open_cart(config: AisleConfig) -> AsyncIterator[CartKit | None]:
     if not token:
         raise ConfigError(f"cart.backend is shopify but the environment variable {cart.shopify.token_env} "
                           "(cart.shopify.token_env) holding the Storefront access token is not set")
-    async with aiohttp.ClientSession() as session:
+    connector = aiohttp.TCPConnector(limit=STOREFRONT_CONNECTIONS)  # calls in flight at once; more wait their turn
+    async with aiohttp.ClientSession(connector=connector) as session:
         variants = VariantMap.from_file(lambda product_id: None, cart.shopify.variants_path)
         client = StorefrontClient(session, cart.shopify.url, token, cart.shopify.timeout_s)
         store = ShopifyCartStore(client, variants, CartOwners.open(carts_path(config)))

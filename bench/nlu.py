@@ -13,7 +13,7 @@ fine-tuned MiniLM + logistic regression that `aisle train nlu` builds, side by s
   out-of-scope utterances under it. Beside it, for comparison across models, the threshold that keeps
   in-scope test accuracy at fixed levels (an oracle, chosen on the test set). AUROC is the
   threshold-free view of the same separation.
-- Shop (`bench/nlu_shop.py`): the model `aisle train nlu` ships for this project's `data/nlu.yml`, on a
+- Shop (`bench/nlu_shop.py`): the model `aisle train nlu` ships for this project's `agent/defaults/nlu.yml`, on a
   held-out shopping set with out-of-scope messages of many kinds (`bench/data/shop_intents_heldout.yml`).
 
 `--quick` samples a few examples per intent and fine-tunes for a few steps (a smoke check).

@@ -2,7 +2,7 @@
 
     python -m bench.nlu --parts shop --out results/nlu_shop.json
 
-The model is what `aisle train nlu` ships, trained on `data/nlu.yml` (frozen MiniLM, and fine-tuned
+The model is what `aisle train nlu` ships, trained on the shipped `agent/defaults/nlu.yml` (frozen MiniLM, and fine-tuned
 contrastively): the head on its training split, the threshold tuned on its held-out split for the target
 in-scope accuracy. It is measured on `bench/data/shop_intents_heldout.yml`, never trained on: new
 phrasings of every intent, and out-of-scope messages of many kinds (weather, jokes, banking, recipes,
@@ -29,7 +29,7 @@ from agent.nlu.nlu_data import read_nlu_yaml
 from training.threshold import OUT_OF_SCOPE, decide
 
 ROOT = Path(__file__).resolve().parents[1]
-TRAIN_FILE = ROOT / "data" / "nlu.yml"
+TRAIN_FILE = ROOT / "agent" / "defaults" / "nlu.yml"
 HELDOUT_FILE = ROOT / "bench" / "data" / "shop_intents_heldout.yml"
 DEFAULT_THRESHOLD = 0.35  # nlu.threshold's default, used by the model the agent trains at first start
 

@@ -108,7 +108,11 @@ class FakeAgent:
         self.received: list[UserMessage] = []
         self.streams = False  # True: answers are streamed word by word where the channel can show that
         self.stream_pause_s = 0.0  # between streamed pieces, to watch an answer being written
-        self.handoff_context = HandoffContextBuilder(self.store, self.product)
+
+    @property
+    def handoff_context(self) -> HandoffContextBuilder:
+        """Over the store the fake holds now (tests swap in a file-backed one)."""
+        return HandoffContextBuilder(self.store, self.product)
 
     @property
     def product_count(self) -> int:

@@ -31,8 +31,10 @@ async def close(agent: Agent) -> None:
     await agent.store.close()
 
 
-async def say(agent: Agent, sender: str, text: str, channel: str = "rest") -> BotMessage:
-    replies = await agent.handle(UserMessage(sender, text, channel=channel))
+async def say(agent: Agent, sender: str, text: str, channel: str = "rest", customer: str = "") -> BotMessage:
+    """One message; ``customer`` is who a channel verified the shopper to be (the shop's signed-in user)."""
+    metadata = {"customer": customer} if customer else {}
+    replies = await agent.handle(UserMessage(sender, text, channel=channel, metadata=metadata))
     assert len(replies) == 1, replies
     return replies[0]
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import pytest
 
-from agent.cart_setup import sign_in
 from skills.cart import SQLiteCartStore, conversation_owner
 from tests.agent.conftest import shop  # noqa: F401  (the session's demo shop)
 from tests.cart.shop import ORDINALS, Reply, cart_agent, close, position_of, say, ten_turns
@@ -49,12 +48,12 @@ async def test_the_cart_survives_a_restart_and_follows_the_shopper_who_signs_in(
     agent = cart_agent(shop, tmp_path, store)
     try:
         assert mug.title in (await say(agent, "ben", "what's in my cart?")).text
-        await sign_in(agent, "rest:ben", "ben@example.com")
-        assert (await store.get(conversation_owner("rest:ben"))).lines == ()
+        signed_in = await say(agent, "ben", "what's in my cart?", customer="ben@example.com")  # the shop signed him in
+        assert mug.title in signed_in.text
+        assert (await store.get(conversation_owner("rest:ben"))).lines == ()  # merged into the customer's cart
         other_device = await say(agent, "ben-phone", "what's in my cart?")
         assert "empty" in other_device.text
-        await sign_in(agent, "rest:ben-phone", "ben@example.com")
-        assert mug.title in (await say(agent, "ben-phone", "what's in my cart?")).text
+        assert mug.title in (await say(agent, "ben-phone", "what's in my cart?", customer="ben@example.com")).text
     finally:
         await close(agent)
         await store.close()

@@ -300,6 +300,7 @@ OUTBOUND_CLIENTS = {
     "agent/llm/openai.py": "LLM server: llm.timeout_s and llm.max_concurrency",
     "agent/tryon_setup.py": "try-on services: tryon.timeout_s and tryon.max_concurrency (Guarded)",
     "agent/store/redis.py": "Redis: store.redis_timeout_s and store.redis_max_connections (a blocking pool)",
+    "agent/cart_setup.py": "Shopify Storefront cart: cart.shopify.timeout_s and 16 connections at most",
 }
 CLIENT = re.compile(r"aiohttp\.ClientSession\(|\bfrom_url\(|urllib\.request|\bhttpx\b|\brequests\.(get|post)")
 

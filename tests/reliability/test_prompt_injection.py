@@ -4,7 +4,6 @@ merchant tools, refuse calls to tools that do not exist or with arguments they d
 shopper's words out of the instructions."""
 from __future__ import annotations
 
-import asyncio
 
 import pytest
 
@@ -24,8 +23,7 @@ INJECTIONS = [
 
 def with_llm(agent, script: list) -> ScriptedBackend:
     llm = ScriptedBackend(script)
-    agent.router = LLMRouter(llm, agent.router, agent.skills.tool_schemas(), fast_path_confidence=1.01,
-                             loop=asyncio.get_running_loop())
+    agent.router = LLMRouter(llm, agent.router, agent.skills.tool_schemas(), fast_path_confidence=1.01)
     return llm
 
 

@@ -118,7 +118,7 @@ async def test_the_agent_console_shows_hostile_products_and_messages_as_text(aio
     await page.get_by_label("Team token").fill(CONSOLE_TOKEN)
     await page.get_by_role("button", name="Sign in").click()
     ticket = page.locator(".ticket-button")
-    await expect(ticket).to_contain_text("talk to a person")  # the queue's preview of the last message
+    await expect(ticket).to_contain_text("red boots <script>")  # the shopper's request, shown as text
     await ticket.click()
     transcript = page.locator("#transcript")
     await expect(transcript).to_contain_text(SHOPPER_SAYS[0])
