@@ -207,6 +207,10 @@ class Agent:
     def product(self, product_id: str) -> Product | None:
         return self.catalog.by_id(product_id)
 
+    def products_named(self, query: str, limit: int = 10) -> list[Product]:
+        """Catalog products whose title or id holds every word of ``query`` (a colleague looking one up)."""
+        return named(self.catalog.products, query, limit)
+
     async def transcript(self, sender_id: str, channel: str) -> list[dict]:
         turns = await self.store.transcript(conversation_id(channel, sender_id))
         return [self._turn_dict(turn) for turn in turns if turn.role in ("user", "bot")]
@@ -217,6 +221,11 @@ class Agent:
         return {"role": turn.role, "text": turn.text, "ts": turn.ts, "products": products,
                 "quick_replies": turn.payload.get("quick_replies", []), "image": turn.payload.get("image", ""),
                 **({"cart": turn.payload["cart"]} if "cart" in turn.payload else {})}
+
+
+def named(products: Sequence[Product], query: str, limit: int) -> list[Product]:
+    words = query.lower().split()
+    return [p for p in products if words and all(w in f"{p.title} {p.id}".lower() for w in words)][:limit]
 
 
 def _progress(message: UserMessage | None):

@@ -119,10 +119,10 @@ class HandoffQueue:
     # -- the agent's handoff desk ---------------------------------------------------------------
 
     async def request(self, conversation_id: str, handoff: dict[str, Any], state: Any) -> None:
-        if self.inner is not None:
-            await self.inner.request(conversation_id, handoff, state)
         context = await self._require_host().handoff_context.build(
             conversation_id, state, str(handoff.get("reason") or "asked"))
+        if self.inner is not None:  # the transcript keeps the context: past conversations are found by it
+            await self.inner.request(conversation_id, {**handoff, "context": context.to_dict()}, state)
         channel, sender = split_conversation(conversation_id)
         if channel in self.external:
             await self.external[channel](sender, {**handoff, "context": context})
@@ -172,11 +172,16 @@ class HandoffQueue:
         await self._after_change()
         return ticket
 
-    async def reply(self, conversation_id: str, agent: str, text: str) -> None:
-        """The colleague's message, in the transcript and in the shopper's channel (taking it first if needed)."""
+    async def reply(self, conversation_id: str, agent: str, text: str, products: tuple = ()) -> None:
+        """The colleague's message (with product cards they chose), in the transcript and in the shopper's
+        channel, taking the conversation first if needed."""
         ticket = await self.take(conversation_id, agent)
-        await self._record(conversation_id, text, {"agent": ticket.agent})
-        await self._deliver(conversation_id, [text], {"author": ticket.agent}, ticket.home)
+        await self._record(conversation_id, text, {"agent": ticket.agent, "products": [p.id for p in products]})
+        if products:
+            await self._deliver_messages(conversation_id, [BotMessage(text=text, products=products)], ticket.home,
+                                         {"author": ticket.agent})
+        else:
+            await self._deliver(conversation_id, [text], {"author": ticket.agent}, ticket.home)
         await self._broadcast({"type": "updated", "conversation_id": conversation_id})
 
     async def note(self, conversation_id: str, agent: str, text: str) -> None:
@@ -300,12 +305,13 @@ class HandoffQueue:
             log.info("conversation %s: its process is gone; delivering from this one", conversation_id)
         await self.postboxes.deliver(conversation_id, [BotMessage(text=t) for t in texts], event)
 
-    async def _deliver_messages(self, conversation_id: str, messages: list[BotMessage], home: str) -> None:
-        """The assistant's answers outside a turn: whole messages (cards too) where the shopper is connected here."""
+    async def _deliver_messages(self, conversation_id: str, messages: list[BotMessage], home: str,
+                                event: dict[str, Any] | None = None) -> None:
+        """Whole messages (cards too) outside a turn; as text from the process that holds the shopper elsewhere."""
         if self.shared is not None and home and home != self.process:
-            if await self.shared.send_to(home, conversation_id, [m.text for m in messages if m.text], {}):
+            if await self.shared.send_to(home, conversation_id, [m.text for m in messages if m.text], event or {}):
                 return
-        await self.postboxes.deliver(conversation_id, messages, {})
+        await self.postboxes.deliver(conversation_id, messages, event or {})
 
     async def _after_change(self) -> None:
         await self._broadcast_queue()
@@ -365,6 +371,10 @@ class HandoffQueue:
         """Another process's colleague wrote to a shopper connected here."""
         texts = [BotMessage(text=str(t)) for t in delivery.get("texts") or ()]
         await self.postboxes.deliver(str(delivery["conversation_id"]), texts, delivery.get("event") or {})
+
+    async def notify(self, event: dict[str, Any]) -> None:
+        """News for every colleague's console (a changed list of canned replies)."""
+        await self._broadcast(event)
 
     async def _broadcast_queue(self) -> None:
         await self._broadcast(self.queue_event())

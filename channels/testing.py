@@ -19,6 +19,7 @@ from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from typing import Any
 
+from agent.core import named
 from agent.handoff_context import HandoffContextBuilder, unanswered
 from agent.store import SQLiteStore
 from agent.types import BotMessage, QuickReply, UserMessage
@@ -120,6 +121,9 @@ class FakeAgent:
 
     def product(self, product_id: str) -> Product | None:
         return self._products.get(product_id)
+
+    def products_named(self, query: str, limit: int = 10) -> list[Product]:
+        return named(list(self._products.values()), query, limit)
 
     async def transcript(self, sender_id: str, channel: str) -> list[dict[str, Any]]:
         turns = await self.store.transcript(f"{channel}:{sender_id}")

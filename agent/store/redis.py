@@ -116,6 +116,22 @@ class RedisStore:
                 idle.append(key[len(self.prefix) + len("conv:"):-len(":seen")])
         return sorted(idle)
 
+    @_wrapped
+    async def find(self, text: str, limit: int = 20) -> list[str]:
+        """Conversations whose messages, payloads or state mention ``text``, the most recently active first.
+        Reads every conversation (no index): meant for a colleague's search, not for the turn loop."""
+        needle, found = text.lower(), {}
+        async for key in self.client.scan_iter(match=f"{self.prefix}conv:*:seen", count=500):
+            conversation_id = key[len(self.prefix) + len("conv:"):-len(":seen")]
+            if needle in conversation_id.lower() or await self._mentions(conversation_id, needle):
+                found[conversation_id] = float(await self.client.get(key) or 0)
+        return sorted(found, key=lambda cid: -found[cid])[:limit]
+
+    async def _mentions(self, conversation_id: str, needle: str) -> bool:
+        state = await self.client.get(self._key(conversation_id, "state")) or ""
+        events = await self.client.lrange(self._key(conversation_id, "events"), 0, -1)
+        return needle in state.lower() or any(needle in event.lower() for event in events)
+
     async def close(self) -> None:
         await self.client.aclose()
 

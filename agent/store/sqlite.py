@@ -118,6 +118,19 @@ class SQLiteStore:
             "SELECT conversation_id, ts FROM events) GROUP BY id HAVING MAX(ts) < ?", (before,))
         return [row[0] for row in rows]
 
+    async def find(self, text: str, limit: int = 20) -> list[str]:
+        """Conversations whose messages, their payloads (products shown, handoff context) or state mention
+        ``text`` (case-insensitive), the most recently active first."""
+        like = "%" + text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        rows = await self._run(
+            "SELECT id, MAX(ts) AS last FROM ("
+            " SELECT conversation_id AS id, ts FROM events"
+            "  WHERE lower(text) LIKE ?1 ESCAPE '\\' OR lower(payload) LIKE ?1 ESCAPE '\\'"
+            " UNION ALL SELECT id, updated_at FROM conversations"
+            "  WHERE lower(state) LIKE ?1 ESCAPE '\\' OR lower(id) LIKE ?1 ESCAPE '\\'"
+            ") GROUP BY id ORDER BY last DESC LIMIT ?2", (like, limit))
+        return [row[0] for row in rows]
+
     async def close(self) -> None:
         with self._lock:
             self._db.close()

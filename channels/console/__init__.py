@@ -20,6 +20,7 @@ from aiohttp import hdrs, web
 from yarl import URL
 
 from channels.console.auth import COOKIE, SCHEMA, ConsoleSessions, clean_name
+from channels.console.canned import SCHEMA as CANNED_SCHEMA
 from channels.console.socket import ConsoleSocket
 from channels.context import ChannelHooks
 from channels.errors import BadRequest, json_error
@@ -38,7 +39,7 @@ def setup(app: web.Application, hooks: ChannelHooks) -> None:
     services = hooks.services
     config = services.config.console
     sessions = ConsoleSessions(secret_from_env(config.token_env, CHANNEL), lambda: services.db, config.session_hours)
-    services.schemas.append(SCHEMA)
+    services.schemas += [SCHEMA, CANNED_SCHEMA]
     attempts = RateLimiter()
 
     async def page(request: web.Request) -> web.FileResponse:

@@ -62,7 +62,7 @@ async def test_the_socket_needs_a_session_or_the_bearer_token_and_the_same_origi
     assert refused.value.status == 401
     ws = await console.ws_connect("/console/ws?name=Robot", headers={"Authorization": f"Bearer {TOKEN}"})
     hello = await ws.receive_json(timeout=5)
-    assert hello["agent"] == "Robot" and hello["canned"] == ["Hello, I'm here to help."]
+    assert hello["agent"] == "Robot" and [c["text"] for c in hello["canned"]] == ["Hello, I'm here to help."]
     await ws.close()
     await sign_in(console)
     with pytest.raises(WSServerHandshakeError) as elsewhere:
@@ -167,6 +167,100 @@ async def test_a_session_ends_when_it_expires(console_env, tmp_path):
     now[0] += 2 * 3600
     assert await sessions.agent(session_id) is None
     db.close()
+
+
+async def test_past_conversations_are_found_by_words_order_number_customer_and_product(console, fake_agent):
+    await console.post("/webhooks/rest/webhook", json={"sender": "ann", "message": "where is ORD-123456?"})
+    await console.post("/webhooks/rest/webhook", json={"sender": "bo", "message": "red sneakers under 80"})
+    await fake_agent.store.save_state("telegram:cy", {"customer": "cy@example.com"})
+    await sign_in(console)
+    ws = await console.ws_connect("/console/ws")
+    await _until(ws, "hello")
+
+    async def search(query: str) -> list[str]:
+        await ws.send_json({"type": "search", "query": query})
+        return [r["conversation_id"] for r in (await _until(ws, "search", query=query))["results"]]
+
+    assert await search("ord 123456") == ["rest:ann"]  # as a shopper might type it
+    assert await search("cy@example.com") == ["telegram:cy"]
+    assert await search("Canvas Everyday") == ["rest:bo"]  # a product the assistant showed bo
+    assert await search("under 80") == ["rest:bo"]
+    assert await search("nobody ever said this") == []
+    await ws.send_json({"type": "search", "query": "x" * 500})
+    assert "too long" in (await _until(ws, "error"))["message"]
+    await ws.close()
+
+
+async def test_canned_replies_are_the_teams_own_with_variables_filled_for_each_shopper(console, fake_agent):
+    await console.post("/webhooks/rest/webhook", json={"sender": "ann", "message": "talk to a person"})
+    await fake_agent.store.save_state("rest:ann", {**await fake_agent.store.load_state("rest:ann"),
+                                                   "customer": "ann@example.com"})
+    await sign_in(console)
+    sam = await console.ws_connect("/console/ws")
+    await _until(sam, "hello")
+    alex = await console.ws_connect("/console/ws?name=Alex", headers={"Authorization": f"Bearer {TOKEN}"})
+    await _until(alex, "hello")
+
+    await sam.send_json({"type": "canned_add", "text": "Hi, {agent} here: I'll check {email} for you."})
+    items = (await _until(alex, "canned"))["items"]  # every colleague sees the new reply
+    assert [c["text"] for c in items][-1] == "Hi, {agent} here: I'll check {email} for you."
+    await sam.send_json({"type": "canned_add", "text": "Your {parcel} is coming"})
+    assert "unknown variable {parcel}" in (await _until(sam, "error"))["message"]
+
+    await sam.send_json({"type": "reply", "conversation_id": "rest:ann", "text": items[-1]["text"]})
+    view = await _until(sam, "conversation")
+    while not any(t["role"] == "agent" for t in view["turns"]):
+        view = await _until(sam, "conversation")
+    assert [t["text"] for t in view["turns"] if t["role"] == "agent"] == ["Hi, Sam here: I'll check ann@example.com for you."]
+    await sam.send_json({"type": "reply", "conversation_id": "rest:ann", "text": "Your order {order} is {order_status}"})
+    assert "no value for {order}" in (await _until(sam, "error"))["message"]
+
+    await sam.send_json({"type": "canned_delete", "id": items[-1]["id"]})
+    assert all(c["id"] != items[-1]["id"] for c in (await _until(alex, "canned"))["items"])
+    await sam.close()
+    await alex.close()
+
+
+async def test_a_colleague_sends_product_cards_and_exports_the_shoppers_data(console, fake_agent):
+    await console.post("/webhooks/rest/webhook", json={"sender": "ann", "message": "talk to a person"})
+    await sign_in(console)
+    ws = await console.ws_connect("/console/ws")
+    await _until(ws, "hello")
+    await ws.send_json({"type": "products", "query": "boot"})
+    found = (await _until(ws, "products"))["items"]
+    assert found and all("boot" in p["title"].lower() for p in found)
+    await ws.send_json({"type": "reply", "conversation_id": "rest:ann", "text": "These might suit you:",
+                        "products": [found[0]["id"]]})
+    view = await _until(ws, "conversation")
+    while not any(t["role"] == "agent" for t in view["turns"]):
+        view = await _until(ws, "conversation")
+    (said,) = [t for t in view["turns"] if t["role"] == "agent"]
+    assert [p["title"] for p in said["products"]] == [found[0]["title"]]
+    await ws.send_json({"type": "reply", "conversation_id": "rest:ann", "text": "x", "products": ["no-such-sku"]})
+    assert "no product 'no-such-sku'" in (await _until(ws, "error"))["message"]
+
+    await ws.send_json({"type": "export", "conversation_id": "rest:ann"})
+    exported = (await _until(ws, "export"))["data"]
+    assert exported["user"] == "ann" and exported["conversations"][0]["id"] == "rest:ann"
+    assert "These might suit you:" in [m["text"] for m in exported["conversations"][0]["messages"]]
+    await ws.close()
+
+
+async def test_the_teams_canned_replies_outlast_a_restart_and_the_configured_ones_are_copied_once(tmp_path):
+    from channels.channel_db import ChannelDB
+    from channels.console.canned import SCHEMA, CannedReplies
+
+    def opened() -> CannedReplies:
+        db = ChannelDB.open(tmp_path / "channels.db")
+        db.script(SCHEMA)
+        return CannedReplies(db, ["Hello!"])
+
+    first = opened()
+    await first.add("Thanks for waiting, {first_name}.")
+    (hello, _), = [[c["id"] for c in await first.all()]]
+    await first.delete(hello)
+    first.db.close()
+    assert [c["text"] for c in await opened().all()] == ["Thanks for waiting, {first_name}."]
 
 
 async def test_a_waiting_conversation_is_assigned_to_a_colleague_who_sees_it_as_theirs(console):

@@ -84,7 +84,7 @@ async def test_a_colleague_takes_over_answers_in_the_widget_and_hands_back(aioht
     await box.fill("my boots are too big")
     await box.press("Enter")
     await expect(transcript).to_contain_text("my boots are too big")
-    await colleague.get_by_role("button", name="Is there anything else I can help you with?").click()
+    await colleague.get_by_role("button", name="Is there anything else I can help you with?", exact=True).click()
     await expect(colleague.get_by_label("Reply to the shopper")).to_have_value("Is there anything else I can help you with?")
     await colleague.get_by_label("Reply to the shopper").fill("Sorry about that! I'll send a smaller pair today.")
     bubbles = await shopper.locator(".message").count()

@@ -41,6 +41,20 @@ async def test_a_shoppers_conversations_are_found_and_deleted_without_touching_o
     assert [t.text for t in await store.transcript("rest:anna")] == ["not ann"]
 
 
+async def test_conversations_are_found_by_what_was_said_shown_or_known(store):
+    await store.append("rest:ann", "user", "Where is ORD-123456?")
+    await store.append("webchat:bo", "bot", "Here you are", {"products": ["sku-00042"]})
+    await store.save_state("telegram:cy", {"customer": "cy@example.com"})
+    await store.append("rest:dee", "user", "100% cotton_wool please")
+    assert await store.find("ord-123456") == ["rest:ann"]
+    assert await store.find("sku-00042") == ["webchat:bo"]
+    assert await store.find("CY@example.com") == ["telegram:cy"]
+    assert await store.find("100%") == ["rest:dee"] and await store.find("n_w") == ["rest:dee"]
+    assert await store.find("%") == ["rest:dee"] and await store.find("nobody said this") == []
+    await store.append("rest:ann", "user", "sku-00042 again")
+    assert await store.find("sku-00042") == ["rest:ann", "webchat:bo"]  # the most recent first
+
+
 async def test_idle_conversations_are_found_by_their_last_change(store):
     await store.append("rest:old", "user", "hi")
     cut = time.time() + 0.01

@@ -5,7 +5,7 @@
 
   const byId = (id) => document.getElementById(id);
   const state = { socket: null, me: "", selected: null, queue: [], conversation: null, retries: 0, filter: "all",
-    colleagues: [] };
+    colleagues: [], attached: [] };
   const CHANNEL_NAMES = { webchat: "Web chat", telegram: "Telegram", slack: "Slack", whatsapp: "WhatsApp",
     messenger: "Messenger", rest: "REST" };
   const REASONS = { asked: "asked for a person", complaint: "complaint", negative_sentiment: "frustrated",
@@ -174,6 +174,7 @@
     byId("transfer").disabled = !mine;
     byId("assign").disabled = !waiting;
     byId("transfer-to").disabled = !mine && !waiting;
+    byId("export").disabled = false;
     for (const id of ["reply", "send", "note", "add-note"]) byId(id).disabled = !inQueue;
   }
 
@@ -185,14 +186,82 @@
     if (state.colleagues.includes(chosen)) select.value = chosen;
   }
 
+  function filled(text) {
+    // A preview of the variables for the open conversation; the server fills them again when sending.
+    const context = (state.conversation && state.conversation.context) || {};
+    const customer = context.customer || {};
+    const order = (context.orders || [])[0] || {};
+    const name = customer.name || "";
+    const known = { name, first_name: name.split(" ")[0], email: customer.email, order: order.number,
+      order_status: order.status, expected: order.expected, agent: state.me };
+    return text.replace(/\{([a-z_]+)\}/g, (all, key) => (known[key] ? known[key] : all));
+  }
+
   function renderCanned(replies) {
     const group = byId("canned");
-    group.replaceChildren(...replies.map((text) => {
-      const button = el("button", "canned-reply", text);
+    group.replaceChildren(...replies.map((reply) => {
+      const item = el("span", "canned-item");
+      const button = el("button", "canned-reply", reply.text);
       button.type = "button";
-      button.addEventListener("click", () => { const box = byId("reply"); box.value = text; box.focus(); });
-      return button;
+      button.addEventListener("click", () => { const box = byId("reply"); box.value = filled(reply.text); box.focus(); });
+      const remove = el("button", "canned-delete quiet", "×");
+      remove.type = "button";
+      remove.setAttribute("aria-label", `Delete canned reply: ${reply.text}`);
+      remove.addEventListener("click", () => send({ type: "canned_delete", id: reply.id }));
+      item.append(button, remove);
+      return item;
     }));
+  }
+
+  function renderSearch(frame) {
+    const list = byId("search-results");
+    list.hidden = false;
+    list.replaceChildren(...(frame.results.length ? frame.results.map((found) => {
+      const button = el("button", "found", `${CHANNEL_NAMES[found.channel] || found.channel} · ${found.sender_id.slice(0, 12)}`);
+      button.type = "button";
+      button.append(el("span", "found-snippet", found.snippet));
+      button.addEventListener("click", () => select(found.conversation_id));
+      const item = el("li");
+      item.append(button);
+      return item;
+    }) : [el("li", "empty", `Nothing found for “${frame.query}”.`)]));
+  }
+
+  function renderProducts(items) {
+    byId("product-results").replaceChildren(...items.map((product) => {
+      const button = el("button", "quiet", `Attach ${product.title} · ${product.price}${product.stock > 0 ? "" : " · out of stock"}`);
+      button.type = "button";
+      button.addEventListener("click", () => {
+        if (!state.attached.some((p) => p.id === product.id) && state.attached.length < 6) state.attached.push(product);
+        renderAttached();
+      });
+      const item = el("li");
+      item.append(button);
+      return item;
+    }));
+  }
+
+  function renderAttached() {
+    byId("attached").replaceChildren(...state.attached.map((product) => {
+      const item = el("li", "attached-card", product.title);
+      const remove = el("button", "quiet", "×");
+      remove.type = "button";
+      remove.setAttribute("aria-label", `Remove ${product.title}`);
+      remove.addEventListener("click", () => { state.attached = state.attached.filter((p) => p.id !== product.id); renderAttached(); });
+      item.append(remove);
+      return item;
+    }));
+  }
+
+  function download(frame) {
+    const blob = new Blob([JSON.stringify(frame.data, null, 2)], { type: "application/json" });
+    const link = el("a");
+    link.href = URL.createObjectURL(blob);
+    link.download = `${frame.conversation_id.replace(/[^A-Za-z0-9_-]+/g, "_")}.json`;
+    document.body.append(link);
+    link.click();
+    link.remove();
+    toast("The shopper's data was exported.");
   }
 
   // -- the socket ------------------------------------------------------------------------------
@@ -211,6 +280,14 @@
       renderQueue();
     } else if (frame.type === "conversation" && frame.conversation_id === state.selected) {
       renderConversation(frame);
+    } else if (frame.type === "canned") {
+      renderCanned(frame.items || []);
+    } else if (frame.type === "search") {
+      renderSearch(frame);
+    } else if (frame.type === "products") {
+      renderProducts(frame.items || []);
+    } else if (frame.type === "export") {
+      download(frame);
     } else if (frame.type === "error") {
       toast(frame.message);
     }
@@ -240,6 +317,23 @@
   function wire() {
     byId("take").addEventListener("click", () => act("take"));
     byId("return").addEventListener("click", () => act("return"));
+    byId("export").addEventListener("click", () => act("export"));
+    byId("search-form").addEventListener("submit", (event) => {
+      event.preventDefault();
+      const query = byId("search").value.trim();
+      if (query) send({ type: "search", query });
+    });
+    byId("canned-form").addEventListener("submit", (event) => {
+      event.preventDefault();
+      const box = byId("canned-text");
+      if (box.value.trim()) send({ type: "canned_add", text: box.value.trim() });
+      box.value = "";
+    });
+    byId("product-form").addEventListener("submit", (event) => {
+      event.preventDefault();
+      const query = byId("product-query").value.trim();
+      if (query) send({ type: "products", query });
+    });
     byId("transfer").addEventListener("click", () => {
       const to = byId("transfer-to").value;
       if (to) act("transfer", { to });
@@ -263,8 +357,10 @@
       event.preventDefault();
       const box = byId("reply");
       if (!box.value.trim()) return;
-      act("reply", { text: box.value.trim() });
+      act("reply", { text: box.value.trim(), products: state.attached.map((p) => p.id) });
       box.value = "";
+      state.attached = [];
+      renderAttached();
     });
     byId("reply").addEventListener("keydown", (event) => {
       if (event.key === "Enter" && !event.shiftKey) { event.preventDefault(); byId("reply-form").requestSubmit(); }
