@@ -14,8 +14,9 @@ from importlib.metadata import entry_points
 from aiohttp import web
 
 from agent.errors import ConfigError
-from channels import ab, admin, events, media, rest, webchat
-from channels import chatwoot, console, messenger, slack, telegram, whatsapp
+from channels import admin, console, rest, webchat
+from channels.messaging import chatwoot, messenger, slack, telegram, whatsapp
+from channels.routes import ab, events, media
 from channels.context import ChannelHooks
 
 ChannelSetup = Callable[[web.Application, ChannelHooks], None]

@@ -22,7 +22,8 @@ from agent.config import ServerConfig
 from agent.config_channels import ChannelsConfig
 from agent.store.base import StoreUnavailable
 from agent.types import BotMessage, OnMessage, UserMessage
-from channels import observability, site
+from channels import observability
+from channels.routes import site
 from channels.context import (AGENT, CHANNEL_NAMES, SERVER_CONFIG, SERVICES, AgentLike, CatalogUpdate, ChannelHooks,
                               Transcript)
 from channels.middleware import add_security_headers, cors_middleware, error_middleware

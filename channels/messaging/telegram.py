@@ -27,7 +27,7 @@ from agent.types import Attachment, BotMessage, UserMessage
 from channels.context import CONVERSATION_ID, ChannelHooks
 from channels.inbox import body_key
 from channels.outbound import Pace
-from channels.platform_render import card_subtitle, checkout_link, choose_payload, split_text, truncate
+from channels.messaging.render import card_subtitle, checkout_link, choose_payload, split_text, truncate
 from channels.rendering import product_link
 from channels.services import ChannelServices
 from channels.shapes import as_text, field, obj, objects

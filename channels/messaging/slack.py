@@ -27,7 +27,7 @@ from agent.types import Attachment, BotMessage, UserMessage
 from channels.context import CONVERSATION_ID, ChannelHooks
 from channels.errors import BadRequest
 from channels.outbound import Pace, PlatformError
-from channels.platform_render import card_subtitle, checkout_link, choose_payload, truncate
+from channels.messaging.render import card_subtitle, checkout_link, choose_payload, truncate
 from channels.rendering import fallback_text, product_link
 from channels.services import ChannelServices
 from channels.shapes import as_text, field, obj, objects

@@ -5,7 +5,7 @@ Set-up: in your Meta app's WhatsApp settings, set the callback URL to
 subscribe to `messages`, and set `AISLE_WHATSAPP_ACCESS_TOKEN` (a system-user token),
 `AISLE_WHATSAPP_APP_SECRET` (the app secret) and `channels.whatsapp.phone_number_id`.
 
-Inbound (signed, see `channels.meta`): text, reply-button and list choices, and photos (the media
+Inbound (signed, see `channels.messaging.meta`): text, reply-button and list choices, and photos (the media
 id is looked up and the file downloaded with the access token) become messages of conversation
 `whatsapp:<wa_id>`; each message id (`wamid...`) is answered once; delivery statuses are ignored.
 
@@ -28,10 +28,10 @@ from aiohttp import web
 from agent.errors import ChannelError
 from agent.types import Attachment, BotMessage, UserMessage
 from channels.context import ChannelHooks
-from channels.meta import GraphApi, meta_webhook
-from channels.meta_window import SCHEMA, STANDARD_WINDOW_S, LastSeen
+from channels.messaging.meta import GraphApi, meta_webhook
+from channels.messaging.meta_window import SCHEMA, STANDARD_WINDOW_S, LastSeen
 from channels.outbound import Pace
-from channels.platform_render import card_subtitle, choose_payload, split_text, truncate
+from channels.messaging.render import card_subtitle, choose_payload, split_text, truncate
 from channels.services import ChannelServices
 from channels.shapes import as_text, field, obj, objects
 from channels.webhooks import secret_from_env

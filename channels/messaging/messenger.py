@@ -5,7 +5,7 @@ Set-up: in your Meta app's Messenger settings, set the callback URL to
 subscribe the page to `messages` and `messaging_postbacks`, and set `AISLE_MESSENGER_PAGE_TOKEN`
 and `AISLE_MESSENGER_APP_SECRET`.
 
-Inbound (signed, see `channels.meta`): text, quick-reply and postback payloads, and photos
+Inbound (signed, see `channels.messaging.meta`): text, quick-reply and postback payloads, and photos
 (downloaded from the attachment URL) become messages of conversation `messenger:<PSID>`; each
 message id (`mid`) is answered once; echoes of the page's own messages are ignored. The "like"
 sticker (an image attachment with a `sticker_id`) is the shopper's thumbs-up, not a photo for try-on.
@@ -13,7 +13,7 @@ sticker (an image attachment with a `sticker_id`) is the shopper's thumbs-up, no
 Outbound: products are a generic-template carousel (image, title, price, "Choose" and "View"),
 quick replies hang on the last message, images are image attachments. Answers to a message are
 `RESPONSE`s; a colleague's reply from the console more than 24 hours after the shopper's last
-message goes out with the `HUMAN_AGENT` tag (up to 7 days), see `channels.meta_window`.
+message goes out with the `HUMAN_AGENT` tag (up to 7 days), see `channels.messaging.meta_window`.
 """
 from __future__ import annotations
 
@@ -25,10 +25,10 @@ from aiohttp import web
 from agent.errors import ChannelError
 from agent.types import Attachment, BotMessage, UserMessage
 from channels.context import ChannelHooks
-from channels.meta import GraphApi, meta_webhook
-from channels.meta_window import RESPONSE, SCHEMA, LastSeen, event_time, send_fields
+from channels.messaging.meta import GraphApi, meta_webhook
+from channels.messaging.meta_window import RESPONSE, SCHEMA, LastSeen, event_time, send_fields
 from channels.outbound import Pace
-from channels.platform_render import card_subtitle, choose_payload, split_text, truncate
+from channels.messaging.render import card_subtitle, choose_payload, split_text, truncate
 from channels.rendering import product_link
 from channels.services import ChannelServices
 from channels.shapes import as_text, field, obj, objects
