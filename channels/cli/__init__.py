@@ -4,6 +4,7 @@
 - `init`: `aisle init DIR`, a new shop project from the shipped defaults (and the demo shop);
 - `training`, `llm`, `generate`: training the NLU and the dialog LLM, generating data and reports;
 - `actions`: `aisle actions`, the Rasa custom-action server (`channels.rasa_actions`);
+- `llm_serve`: `aisle llm-serve`, the OpenAI-compatible model server (`channels.llm_server`);
 - `privacy`: exporting and erasing a shopper's data.
 
 `python -m channels.cli ...` runs the same command as `aisle ...` (the script is `channels.cli.main:main`).

@@ -16,9 +16,9 @@ from channels.cli.actions import add_actions_command
 from channels.cli.generate import add_generate_commands
 from channels.cli.init import add_init_command
 from channels.cli.llm import add_llm_commands
+from channels.cli.llm_serve import add_llm_serve_command
 from channels.cli.privacy import add_privacy_commands
 from channels.cli.training import add_training_commands
-from channels.llm_server.app import add_llm_serve_command
 from channels.observability import configure_logging
 
 if TYPE_CHECKING:
