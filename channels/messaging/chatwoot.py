@@ -34,8 +34,8 @@ from agent.types import BotMessage
 from channels.context import ChannelHooks
 from channels.inbox import body_key
 from channels.messaging.base import InboundMessage, MessagingChannel
-from channels.outbound import Pace
 from channels.messaging.render import card_subtitle, choose_payload, truncate
+from channels.outbound import Pace
 from channels.rendering import product_link
 from channels.services import ChannelServices
 from channels.shapes import as_text, field, obj, objects

@@ -29,8 +29,8 @@ from channels.messaging.base import InboundMessage, MessagingChannel
 from channels.messaging.meta import GraphApi, meta_webhook
 from channels.messaging.meta_window import RESPONSE, SCHEMA, LastSeen, event_time
 from channels.messaging.meta_window import send_fields as window_fields
-from channels.outbound import Pace
 from channels.messaging.render import card_subtitle, choose_payload, split_text, truncate
+from channels.outbound import Pace
 from channels.rendering import product_link
 from channels.services import ChannelServices
 from channels.shapes import as_text, field, obj, objects

@@ -27,8 +27,8 @@ from agent.types import Attachment, BotMessage
 from channels.context import ChannelHooks
 from channels.errors import BadRequest
 from channels.messaging.base import InboundMessage, MessagingChannel
-from channels.outbound import Pace, PlatformError
 from channels.messaging.render import card_subtitle, checkout_link, choose_payload, truncate
+from channels.outbound import Pace, PlatformError
 from channels.rendering import fallback_text, product_link
 from channels.services import ChannelServices
 from channels.shapes import as_text, field, obj, objects

@@ -27,8 +27,8 @@ from agent.types import Attachment, BotMessage
 from channels.context import ChannelHooks
 from channels.inbox import body_key
 from channels.messaging.base import InboundMessage, MessagingChannel
-from channels.outbound import Pace
 from channels.messaging.render import card_subtitle, checkout_link, choose_payload, split_text, truncate
+from channels.outbound import Pace
 from channels.rendering import product_link
 from channels.services import ChannelServices
 from channels.shapes import as_text, field, obj, objects

@@ -31,8 +31,8 @@ from channels.context import ChannelHooks
 from channels.messaging.base import InboundMessage, MessagingChannel
 from channels.messaging.meta import GraphApi, meta_webhook
 from channels.messaging.meta_window import SCHEMA, STANDARD_WINDOW_S, LastSeen
-from channels.outbound import Pace
 from channels.messaging.render import card_subtitle, choose_payload, split_text, truncate
+from channels.outbound import Pace
 from channels.services import ChannelServices
 from channels.shapes import as_text, field, obj, objects
 from channels.webhooks import secret_from_env

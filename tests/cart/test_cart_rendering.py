@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from agent.config_channels import ChannelsConfig
 from agent.types import BotMessage, QuickReply
-from channels.rendering import rasa_messages, widget_message
-from channels.services import ChannelServices
 from channels.messaging.slack import blocks_for
 from channels.messaging.telegram import Telegram
+from channels.rendering import rasa_messages, widget_message
+from channels.services import ChannelServices
 
 CART = {"count": 3, "total": 57.0, "currency": "USD", "checkout_url": "https://shop.example/checkout?cart=c1",
         "lines": [{"product_id": "p1", "title": "Trail Boot", "size": "9", "quantity": 1, "unit_price": 45.0,
