@@ -101,7 +101,8 @@ def _parse(event: dict[str, Any]) -> InboundMessage | None:
     if as_text(message.get("sticker_id")) or any(field(a, "payload", "sticker_id") for a in attachments):
         return InboundMessage(sender, text or LIKE_TEXT, message_id=as_text(message["mid"]),
                               metadata=sent | {"sticker": True})  # the "like" thumb, not a photo
-    images = [url for url in (as_text(field(a, "payload", "url")) for a in attachments if a.get("type") == "image") if url]
+    images = [as_text(field(a, "payload", "url")) for a in attachments if a.get("type") == "image"]
+    images = [url for url in images if url]
     return InboundMessage(sender, text, images[0] if images else "", as_text(message["mid"]), sent)
 
 
