@@ -14,7 +14,7 @@ requests and the assistant's answers, a line each.
 Urgency comes from the reason and the conversation: a complaint, a frustrated or impatient shopper,
 or trouble with an order (the handoff came in the middle of an order, return or cancellation) is
 urgent; a failure or an error is high; a plain request is normal. The queue raises it further the
-longer a shopper waits (`channels.handoff_queue`).
+longer a shopper waits (`channels.handoff.queue`).
 """
 from __future__ import annotations
 

@@ -9,7 +9,7 @@ text line per product, produced by `fallback_text` (absolute links where `public
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import fields
+from dataclasses import dataclass, fields, replace
 from typing import Any
 from urllib.parse import quote
 
@@ -79,6 +79,42 @@ def _quick_replies(replies: Iterable[QuickReply]) -> list[dict[str, str]]:
     return [{"title": q.title, "payload": q.payload} for q in replies]
 
 
+# -- what a platform cannot show ----------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Shows:
+    """What a platform shows natively: product cards, buttons (quick replies), images."""
+
+    cards: bool = True
+    buttons: bool = True
+    images: bool = True
+
+
+def fit_to(message: BotMessage, shows: Shows, link: Link = _as_is) -> BotMessage:
+    """`message` with what the platform cannot show written into its text: product cards as numbered
+    lines with their links, the image as its link, quick replies as the options the shopper can type."""
+    lines = [message.text] if message.text else []
+    products, image, replies = message.products, message.image, message.quick_replies
+    if products and not shows.cards:
+        lines.extend(_product_lines(products, link))
+        products = ()
+    if image and not shows.images:
+        lines.append(link(media_url(image)))
+        image = ""
+    if replies and not shows.buttons:
+        lines.append(_options_line(replies))
+        replies = ()
+    if (products, image, replies) == (message.products, message.image, message.quick_replies):
+        return message
+    return replace(message, text="\n".join(line for line in lines if line), products=products, image=image,
+                   quick_replies=replies)
+
+
+def _options_line(replies: Iterable[QuickReply]) -> str:
+    return "Options: " + " | ".join(q.title for q in replies)
+
+
 # -- Rasa REST -------------------------------------------------------------------------------
 
 
@@ -87,7 +123,7 @@ def fallback_text(message: BotMessage, link: Link = _as_is) -> str:
     lines = [message.text] if message.text else []
     lines.extend(_product_lines(message.products, link))
     if message.quick_replies:
-        lines.append("Options: " + " | ".join(q.title for q in message.quick_replies))
+        lines.append(_options_line(message.quick_replies))
     return "\n".join(lines)
 
 

@@ -22,7 +22,8 @@ from agent.config import ServerConfig
 from agent.config_channels import ChannelsConfig
 from agent.store.base import StoreUnavailable
 from agent.types import BotMessage, OnMessage, UserMessage
-from channels import observability, site
+from channels import observability
+from channels.routes import site
 from channels.context import (AGENT, CHANNEL_NAMES, SERVER_CONFIG, SERVICES, AgentLike, CatalogUpdate, ChannelHooks,
                               Transcript)
 from channels.middleware import add_security_headers, cors_middleware, error_middleware
@@ -35,18 +36,19 @@ from knowledge.product import Product
 log = logging.getLogger(__name__)
 STORE_DOWN = "Sorry, I can't reach our conversation records just now. Please try again in a moment."
 AgentContext = Callable[[], AbstractAsyncContextManager[AgentLike]]
-DEFAULT_CHANNELS = ("rest", "webchat", "ab", "media", "events")
+DEFAULT_CHANNELS = ("rest", "webchat")
+DEFAULT_ROUTES = ("ab", "media", "events")  # route groups served beside the channels (`channels.registry`)
 
 
 def default_channels(server: ServerConfig, environ: Mapping[str, str] | None = None,
                      platforms: ChannelsConfig | None = None) -> tuple[str, ...]:
-    """The built-in channels, plus `admin` and the agent `console` when their tokens' environment
-    variables are set, plus the messaging platforms listed in `channels.enabled`."""
+    """The built-in channels and route groups, plus `admin` and the agent `console` when their tokens'
+    environment variables are set, plus the messaging platforms listed in `channels.enabled`."""
     environ = os.environ if environ is None else environ
     platforms = platforms or ChannelsConfig()
     extra = [name for name, env in (("admin", server.admin_token_env), ("console", platforms.console.token_env))
              if environ.get(env, "").strip()]
-    return (*DEFAULT_CHANNELS, *extra, *platforms.enabled)
+    return (*DEFAULT_CHANNELS, *DEFAULT_ROUTES, *extra, *platforms.enabled)
 
 
 def build_app(

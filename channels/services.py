@@ -21,10 +21,10 @@ from aiohttp import web
 
 from agent.config_channels import ChannelsConfig
 from agent.types import OnMessage
-from channels.business_hours import BusinessHours
+from channels.handoff.business_hours import BusinessHours
 from channels.channel_db import ChannelDB
 from channels.dispatch import Dispatcher
-from channels.handoff_queue import HandoffQueue
+from channels.handoff.queue import HandoffQueue
 from channels.inbox import SCHEMA as INBOX_SCHEMA, Inbox
 from channels.outbound import Outbound
 from channels.postboxes import Postboxes

@@ -35,7 +35,7 @@ FORBIDDEN = {
 }
 SKILL_INTERFACES = frozenset({"skills", "skills.base", "skills.schema", "skills.registry"})
 SUPPORT = {  # support code -> the production modules that may import it (tests and bench always may)
-    "knowledge.demo": frozenset({"agent.runtime", "channels.cli_init"}),
+    "knowledge.demo": frozenset({"agent.runtime", "channels.cli.init"}),
     "channels.testing": frozenset(),
     "agent.llm.testkit": frozenset(),
 }

@@ -14,7 +14,7 @@ DOCTESTED = (
     "agent.nlu.sentiment", "skills.ads.bandit", "skills.ads.placements", "skills.ads.segments",
     "skills.describe.grounding", "skills.describe.number_words", "skills.describe.product_types",
     "skills.describe.style", "skills.orders.guard", "skills.request", "skills.recommend.sasrec", "skills.tryon.garments", "knowledge.embedders", "knowledge.places",
-    "channels.business_hours", "channels.llm_server", "channels.registry", "channels.rendering",
+    "channels.handoff.business_hours", "channels.llm_server.app", "channels.registry", "channels.rendering",
 )
 
 

@@ -24,7 +24,7 @@ from channels.console.canned import SCHEMA as CANNED_SCHEMA
 from channels.console.socket import ConsoleSocket
 from channels.context import ChannelHooks
 from channels.errors import BadRequest, json_error
-from channels.media import RateLimiter
+from channels.routes.media import RateLimiter
 from channels.validation import parse_json_object
 from channels.webhooks import secret_from_env
 

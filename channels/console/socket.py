@@ -35,8 +35,8 @@ from channels.console.canned import CannedReplies, fill
 from channels.console.search import find_conversations
 from channels.console.view import conversation_view
 from channels.errors import BadRequest
-from channels.platform_render import price_text
-from channels.handoff_queue import QueueError
+from channels.messaging.render import price_text
+from channels.handoff.queue import QueueError
 from channels.services import ChannelServices
 from channels.validation import parse_json_object, required_string
 from channels.webchat.outbox import Outbox

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from channels.platform_render import price_text
+from channels.messaging.render import price_text
 from channels.rendering import media_url
 
 _KNOWN = (("last_search", "search"), ("selected", "selected"), ("size", "size"), ("customer", "customer"),

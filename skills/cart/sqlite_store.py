@@ -33,7 +33,7 @@ CREATE TABLE IF NOT EXISTS cart_lines (
 );
 CREATE UNIQUE INDEX IF NOT EXISTS cart_lines_by_item ON cart_lines (cart_id, product_id, size);
 """
-DEFAULT_CHECKOUT_URL = "/checkout?cart={cart_id}&items={items}"  # the demo checkout page (channels/checkout_page.py)
+DEFAULT_CHECKOUT_URL = "/checkout?cart={cart_id}&items={items}"  # the demo checkout page (channels/routes/checkout_page.py)
 
 
 class SQLiteCartStore:

@@ -4,7 +4,7 @@ import pytest
 from agent.core import conversation_id
 from agent.handoff import explicit_request
 from channels.channel_db import ChannelDB
-from channels.handoff_queue import HandoffQueue
+from channels.handoff.queue import HandoffQueue
 from channels.postboxes import Postboxes
 from tests.agent.conftest import say, state_of, titles
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import time
 
 from agent.cart_setup import EventRecorder
-from channels.dashboard_figures import Sources, compute_figures
+from channels.admin.figures import Sources, compute_figures
 from skills.base import SkillContext
 from skills.cart import CartInput
 from skills.recommend.events import Event, EventStore, interest, parse_event

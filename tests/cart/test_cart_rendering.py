@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from agent.config_channels import ChannelsConfig
 from agent.types import BotMessage, QuickReply
+from channels.messaging.slack import blocks_for
+from channels.messaging.telegram import Telegram
 from channels.rendering import rasa_messages, widget_message
 from channels.services import ChannelServices
-from channels.slack import blocks_for
-from channels.telegram import TelegramApi
 
 CART = {"count": 3, "total": 57.0, "currency": "USD", "checkout_url": "https://shop.example/checkout?cart=c1",
         "lines": [{"product_id": "p1", "title": "Trail Boot", "size": "9", "quantity": 1, "unit_price": 45.0,
@@ -30,7 +30,7 @@ async def test_messaging_apps_get_checkout_as_a_link_button_and_the_rest_as_text
     slack = blocks_for(CHECKOUT, services)
     actions = next(block for block in slack if block["type"] == "actions")["elements"]
     assert actions[0]["url"] == CART["checkout_url"] and actions[1]["value"] == "View my cart"
-    telegram = await TelegramApi(services, "https://api.telegram.invalid", "t").render("42", CHECKOUT)
+    telegram = await Telegram(services, "https://api.telegram.invalid", "t").render("42", CHECKOUT)
     keyboard = telegram[-1][1]["reply_markup"]["inline_keyboard"]
     assert keyboard[0] == [{"text": "Checkout", "url": CART["checkout_url"]}]
     added = BotMessage(text="Added 1 × Mug to your cart.", cart=CART, quick_replies=(QuickReply("Checkout", "Checkout"),))

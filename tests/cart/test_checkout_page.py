@@ -6,7 +6,7 @@ from urllib.parse import quote
 from aiohttp.test_utils import TestClient, TestServer
 
 from agent.config import ServerConfig
-from channels.checkout_page import parse_items
+from channels.routes.checkout_page import parse_items
 from channels.server import build_app
 from channels.testing import FakeAgent, demo_products, serving
 from knowledge.product import Product

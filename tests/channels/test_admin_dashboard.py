@@ -15,7 +15,7 @@ import pytest
 from agent.config import ServerConfig
 from agent.store import SQLiteStore
 from channels.context import SERVICES
-from channels.dashboard import COOKIE
+from channels.admin.dashboard import COOKIE
 from channels.server import build_app
 from channels.testing import FakeAgent, demo_products, serving
 from channels.webchat.outbox import SCHEMA as WIDGET_SCHEMA

@@ -8,7 +8,7 @@ import pytest
 from agent.config import ServerConfig, load_config
 from agent.config_channels import ChannelsConfig
 from agent.errors import ConfigError
-from channels.business_hours import BusinessHours
+from channels.handoff.business_hours import BusinessHours
 from channels.server import build_app
 from channels.testing import serving
 

@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from channels.cli import main
+from channels.cli.main import main
 from channels.testing import demo_products
 from knowledge.catalog_io import write_jsonl
 

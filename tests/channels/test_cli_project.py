@@ -13,8 +13,8 @@ import pytest
 from agent.config import AisleConfig, load_config
 from agent.config_check import missing_paths
 from agent.defaults import CONFIG, shipped
-from channels.cli import main
-from channels.cli_training import default_conversations
+from channels.cli.main import main
+from channels.cli.training import default_conversations
 from knowledge.catalog_io import load_catalog
 
 

@@ -9,7 +9,7 @@ from agent.core import conversation_id
 from agent.types import UserMessage
 from channels.channel_db import ChannelDB
 from channels.console.view import conversation_view
-from channels.handoff_queue import HandoffQueue, QueueError
+from channels.handoff.queue import HandoffQueue, QueueError
 from channels.postboxes import Postboxes
 from skills.orders.demo import demo_customer_for
 from tests.agent.conftest import agent, shop  # noqa: F401  (the real agent over the demo shop)

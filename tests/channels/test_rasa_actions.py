@@ -13,7 +13,7 @@ import pytest
 
 from agent.config import AisleConfig
 from agent.runtime import build_skills
-from channels.rasa_actions import STATE_SLOT, action_executor
+from channels.rasa_actions.executor import STATE_SLOT, action_executor
 from channels.testing import demo_products
 from knowledge.catalog_index import CatalogIndex
 from knowledge.catalog_io import write_jsonl

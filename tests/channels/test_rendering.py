@@ -69,7 +69,7 @@ def test_history_rebuilds_cards_from_product_dicts():
 
 
 def test_cards_and_text_fallbacks_say_when_stock_is_low_or_out():
-    from channels.platform_render import card_subtitle
+    from channels.messaging.render import card_subtitle
 
     plenty, few, none = (Product(id=f"p{n}", title=f"Boot {n}", price=50.0, stock=stock)
                          for n, stock in ((1, 40), (2, 3), (3, 0)))

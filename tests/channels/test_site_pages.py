@@ -99,7 +99,7 @@ async def test_cors_allows_only_configured_origins(make_client):
 
 
 def test_safe_media_path_stays_inside_the_root(media_root):
-    from channels.site import safe_media_path
+    from channels.routes.site import safe_media_path
 
     outside = media_root.parent / "outside.txt"
     outside.write_text("x")

@@ -2,7 +2,7 @@
 import csv
 import json
 
-from channels.cli import main
+from channels.cli.main import main
 from knowledge.catalog_io import load_catalog
 from skills.describe.generator import DescriptionGenerator
 from skills.describe.style import Style

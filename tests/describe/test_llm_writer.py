@@ -8,7 +8,7 @@ from agent.config import load_config
 from agent.copywriting import llm_writer, use_llm_writer
 from agent.llm.testkit import ScriptedBackend, build_chat_model
 from agent.llm.types import BackendUnavailable
-from channels.cli import main
+from channels.cli.main import main
 from knowledge.catalog_io import write_jsonl
 from skills.base import SkillContext
 from skills.describe.generator import DescriptionGenerator

@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from channels.cli import main
+from channels.cli.main import main
 from knowledge.catalog_io import write_jsonl
 from knowledge.product import Product
 from skills.ads.audiences import SegmentBook, derive_segments, profiles_from_events, store_source

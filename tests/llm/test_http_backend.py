@@ -9,7 +9,7 @@ import pytest
 from agent.llm.openai import OpenAIBackend
 from agent.llm.toolcalls import validate_call
 from agent.llm.types import BackendUnavailable, ChatRequest, Chunk, LLMError, LLMTimeout
-from channels.llm_server import build_llm_app
+from channels.llm_server.app import build_llm_app
 from tests.llm.conftest import GREET_TOOL, SEARCH_TOOL, user
 from tests.llm.fake_llm import answer, scripted_server
 

@@ -5,7 +5,7 @@ import pytest
 import torch
 
 from bench.recs import main as bench_main
-from channels.cli import main as aisle
+from channels.cli.main import main as aisle
 from knowledge.demo.catalog import generate_demo_catalog
 from tests.recommend.conftest import view, write_sequences
 

@@ -11,7 +11,7 @@ import pytest
 from agent.config import ServerConfig
 from agent.store import SQLiteStore
 from agent.store.redis import RedisStore
-from channels.dashboard_figures import Sources, compute_figures
+from channels.admin.figures import Sources, compute_figures
 from channels.server import build_app
 from channels.testing import serving
 

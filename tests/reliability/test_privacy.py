@@ -9,7 +9,7 @@ from agent.config import ServerConfig
 from agent.core import conversation_id
 from agent.privacy import purge_idle
 from agent.store import SQLiteStore
-from channels.cli import main
+from channels.cli.main import main
 from channels.server import build_app
 from channels.testing import serving
 

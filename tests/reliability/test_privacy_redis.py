@@ -8,7 +8,7 @@ import json
 from agent.config import ServerConfig
 from agent.store import SQLiteStore
 from agent.store.redis import RedisLock, RedisStore
-from channels.cli import main
+from channels.cli.main import main
 from channels.server import build_app
 from channels.testing import serving
 

@@ -5,7 +5,7 @@ import pytest
 import yaml
 from PIL import Image
 
-from channels.cli import main as aisle
+from channels.cli.main import main as aisle
 
 pytestmark = pytest.mark.slow
 

@@ -9,7 +9,7 @@ from agent.errors import ConfigError
 from agent.nlu.intent_model import TrainedIntentModel
 from agent.runtime import open_agent
 from agent.types import UserMessage
-from channels.cli import main as aisle
+from channels.cli.main import main as aisle
 from tests.training.conftest import INTENTS, UNSEEN, write_nlu
 from training.nlu import NluTrainConfig, stratified_split, summary, train
 

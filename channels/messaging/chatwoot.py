@@ -30,11 +30,12 @@ from typing import Any
 
 from aiohttp import web
 
-from agent.types import BotMessage, UserMessage
-from channels.context import CONVERSATION_ID, ChannelHooks
+from agent.types import BotMessage
+from channels.context import ChannelHooks
 from channels.inbox import body_key
+from channels.messaging.base import InboundMessage, MessagingChannel
+from channels.messaging.render import card_subtitle, choose_payload, truncate
 from channels.outbound import Pace
-from channels.platform_render import card_subtitle, choose_payload, truncate
 from channels.rendering import product_link
 from channels.services import ChannelServices
 from channels.shapes import as_text, field, obj, objects
@@ -81,20 +82,22 @@ def _cards(message: BotMessage, services: ChannelServices) -> list[dict[str, Any
     return cards
 
 
-class ChatwootApi:
+class Chatwoot(MessagingChannel):
+    name = CHANNEL
+
     def __init__(self, services: ChannelServices, base_url: str, token: str) -> None:
-        self.services, self.base = services, base_url.rstrip("/")
+        super().__init__(services)
+        self.base = base_url.rstrip("/")
         self.headers = {"api_access_token": token}
+        services.queue.external[CHANNEL] = self.hand_over
 
     def _url(self, sender_id: str, tail: str) -> str:
         account, _, conversation = sender_id.partition(":")
         return f"{self.base}/api/v1/accounts/{account}/conversations/{conversation}/{tail}"
 
-    async def deliver(self, sender_id: str, messages: list[BotMessage], event: dict | None = None) -> None:
-        for message in messages:
-            for body in render(message, self.services):
-                await self.services.outbound.call(CHANNEL, "messages", "POST", self._url(sender_id, "messages"),
-                                                  json=body, headers=self.headers, pace=PACE, key=sender_id)
+    async def send(self, sender: str, message: BotMessage, fields: dict[str, Any]) -> None:
+        for body in render(message, self.services):
+            await self._post(sender, "messages", body)
 
     async def hand_over(self, sender_id: str, handoff: dict[str, Any]) -> None:
         """The shopper wants a person: the context as a private note, labels and priority, then open the
@@ -114,28 +117,30 @@ class ChatwootApi:
                                           headers=self.headers, pace=PACE, key=sender_id)
 
 
-def parse_event(payload: dict[str, Any]) -> dict[str, Any] | None:
-    """`{"sender", "text", "status", "event", "choice"?}` for an event of a conversation, else None.
+def parse_event(payload: dict[str, Any], key: str) -> InboundMessage | None:
+    """An event of a conversation (its `metadata` holds the `event` and the conversation's `status`), else None.
 
     Message events carry the conversation as `conversation`; conversation events (`conversation_resolved`,
     `conversation_opened`, `conversation_status_changed`) are the conversation itself, flat, with the
-    account only on its messages.
+    account only on its messages. A message the shopper wrote, or an option they picked in ours, is its text.
     """
     event = payload.get("event")
     conversation = obj(payload.get("conversation")) if str(event).startswith("message_") else payload
     account = _account(payload, conversation)
     if not account or not as_text(conversation.get("id")):
         return None
-    found = {"sender": f"{account}:{as_text(conversation['id'])}", "text": "", "event": event,
-             "status": as_text(conversation.get("status"))}
+    about = {"event": event, "status": as_text(conversation.get("status"))}
+    return InboundMessage(f"{account}:{as_text(conversation['id'])}", _said(event, payload), message_id=key,
+                          metadata=about)
+
+
+def _said(event: Any, payload: dict[str, Any]) -> str:
     if event == "message_created" and payload.get("message_type") == "incoming" and not payload.get("private"):
-        found["text"] = as_text(payload.get("content"))
-    elif event == "message_updated" and payload.get("message_type") == "outgoing":
+        return as_text(payload.get("content"))
+    if event == "message_updated" and payload.get("message_type") == "outgoing" and as_text(payload.get("id")):
         chosen = objects(field(payload, "content_attributes", "submitted_values"))  # an option picked in our message
-        if chosen and as_text(payload.get("id")):
-            found["text"] = as_text(chosen[0].get("value")) or as_text(chosen[0].get("title"))
-            found["choice"] = as_text(payload["id"])
-    return found
+        return (as_text(chosen[0].get("value")) or as_text(chosen[0].get("title"))) if chosen else ""
+    return ""
 
 
 def _account(payload: dict[str, Any], conversation: dict[str, Any]) -> str:
@@ -145,34 +150,29 @@ def _account(payload: dict[str, Any], conversation: dict[str, Any]) -> str:
 
 
 def setup(app: web.Application, hooks: ChannelHooks) -> None:
-    services = hooks.services
-    config = services.config.chatwoot
-    api = ChatwootApi(services, config.base_url, secret_from_env(config.bot_token_env, CHANNEL).decode())
+    config = hooks.services.config.chatwoot
+    chatwoot = Chatwoot(hooks.services, config.base_url, secret_from_env(config.bot_token_env, CHANNEL).decode())
     secret = optional_secret(config.webhook_secret_env)
     if secret is None:
         log.warning("%s is not set: Chatwoot webhooks are accepted without a signature", config.webhook_secret_env)
-    services.postboxes.register(CHANNEL, api.deliver)
-    services.queue.external[CHANNEL] = api.hand_over
-    services.inbox.register(CHANNEL, lambda parsed: _answer(services, api, parsed))
 
     async def webhook(request: web.Request) -> web.Response:
         body = await request.read()
-        if secret is not None:
-            timestamp = request.headers.get("X-Chatwoot-Timestamp")
-            expected = "sha256=" + hmac_hex(secret, str(timestamp).encode(), b".", body)
-            if not fresh(timestamp, config.max_age_s) or not signature_matches(
-                    request.headers.get("X-Chatwoot-Signature"), expected):
-                return refuse(401, "the webhook signature or timestamp does not match")
+        if secret is not None and not _signed(request, body, secret, config.max_age_s):
+            return refuse(401, "the webhook signature or timestamp does not match")
         payload = parse_json_object(body)
-        parsed = parse_event(payload)
-        if parsed is None:
+        message = parse_event(payload, message_key(payload, body))
+        if message is None or not await _for_the_assistant(hooks.services, message):
             return acknowledged()
-        request[CONVERSATION_ID] = f"{CHANNEL}:{parsed['sender']}"
-        if not await _route(services, parsed, message_key(payload, body)):
-            return acknowledged(duplicate=True)
-        return acknowledged()
+        return await chatwoot.acknowledge(request, message)
 
     app.router.add_post("/webhooks/chatwoot", webhook)
+
+
+def _signed(request: web.Request, body: bytes, secret: bytes, max_age_s: float) -> bool:
+    timestamp = request.headers.get("X-Chatwoot-Timestamp")
+    expected = "sha256=" + hmac_hex(secret, str(timestamp).encode(), b".", body)
+    return fresh(timestamp, max_age_s) and signature_matches(request.headers.get("X-Chatwoot-Signature"), expected)
 
 
 def message_key(payload: dict[str, Any], body: bytes) -> str:
@@ -184,17 +184,12 @@ def message_key(payload: dict[str, Any], body: bytes) -> str:
     return body_key(body)
 
 
-async def _route(services: ChannelServices, parsed: dict[str, Any], key: str) -> bool:
-    """Act on one event; False when it is a message already in the inbox (a retry or a replay)."""
-    if parsed["event"] in ("conversation_resolved", "conversation_status_changed") and parsed["status"] == "resolved":
-        if services.queue.host is not None:  # the team is done: the assistant answers the next message
-            await services.queue.host.set_handoff(f"{CHANNEL}:{parsed['sender']}", None)
-        return True
-    if parsed["status"] != "pending" or not parsed["text"].strip():
-        return True  # a person holds it, or there is nothing to answer
-    return await services.inbox.accept(CHANNEL, key, f"{CHANNEL}:{parsed['sender']}", parsed)
-
-
-async def _answer(services: ChannelServices, api: ChatwootApi, parsed: dict[str, Any]) -> None:
-    message = UserMessage(sender_id=parsed["sender"], text=parsed["text"], channel=CHANNEL)
-    await services.dispatcher.turn(message, lambda replies: api.deliver(parsed["sender"], replies))
+async def _for_the_assistant(services: ChannelServices, message: InboundMessage) -> bool:
+    """Whether the assistant answers this event: a message in a conversation the bot holds. A resolved
+    conversation is handed back first (the team is done: the assistant answers the next message)."""
+    event, status = message.metadata["event"], message.metadata["status"]
+    if event in ("conversation_resolved", "conversation_status_changed") and status == "resolved":
+        if services.queue.host is not None:
+            await services.queue.host.set_handoff(f"{CHANNEL}:{message.sender}", None)
+        return False
+    return status == "pending" and bool(message.text.strip())  # else a person holds it, or nothing to answer

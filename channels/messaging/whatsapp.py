@@ -5,7 +5,7 @@ Set-up: in your Meta app's WhatsApp settings, set the callback URL to
 subscribe to `messages`, and set `AISLE_WHATSAPP_ACCESS_TOKEN` (a system-user token),
 `AISLE_WHATSAPP_APP_SECRET` (the app secret) and `channels.whatsapp.phone_number_id`.
 
-Inbound (signed, see `channels.meta`): text, reply-button and list choices, and photos (the media
+Inbound (signed, see `channels.messaging.meta`): text, reply-button and list choices, and photos (the media
 id is looked up and the file downloaded with the access token) become messages of conversation
 `whatsapp:<wa_id>`; each message id (`wamid...`) is answered once; delivery statuses are ignored.
 
@@ -26,12 +26,13 @@ from typing import Any
 from aiohttp import web
 
 from agent.errors import ChannelError
-from agent.types import Attachment, BotMessage, UserMessage
+from agent.types import Attachment, BotMessage
 from channels.context import ChannelHooks
-from channels.meta import GraphApi, meta_webhook
-from channels.meta_window import SCHEMA, STANDARD_WINDOW_S, LastSeen
+from channels.messaging.base import InboundMessage, MessagingChannel
+from channels.messaging.meta import GraphApi, meta_webhook
+from channels.messaging.meta_window import SCHEMA, STANDARD_WINDOW_S, LastSeen
+from channels.messaging.render import card_subtitle, choose_payload, split_text, truncate
 from channels.outbound import Pace
-from channels.platform_render import card_subtitle, choose_payload, split_text, truncate
 from channels.services import ChannelServices
 from channels.shapes import as_text, field, obj, objects
 from channels.webhooks import secret_from_env
@@ -77,8 +78,8 @@ def render(to: str, message: BotMessage, services: ChannelServices) -> list[dict
     return texts + bodies
 
 
-def parse_messages(payload: dict[str, Any]) -> list[dict[str, Any]]:
-    """`{"id", "sender", "text", "media"?, "mime"?}` for every message in a webhook payload."""
+def parse_messages(payload: dict[str, Any]) -> list[InboundMessage]:
+    """Every shopper message in a webhook payload (delivery statuses are not messages)."""
     found = []
     for entry in objects(payload.get("entry")):
         for change in objects(entry.get("changes")):
@@ -89,24 +90,30 @@ def parse_messages(payload: dict[str, Any]) -> list[dict[str, Any]]:
     return found
 
 
-def _parse(msg: dict[str, Any]) -> dict[str, Any] | None:
-    kind, base = msg.get("type"), {"id": as_text(msg.get("id")), "sender": as_text(msg.get("from")),
-                                   "ts": _seconds(msg.get("timestamp"))}
-    if not base["id"] or not base["sender"]:
+def _parse(msg: dict[str, Any]) -> InboundMessage | None:
+    message_id, sender, kind = as_text(msg.get("id")), as_text(msg.get("from")), msg.get("type")
+    if not message_id or not sender:
         return None
+    sent = {"ts": _seconds(msg.get("timestamp"))}
+    if kind == "image":
+        image = obj(msg.get("image"))
+        return InboundMessage(sender, as_text(image.get("caption")), as_text(image.get("id")), message_id,
+                              sent | {"mime": as_text(image.get("mime_type"))})
+    text = _text(kind, msg)
+    return None if text is None else InboundMessage(sender, text, message_id=message_id, metadata=sent)
+
+
+def _text(kind: Any, msg: dict[str, Any]) -> str | None:
+    """What a text, a reply-button or list choice, or a template's button says; None for other kinds."""
     if kind == "text":
-        return base | {"text": as_text(field(msg, "text", "body"))}
+        return as_text(field(msg, "text", "body"))
     if kind == "interactive":
         reply = obj(msg.get("interactive"))
         chosen = obj(reply.get("button_reply")) or obj(reply.get("list_reply"))
-        return base | {"text": as_text(chosen.get("id")) or as_text(chosen.get("title"))}
+        return as_text(chosen.get("id")) or as_text(chosen.get("title"))
     if kind == "button":
         button = obj(msg.get("button"))
-        return base | {"text": as_text(button.get("payload")) or as_text(button.get("text"))}
-    if kind == "image":
-        image = obj(msg.get("image"))
-        media = as_text(image.get("id"))
-        return base | {"text": as_text(image.get("caption")), "media": media, "mime": as_text(image.get("mime_type"))}
+        return as_text(button.get("payload")) or as_text(button.get("text"))
     return None
 
 
@@ -119,25 +126,29 @@ def _seconds(timestamp: Any) -> float | None:
     return value if value > 0 else None
 
 
-class WhatsApp:
+class WhatsApp(MessagingChannel):
+    name = CHANNEL
+
     def __init__(self, services: ChannelServices, graph: GraphApi, phone_number_id: str) -> None:
-        self.services, self.graph, self.phone = services, graph, phone_number_id
+        super().__init__(services)
+        self.graph, self.phone = graph, phone_number_id
         self.last_seen = LastSeen(lambda: services.db)
         services.schemas.append(SCHEMA)
-        services.inbox.register(CHANNEL, self._answer)
 
-    async def deliver(self, wa_id: str, messages: list[BotMessage], event: dict | None = None) -> None:
+    async def send_fields(self, wa_id: str, messages: list[BotMessage], event: dict | None) -> dict[str, Any] | None:
         """Answers in a turn (`event` None) always go; other messages only within the 24-hour window."""
-        if event is not None and messages and not await self._in_window(wa_id, event):
-            return
-        for message in messages:
-            for body in render(wa_id, message, self.services):
-                await self.graph.post("send", f"{self.phone}/messages", body, key=wa_id)
+        if event is None or not messages or await self._in_window(wa_id, event):
+            return {}
+        return None
 
-    async def photo(self, media_id: str, mime: str) -> Attachment:
-        found = await self.graph.get("media", media_id)
+    async def send(self, wa_id: str, message: BotMessage, fields: dict[str, Any]) -> None:
+        for body in render(wa_id, message, self.services):
+            await self.graph.post("send", f"{self.phone}/messages", body, key=wa_id)
+
+    async def fetch_photo(self, message: InboundMessage) -> Attachment:
+        found = await self.graph.get("media", message.photo)
         data, content_type = await self.graph.download(str(found.get("url") or ""), MAX_FILE_BYTES)
-        return Attachment(data, str(found.get("mime_type") or mime or content_type))
+        return Attachment(data, str(found.get("mime_type") or message.metadata.get("mime") or content_type))
 
     async def _in_window(self, wa_id: str, event: dict) -> bool:
         last = await self.last_seen.last(f"{CHANNEL}:{wa_id}")
@@ -152,23 +163,9 @@ class WhatsApp:
 
     async def handle(self, payload: dict[str, Any]) -> None:
         now = self.last_seen.clock()
-        for parsed in parse_messages(payload):
-            if await self.services.inbox.accept(CHANNEL, parsed["id"], f"{CHANNEL}:{parsed['sender']}", parsed):
-                await self.last_seen.saw(f"{CHANNEL}:{parsed['sender']}", min(parsed["ts"] or now, now))
-
-    async def _answer(self, parsed: dict[str, Any]) -> None:
-        send = lambda replies: self.deliver(parsed["sender"], replies)  # noqa: E731
-        attachments: tuple[Attachment, ...] = ()
-        if parsed.get("media"):
-            photo = await self.services.dispatcher.fetch_photo(self.photo(parsed["media"], parsed.get("mime") or ""),
-                                                               send, f"{CHANNEL}:{parsed['sender']}")
-            if photo is None:
-                return
-            attachments = (photo,)
-        if not parsed["text"].strip() and not attachments:
-            return
-        message = UserMessage(sender_id=parsed["sender"], text=parsed["text"], channel=CHANNEL, attachments=attachments)
-        await self.services.dispatcher.turn(message, send)
+        for message in parse_messages(payload):
+            if await self.keep(message):
+                await self.last_seen.saw(self.conversation(message.sender), min(message.metadata["ts"] or now, now))
 
 
 def setup(app: web.Application, hooks: ChannelHooks) -> None:
@@ -177,6 +174,5 @@ def setup(app: web.Application, hooks: ChannelHooks) -> None:
     token = secret_from_env(config.access_token_env, CHANNEL).decode()
     graph = GraphApi(services, CHANNEL, config.base_url, config.api_version, token, PACE)
     whatsapp = WhatsApp(services, graph, config.phone_number_id)
-    services.postboxes.register(CHANNEL, whatsapp.deliver)
     meta_webhook(app, "/webhooks/whatsapp", secret_from_env(config.verify_token_env, CHANNEL),
                  secret_from_env(config.app_secret_env, CHANNEL), whatsapp.handle)

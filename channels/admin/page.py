@@ -11,7 +11,7 @@ import io
 from html import escape
 from typing import Any
 
-from channels.dashboard_figures import DayFigures, Figures
+from channels.admin.figures import DayFigures, Figures
 
 CSP = ("default-src 'none'; img-src 'self'; style-src 'self'; form-action 'self'; "
        "frame-ancestors 'none'; base-uri 'none'")

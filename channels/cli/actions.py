@@ -6,7 +6,7 @@ In the Rasa project's `endpoints.yml`:
       url: "http://localhost:5055/webhook"
 
 and list `action_aisle_search`, `action_aisle_recommend`, `action_aisle_describe` and
-`action_aisle_tryon` under `actions:` in its domain (see `channels.rasa_actions`).
+`action_aisle_tryon` under `actions:` in its domain (see `channels.rasa_actions.executor`).
 """
 from __future__ import annotations
 
@@ -42,7 +42,7 @@ def build_action_app(config: AisleConfig):
 
     from agent.runtime import build_skills, open_catalog
     from agent.tryon_setup import open_tryon
-    from channels.rasa_actions import ACTIONS, action_executor, register_skill_action
+    from channels.rasa_actions.executor import ACTIONS, action_executor, register_skill_action
     from knowledge.retriever import Retriever
 
     catalog = open_catalog(config, progress=True)

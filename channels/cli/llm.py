@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 from agent.config import AisleConfig
-from channels.cli_training import DEFAULT_CONVERSATIONS, default_conversations
+from channels.cli.training import DEFAULT_CONVERSATIONS, default_conversations
 
 
 def add_llm_commands(commands: argparse._SubParsersAction) -> None:

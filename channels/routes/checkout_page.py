@@ -12,8 +12,8 @@ from urllib.parse import unquote
 from aiohttp import web
 
 from channels.context import AGENT
-from channels.page_frame import html_response as _html
-from channels.page_frame import page as _page
+from channels.routes.page_frame import html_response as _html
+from channels.routes.page_frame import page as _page
 
 MAX_ITEMS_CHARS = 4000
 MAX_LINES = 100

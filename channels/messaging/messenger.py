@@ -5,7 +5,7 @@ Set-up: in your Meta app's Messenger settings, set the callback URL to
 subscribe the page to `messages` and `messaging_postbacks`, and set `AISLE_MESSENGER_PAGE_TOKEN`
 and `AISLE_MESSENGER_APP_SECRET`.
 
-Inbound (signed, see `channels.meta`): text, quick-reply and postback payloads, and photos
+Inbound (signed, see `channels.messaging.meta`): text, quick-reply and postback payloads, and photos
 (downloaded from the attachment URL) become messages of conversation `messenger:<PSID>`; each
 message id (`mid`) is answered once; echoes of the page's own messages are ignored. The "like"
 sticker (an image attachment with a `sticker_id`) is the shopper's thumbs-up, not a photo for try-on.
@@ -13,7 +13,7 @@ sticker (an image attachment with a `sticker_id`) is the shopper's thumbs-up, no
 Outbound: products are a generic-template carousel (image, title, price, "Choose" and "View"),
 quick replies hang on the last message, images are image attachments. Answers to a message are
 `RESPONSE`s; a colleague's reply from the console more than 24 hours after the shopper's last
-message goes out with the `HUMAN_AGENT` tag (up to 7 days), see `channels.meta_window`.
+message goes out with the `HUMAN_AGENT` tag (up to 7 days), see `channels.messaging.meta_window`.
 """
 from __future__ import annotations
 
@@ -23,12 +23,14 @@ from typing import Any
 from aiohttp import web
 
 from agent.errors import ChannelError
-from agent.types import Attachment, BotMessage, UserMessage
+from agent.types import Attachment, BotMessage
 from channels.context import ChannelHooks
-from channels.meta import GraphApi, meta_webhook
-from channels.meta_window import RESPONSE, SCHEMA, LastSeen, event_time, send_fields
+from channels.messaging.base import InboundMessage, MessagingChannel
+from channels.messaging.meta import GraphApi, meta_webhook
+from channels.messaging.meta_window import RESPONSE, SCHEMA, LastSeen, event_time
+from channels.messaging.meta_window import send_fields as window_fields
+from channels.messaging.render import card_subtitle, choose_payload, split_text, truncate
 from channels.outbound import Pace
-from channels.platform_render import card_subtitle, choose_payload, split_text, truncate
 from channels.rendering import product_link
 from channels.services import ChannelServices
 from channels.shapes import as_text, field, obj, objects
@@ -71,8 +73,8 @@ def render(message: BotMessage, services: ChannelServices) -> list[dict[str, Any
     return parts
 
 
-def parse_events(payload: dict[str, Any]) -> list[dict[str, Any]]:
-    """`{"id", "sender", "text", "ts", "image"?}` for every shopper message or postback in a payload."""
+def parse_events(payload: dict[str, Any]) -> list[InboundMessage]:
+    """Every shopper message or postback in a payload (the page's own echoes are not)."""
     found = []
     for entry in objects(payload.get("entry")):
         for event in objects(entry.get("messaging")):
@@ -82,51 +84,52 @@ def parse_events(payload: dict[str, Any]) -> list[dict[str, Any]]:
     return found
 
 
-def _parse(event: dict[str, Any]) -> dict[str, Any] | None:
+def _parse(event: dict[str, Any]) -> InboundMessage | None:
     sender = as_text(field(event, "sender", "id"))
     message, postback = obj(event.get("message")), obj(event.get("postback"))
     if not sender or message.get("is_echo"):
         return None
-    ts = event.get("timestamp")
+    sent = {"ts": event.get("timestamp")}
     if postback:
-        mid = as_text(postback.get("mid")) or f"postback:{sender}:{as_text(ts)}"
-        text = as_text(postback.get("payload")) or as_text(postback.get("title"))
-        return {"id": mid, "sender": sender, "text": text, "ts": ts}
+        mid = as_text(postback.get("mid")) or f"postback:{sender}:{as_text(sent['ts'])}"
+        return InboundMessage(sender, as_text(postback.get("payload")) or as_text(postback.get("title")),
+                              message_id=mid, metadata=sent)
     if not as_text(message.get("mid")):
         return None
-    found = {"id": as_text(message["mid"]), "sender": sender, "ts": ts,
-             "text": as_text(field(message, "quick_reply", "payload")) or as_text(message.get("text"))}
+    text = as_text(field(message, "quick_reply", "payload")) or as_text(message.get("text"))
     attachments = objects(message.get("attachments"))
     if as_text(message.get("sticker_id")) or any(field(a, "payload", "sticker_id") for a in attachments):
-        return found | {"text": found["text"] or LIKE_TEXT, "sticker": True}  # the "like" thumb, not a photo
+        return InboundMessage(sender, text or LIKE_TEXT, message_id=as_text(message["mid"]),
+                              metadata=sent | {"sticker": True})  # the "like" thumb, not a photo
     images = [as_text(field(a, "payload", "url")) for a in attachments if a.get("type") == "image"]
     images = [url for url in images if url]
-    return found | ({"image": images[0]} if images else {})
+    return InboundMessage(sender, text, images[0] if images else "", as_text(message["mid"]), sent)
 
 
-class Messenger:
+class Messenger(MessagingChannel):
+    name = CHANNEL
+
     def __init__(self, services: ChannelServices, graph: GraphApi) -> None:
-        self.services, self.graph = services, graph
+        super().__init__(services)
+        self.graph = graph
         self.last_seen = LastSeen(lambda: services.db)
         services.schemas.append(SCHEMA)
-        services.inbox.register(CHANNEL, self._answer)
 
-    async def deliver(self, psid: str, messages: list[BotMessage], event: dict | None = None) -> None:
+    async def send_fields(self, psid: str, messages: list[BotMessage], event: dict | None) -> dict[str, Any] | None:
         """Answers in a turn (`event` None) are responses; other messages must fit Meta's window."""
-        fields = RESPONSE if event is None else await self._outside_turn(psid, messages, event)
-        if fields is None:
-            return
-        for message in messages:
-            for part in render(message, self.services):
-                body = {"recipient": {"id": psid}, **fields, "message": part}
-                await self.graph.post("send", "me/messages", body, key=psid)
+        return RESPONSE if event is None else await self._outside_turn(psid, messages, event)
+
+    async def send(self, psid: str, message: BotMessage, fields: dict[str, Any]) -> None:
+        for part in render(message, self.services):
+            body = {"recipient": {"id": psid}, **fields, "message": part}
+            await self.graph.post("send", "me/messages", body, key=psid)
 
     async def _outside_turn(self, psid: str, messages: list[BotMessage], event: dict) -> dict[str, str] | None:
         """A colleague's reply or joining may use the HUMAN_AGENT tag; notices only the 24-hour window."""
         if not messages:
             return None
         by_person = bool(event.get("author")) or event.get("handoff") == "active"
-        fields = send_fields(await self.last_seen.last(psid), self.last_seen.clock(), by_person)
+        fields = window_fields(await self.last_seen.last(psid), self.last_seen.clock(), by_person)
         if fields is None and event.get("author"):
             raise ChannelError("Messenger accepts a colleague's reply only within 7 days of the shopper's last "
                                "message: this reply was kept in the conversation but not sent")
@@ -136,26 +139,12 @@ class Messenger:
 
     async def handle(self, payload: dict[str, Any]) -> None:
         now = self.last_seen.clock()
-        for parsed in parse_events(payload):
-            if await self.services.inbox.accept(CHANNEL, parsed["id"], f"{CHANNEL}:{parsed['sender']}", parsed):
-                await self.last_seen.saw(parsed["sender"], event_time(parsed["ts"], now))
+        for message in parse_events(payload):
+            if await self.keep(message):
+                await self.last_seen.saw(message.sender, event_time(message.metadata["ts"], now))
 
-    async def _answer(self, parsed: dict[str, Any]) -> None:
-        send = lambda replies: self.deliver(parsed["sender"], replies)  # noqa: E731
-        attachments: tuple[Attachment, ...] = ()
-        if parsed.get("image"):
-            photo = await self.services.dispatcher.fetch_photo(self.photo(parsed["image"]), send,
-                                                               f"{CHANNEL}:{parsed['sender']}")
-            if photo is None:
-                return
-            attachments = (photo,)
-        if not parsed["text"].strip() and not attachments:
-            return
-        message = UserMessage(sender_id=parsed["sender"], text=parsed["text"], channel=CHANNEL, attachments=attachments)
-        await self.services.dispatcher.turn(message, send)
-
-    async def photo(self, url: str) -> Attachment:
-        data, content_type = await self.graph.download(url, MAX_FILE_BYTES, authorised=False)
+    async def fetch_photo(self, message: InboundMessage) -> Attachment:
+        data, content_type = await self.graph.download(message.photo, MAX_FILE_BYTES, authorised=False)
         return Attachment(data, content_type)
 
 
@@ -164,6 +153,5 @@ def setup(app: web.Application, hooks: ChannelHooks) -> None:
     config = services.config.messenger
     token = secret_from_env(config.page_token_env, CHANNEL).decode()
     messenger = Messenger(services, GraphApi(services, CHANNEL, config.base_url, config.api_version, token, PACE))
-    services.postboxes.register(CHANNEL, messenger.deliver)
     meta_webhook(app, "/webhooks/messenger", secret_from_env(config.verify_token_env, CHANNEL),
                  secret_from_env(config.app_secret_env, CHANNEL), messenger.handle)

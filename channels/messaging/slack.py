@@ -23,11 +23,12 @@ from typing import Any
 
 from aiohttp import web
 
-from agent.types import Attachment, BotMessage, UserMessage
-from channels.context import CONVERSATION_ID, ChannelHooks
+from agent.types import Attachment, BotMessage
+from channels.context import ChannelHooks
 from channels.errors import BadRequest
+from channels.messaging.base import InboundMessage, MessagingChannel
+from channels.messaging.render import card_subtitle, checkout_link, choose_payload, truncate
 from channels.outbound import Pace, PlatformError
-from channels.platform_render import card_subtitle, checkout_link, choose_payload, truncate
 from channels.rendering import fallback_text, product_link
 from channels.services import ChannelServices
 from channels.shapes import as_text, field, obj, objects
@@ -83,33 +84,33 @@ def _button(title: str, value: str, action_id: str) -> dict[str, Any]:
             "value": value[:2000], "action_id": action_id}
 
 
-class SlackApi:
+class Slack(MessagingChannel):
+    name = CHANNEL
+
     def __init__(self, services: ChannelServices, base_url: str, token: str) -> None:
-        self.services, self.base, self.token = services, base_url.rstrip("/"), token
+        super().__init__(services)
+        self.base, self.token = base_url.rstrip("/"), token
 
     @property
     def auth(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token}"}
 
-    async def deliver(self, sender_id: str, messages: list[BotMessage], event: dict | None = None) -> None:
-        channel, _, thread = sender_id.partition(":")
-        for message in messages:
-            fallback = truncate(fallback_text(message, self.services.absolute_url), 3000) or " "
-            body: dict[str, Any] = {"channel": channel, "text": fallback,
-                                    "blocks": blocks_for(message, self.services)}
-            if thread:
-                body["thread_ts"] = thread
-            answer = await self.services.outbound.call(CHANNEL, "chat.postMessage", "POST",
-                                                       f"{self.base}/chat.postMessage", json=body, headers=self.auth,
-                                                       pace=PACE, key=channel)
-            if not isinstance(answer, dict) or not answer.get("ok"):
-                error = answer.get("error", "unknown error") if isinstance(answer, dict) else str(answer)[:100]
-                raise PlatformError(CHANNEL, "chat.postMessage", 200, error)
+    async def send(self, sender: str, message: BotMessage, fields: dict[str, Any]) -> None:
+        """chat.postMessage with Block Kit and a plain-text fallback (notifications); a mention's thread."""
+        channel, _, thread = sender.partition(":")
+        fallback = truncate(fallback_text(message, self.services.absolute_url), 3000) or " "
+        body: dict[str, Any] = {"channel": channel, "text": fallback, "blocks": blocks_for(message, self.services)}
+        if thread:
+            body["thread_ts"] = thread
+        answer = await self.services.outbound.call(CHANNEL, "chat.postMessage", "POST", f"{self.base}/chat.postMessage",
+                                                   json=body, headers=self.auth, pace=PACE, key=channel)
+        if not isinstance(answer, dict) or not answer.get("ok"):
+            error = answer.get("error", "unknown error") if isinstance(answer, dict) else str(answer)[:100]
+            raise PlatformError(CHANNEL, "chat.postMessage", 200, error)
 
-    async def photo(self, file: dict[str, Any]) -> Attachment:
-        url = as_text(file.get("url_private_download")) or as_text(file.get("url_private"))
-        data, _ = await self.services.outbound.download(CHANNEL, url, MAX_FILE_BYTES, headers=self.auth)
-        return Attachment(data, as_text(file.get("mimetype")), as_text(file.get("name")))
+    async def fetch_photo(self, message: InboundMessage) -> Attachment:
+        data, _ = await self.services.outbound.download(CHANNEL, message.photo, MAX_FILE_BYTES, headers=self.auth)
+        return Attachment(data, str(message.metadata.get("mime", "")), str(message.metadata.get("name", "")))
 
 
 def verified(request: web.Request, body: bytes, secret: bytes, max_age_s: int) -> str | None:
@@ -123,8 +124,8 @@ def verified(request: web.Request, body: bytes, secret: bytes, max_age_s: int) -
     return None
 
 
-def parse_event(event: dict[str, Any]) -> dict[str, Any] | None:
-    """`{"sender", "text", "files"}` for a direct message or a mention; None for anything else (bots included)."""
+def parse_event(event: dict[str, Any], event_id: str) -> InboundMessage | None:
+    """A direct message or a mention (with its first image); None for anything else (bots included)."""
     if event.get("bot_id") or event.get("subtype") not in (None, "file_share"):
         return None
     channel = as_text(event.get("channel"))
@@ -136,16 +137,19 @@ def parse_event(event: dict[str, Any]) -> dict[str, Any] | None:
         return None
     text = _MENTION.sub("", as_text(event.get("text"))).strip()
     files = [f for f in objects(event.get("files")) if as_text(f.get("mimetype")).startswith("image/")]
-    return {"sender": sender, "text": text, "files": files[:1]} if channel and (text or files) else None
+    if not channel or not (text or files):
+        return None
+    if not files:
+        return InboundMessage(sender, text, message_id=event_id)
+    photo = as_text(files[0].get("url_private_download")) or as_text(files[0].get("url_private"))
+    about = {"mime": as_text(files[0].get("mimetype")), "name": as_text(files[0].get("name"))}
+    return InboundMessage(sender, text, photo, event_id, about)
 
 
 def setup(app: web.Application, hooks: ChannelHooks) -> None:
-    services = hooks.services
-    config = services.config.slack
+    config = hooks.services.config.slack
     secret = secret_from_env(config.signing_secret_env, CHANNEL)
-    api = SlackApi(services, config.base_url, secret_from_env(config.bot_token_env, CHANNEL).decode())
-    services.postboxes.register(CHANNEL, api.deliver)
-    services.inbox.register(CHANNEL, lambda parsed: _answer(api, services, parsed))
+    slack = Slack(hooks.services, config.base_url, secret_from_env(config.bot_token_env, CHANNEL).decode())
 
     async def events(request: web.Request) -> web.Response:
         body = await request.read()
@@ -158,23 +162,15 @@ def setup(app: web.Application, hooks: ChannelHooks) -> None:
         event_id = as_text(payload.get("event_id"))
         if payload.get("type") != "event_callback" or not event_id:
             return acknowledged()
-        parsed = parse_event(obj(payload.get("event")))
-        if parsed is None:
-            return acknowledged()
-        request[CONVERSATION_ID] = f"{CHANNEL}:{parsed['sender']}"
-        if not await services.inbox.accept(CHANNEL, event_id, request[CONVERSATION_ID], parsed):
-            return acknowledged(duplicate=True)
-        return acknowledged()
+        return await slack.acknowledge(request, parse_event(obj(payload.get("event")), event_id))
 
     async def actions(request: web.Request) -> web.Response:
         body = await request.read()
         problem = verified(request, body, secret, config.max_age_s)
         if problem:
             return refuse(401, problem)
-        payload = _form_payload(body)
-        for parsed in _pressed(payload):
-            key = f"action:{payload.get('trigger_id')}:{parsed['action']}"
-            await services.inbox.accept(CHANNEL, key, f"{CHANNEL}:{parsed['sender']}", parsed)
+        for message in _pressed(_form_payload(body)):
+            await slack.keep(message)
         return web.Response(status=200)
 
     app.router.add_post("/webhooks/slack/events", events)
@@ -190,24 +186,13 @@ def _form_payload(body: bytes) -> dict[str, Any]:
     return parse_json_object((form.get("payload") or [""])[0], what="payload")
 
 
-def _pressed(payload: dict[str, Any]) -> list[dict[str, Any]]:
+def _pressed(payload: dict[str, Any]) -> list[InboundMessage]:
     """The button presses in a `block_actions` payload that say something (links only open a page)."""
     if payload.get("type") != "block_actions":
         return []
     channel = as_text(field(payload, "channel", "id"))
     thread = as_text(field(payload, "container", "thread_ts"))
     sender = f"{channel}:{thread}" if thread else channel
-    return [{"sender": sender, "text": as_text(a.get("value")), "files": [], "action": as_text(a.get("action_id"))}
+    return [InboundMessage(sender, as_text(a.get("value")),
+                           message_id=f"action:{payload.get('trigger_id')}:{as_text(a.get('action_id'))}")
             for a in objects(payload.get("actions")) if as_text(a.get("value")) and channel]
-
-
-async def _answer(api: SlackApi, services: ChannelServices, parsed: dict[str, Any]) -> None:
-    send = lambda replies: api.deliver(parsed["sender"], replies)  # noqa: E731
-    attachments: tuple[Attachment, ...] = ()
-    if parsed["files"]:
-        photo = await services.dispatcher.fetch_photo(api.photo(parsed["files"][0]), send, f"{CHANNEL}:{parsed['sender']}")
-        if photo is None:
-            return
-        attachments = (photo,)
-    message = UserMessage(sender_id=parsed["sender"], text=parsed["text"], channel=CHANNEL, attachments=attachments)
-    await services.dispatcher.turn(message, send)

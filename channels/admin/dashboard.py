@@ -10,7 +10,7 @@ Programs send `Authorization: Bearer <token>` instead. The token never appears i
 Routes (all answer 401 without the cookie or the header):
 
 - `GET /admin[?days=30]`: the page (the sign-in form when signed out);
-- `GET /admin/dashboard.json[?days=30]`: the same figures as JSON (`channels.dashboard_figures`);
+- `GET /admin/dashboard.json[?days=30]`: the same figures as JSON (`channels.admin.figures`);
 - `GET /admin/plots/<containment|handoff|csat|click_through>.png[?days=30]`: one plot;
 - `POST /admin/login` (`token=...`), `POST /admin/logout`.
 """
@@ -29,15 +29,15 @@ from urllib.parse import urlsplit
 from aiohttp import hdrs, web
 
 from channels.context import AGENT, SERVICES
-from channels.dashboard_figures import MAX_DAYS, Figures, Sources, compute_figures
-from channels.dashboard_page import CSP, PLOTS, dashboard_page, login_page, plot_png
+from channels.admin.figures import MAX_DAYS, Figures, Sources, compute_figures
+from channels.admin.page import CSP, PLOTS, dashboard_page, login_page, plot_png
 from channels.errors import BadRequest, json_error
 from channels.limits import TokenBucket
 
 COOKIE = "aisle_admin"
 SESSION_S = 12 * 3600
 CACHE_S = 30.0
-STATIC_DIR = Path(__file__).parent / "dashboard_static"
+STATIC_DIR = Path(__file__).parent / "static"
 NO_STORE = {"Cache-Control": "no-store", "X-Frame-Options": "DENY"}
 
 

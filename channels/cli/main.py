@@ -12,13 +12,13 @@ from typing import TYPE_CHECKING
 from agent.config import AisleConfig, load_config
 from agent.config_check import check_paths
 from agent.errors import AisleError
-from channels.cli_actions import add_actions_command
-from channels.cli_generate import add_generate_commands
-from channels.cli_init import add_init_command
-from channels.cli_llm import add_llm_commands
-from channels.cli_privacy import add_privacy_commands
-from channels.cli_training import add_training_commands
-from channels.llm_server import add_llm_serve_command
+from channels.cli.actions import add_actions_command
+from channels.cli.generate import add_generate_commands
+from channels.cli.init import add_init_command
+from channels.cli.llm import add_llm_commands
+from channels.cli.llm_serve import add_llm_serve_command
+from channels.cli.privacy import add_privacy_commands
+from channels.cli.training import add_training_commands
 from channels.observability import configure_logging
 
 if TYPE_CHECKING:

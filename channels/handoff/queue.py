@@ -18,7 +18,7 @@ the middle of a return who asks for a person is urgent, and the card shows the r
 nobody answered is answered by the assistant at once.
 
 On a Redis store the tickets live in Redis and every change reaches the other processes' queues and
-consoles (`channels.handoff_relay`); `relay()` listens for them while the server runs.
+consoles (`channels.handoff.relay`); `relay()` listens for them while the server runs.
 """
 from __future__ import annotations
 
@@ -35,10 +35,10 @@ from typing import Any, Protocol
 from agent.store.base import StoreUnavailable
 from agent.store.redis import RedisStore
 from agent.types import BotMessage, OnMessage, UserMessage
-from channels.business_hours import BusinessHours
+from channels.handoff.business_hours import BusinessHours
 from channels.channel_db import ChannelDB
-from channels.handoff_relay import CHANGES, SharedTickets, deliveries_channel, listening
-from channels.handoff_ticket import Ticket, from_record, in_order
+from channels.handoff.relay import CHANGES, SharedTickets, deliveries_channel, listening
+from channels.handoff.ticket import Ticket, from_record, in_order
 from channels.postboxes import Postboxes, split_conversation
 
 log = logging.getLogger(__name__)

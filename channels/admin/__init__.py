@@ -6,7 +6,7 @@ did: `{"added": [...], "updated": [...], "deleted": [...], "unchanged": [...], "
 "embedded": 1, "version": 4}`. The token is read from the environment variable that
 `server.admin_token_env` names; the server serves this channel only when that variable is set.
 A missing or wrong token gets a bare 401, whatever was wrong. The same token opens the dashboard at
-`/admin` (`channels.dashboard`).
+`/admin` (`channels.admin.dashboard`).
 """
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from typing import Any
 from aiohttp import hdrs, web
 
 from agent.errors import ConfigError
-from channels import dashboard, privacy
+from channels.admin import dashboard, privacy
 from channels.context import ChannelHooks
 from channels.errors import BadRequest, json_error, type_name
 from channels.validation import parse_json_object

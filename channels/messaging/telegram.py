@@ -23,16 +23,17 @@ from typing import Any
 
 from aiohttp import web
 
-from agent.types import Attachment, BotMessage, UserMessage
-from channels.context import CONVERSATION_ID, ChannelHooks
+from agent.types import Attachment, BotMessage
+from channels.context import ChannelHooks
 from channels.inbox import body_key
+from channels.messaging.base import InboundMessage, MessagingChannel
+from channels.messaging.render import card_subtitle, checkout_link, choose_payload, split_text, truncate
 from channels.outbound import Pace
-from channels.platform_render import card_subtitle, checkout_link, choose_payload, split_text, truncate
 from channels.rendering import product_link
 from channels.services import ChannelServices
 from channels.shapes import as_text, field, obj, objects
 from channels.validation import parse_json_object
-from channels.webhooks import acknowledged, refuse, same_secret, secret_from_env
+from channels.webhooks import refuse, same_secret, secret_from_env
 
 CHANNEL = "telegram"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -43,11 +44,13 @@ MAX_FILE_BYTES = 20 * 1024 * 1024  # the Bot API's download limit
 COMMANDS = {"/start": "hi", "/help": "help"}  # a greeting and "what can you do?", not an unknown request
 
 
-class TelegramApi:
-    """Calls to one bot's API through the shared outbound session."""
+class Telegram(MessagingChannel):
+    """One bot's API through the shared outbound session."""
+
+    name = CHANNEL
 
     def __init__(self, services: ChannelServices, base_url: str, token: str) -> None:
-        self.services = services
+        super().__init__(services)
         self.base = f"{base_url.rstrip('/')}/bot{token}"
         self.files = f"{base_url.rstrip('/')}/file/bot{token}"
 
@@ -56,11 +59,9 @@ class TelegramApi:
         return await self.services.outbound.call(CHANNEL, method, "POST", f"{self.base}/{method}", json=body,
                                                  pace=pace, key=chat)
 
-    async def deliver(self, chat_id: str, messages: list[BotMessage], event: dict | None = None) -> None:
-        """Send `messages` to chat `chat_id` (the postbox and the answer path both use this)."""
-        for message in messages:
-            for method, body in await self.render(chat_id, message):
-                await self.call(method, body, chat_id)
+    async def send(self, chat_id: str, message: BotMessage, fields: dict[str, Any]) -> None:
+        for method, body in await self.render(chat_id, message):
+            await self.call(method, body, chat_id)
 
     async def render(self, chat_id: str, message: BotMessage) -> list[tuple[str, dict[str, Any]]]:
         calls: list[tuple[str, dict[str, Any]]] = []
@@ -105,30 +106,47 @@ class TelegramApi:
         data = payload if len(payload.encode("utf-8")) <= MAX_CALLBACK_BYTES else "k:" + await self.services.db.stash(payload)
         return {"text": truncate(title, 64), "callback_data": data}
 
-    async def photo(self, file_id: str, mime: str) -> Attachment:
-        found = await self.call("getFile", {"file_id": file_id})
+    async def text_of(self, message: InboundMessage) -> str:
+        """A pressed button is acknowledged (Telegram stops its spinner); a long payload is read back."""
+        if not message.metadata.get("callback"):
+            return message.text
+        await self.call("answerCallbackQuery", {"callback_query_id": message.metadata["callback"]})
+        if message.text.startswith("k:"):
+            return await self.services.db.unstash(message.text[2:]) or ""
+        return message.text
+
+    async def fetch_photo(self, message: InboundMessage) -> Attachment:
+        found = await self.call("getFile", {"file_id": message.photo})
         path = (found.get("result") or {}).get("file_path", "") if isinstance(found, dict) else ""
         data, _ = await self.services.outbound.download(CHANNEL, f"{self.files}/{path}", MAX_FILE_BYTES)
-        return Attachment(data, mime)
+        return Attachment(data, str(message.metadata.get("mime") or "image/jpeg"))
 
 
-def parse_update(update: dict[str, Any]) -> dict[str, Any] | None:
-    """The parts of an update Aisle answers: `{"chat", "text", "photo"?, "mime"?, "callback"?}`; None to ignore."""
+def parse_update(update: dict[str, Any], body: bytes) -> InboundMessage | None:
+    """The message of an update Aisle answers (a text, a photo, a pressed button); None to ignore it."""
+    key = update_key(update, body)
     query = obj(update.get("callback_query"))
     if query:
         chat = as_text(field(query, "message", "chat", "id")) or as_text(field(query, "from", "id"))
-        return {"chat": chat, "text": as_text(query.get("data")), "callback": as_text(query.get("id"))} if chat else None
+        callback = {"callback": as_text(query.get("id"))}
+        return InboundMessage(chat, as_text(query.get("data")), message_id=key, metadata=callback) if chat else None
     message = obj(update.get("message"))
     chat = as_text(field(message, "chat", "id"))
-    if not chat:
+    text = _command(as_text(message.get("text"))) or as_text(message.get("caption"))
+    photo, mime = _photo(message)
+    if not chat or not (text.strip() or photo):
         return None
-    parsed = {"chat": chat, "text": _command(as_text(message.get("text"))) or as_text(message.get("caption"))}
+    return InboundMessage(chat, text, photo, key, {"mime": mime} if photo else {})
+
+
+def _photo(message: dict[str, Any]) -> tuple[str, str]:
+    """The file id of the photo (its largest size) or image document, and its type; ('', '') for none."""
     sizes, document = objects(message.get("photo")), obj(message.get("document"))
     if sizes and as_text(sizes[-1].get("file_id")):
-        parsed |= {"photo": as_text(sizes[-1].get("file_id")), "mime": "image/jpeg"}  # the largest size
-    elif as_text(document.get("mime_type")).startswith("image/") and as_text(document.get("file_id")):
-        parsed |= {"photo": as_text(document.get("file_id")), "mime": as_text(document["mime_type"])}
-    return parsed if parsed["text"].strip() or "photo" in parsed else None
+        return as_text(sizes[-1].get("file_id")), "image/jpeg"
+    if as_text(document.get("mime_type")).startswith("image/") and as_text(document.get("file_id")):
+        return as_text(document.get("file_id")), as_text(document["mime_type"])
+    return "", ""
 
 
 def _command(text: str) -> str:
@@ -147,42 +165,14 @@ def update_key(update: dict[str, Any], body: bytes) -> str:
 
 
 def setup(app: web.Application, hooks: ChannelHooks) -> None:
-    services = hooks.services
-    config = services.config.telegram
+    config = hooks.services.config.telegram
     secret = secret_from_env(config.secret_token_env, CHANNEL)
-    api = TelegramApi(services, config.base_url, secret_from_env(config.bot_token_env, CHANNEL).decode())
-    services.postboxes.register(CHANNEL, api.deliver)
-    services.inbox.register(CHANNEL, lambda parsed: _answer(api, services, parsed))
+    telegram = Telegram(hooks.services, config.base_url, secret_from_env(config.bot_token_env, CHANNEL).decode())
 
     async def webhook(request: web.Request) -> web.Response:
         if not same_secret(request.headers.get(SECRET_HEADER), secret):
             return refuse(403, "the secret token does not match")
         body = await request.read()
-        update = parse_json_object(body)
-        parsed = parse_update(update)
-        if parsed is None:
-            return acknowledged()
-        request[CONVERSATION_ID] = f"{CHANNEL}:{parsed['chat']}"
-        if not await services.inbox.accept(CHANNEL, update_key(update, body), request[CONVERSATION_ID], parsed):
-            return acknowledged(duplicate=True)
-        return acknowledged()
+        return await telegram.acknowledge(request, parse_update(parse_json_object(body), body))
 
     app.router.add_post("/webhooks/telegram", webhook)
-
-
-async def _answer(api: TelegramApi, services: ChannelServices, parsed: dict[str, Any]) -> None:
-    chat, text = parsed["chat"], parsed["text"]
-    if parsed.get("callback"):
-        await api.call("answerCallbackQuery", {"callback_query_id": parsed["callback"]})
-        if text.startswith("k:"):
-            text = await services.db.unstash(text[2:]) or ""
-    send = lambda replies: api.deliver(chat, replies)  # noqa: E731
-    attachments: tuple[Attachment, ...] = ()
-    if parsed.get("photo"):
-        photo = await services.dispatcher.fetch_photo(api.photo(parsed["photo"], parsed["mime"]), send,
-                                                      f"{CHANNEL}:{chat}")
-        if photo is None:
-            return
-        attachments = (photo,)
-    message = UserMessage(sender_id=chat, text=text, channel=CHANNEL, attachments=attachments)
-    await services.dispatcher.turn(message, send)

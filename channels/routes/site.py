@@ -6,10 +6,10 @@ from pathlib import Path
 
 from aiohttp import web
 
-from channels import checkout_page
+from channels.routes import checkout_page
 from channels.context import AGENT
-from channels.page_frame import html_response as _html
-from channels.page_frame import page as _page
+from channels.routes.page_frame import html_response as _html
+from channels.routes.page_frame import page as _page
 from channels.rendering import media_url
 from knowledge.product import Product
 
