@@ -106,10 +106,14 @@ class _SilentDesk:
 
 
 class FakeAgent:
-    """Keyword search over `products`, with quick replies, a stored transcript and handoff, like the real agent."""
+    """Keyword search over `products`, with quick replies, a stored transcript and handoff, like the real agent.
 
-    def __init__(self, products: list[Product], media_root: Path | None = None, *, store: ConversationStore | None = None,
-                 skills: Iterable[Skill] = (), experiments: Experiments | None = None, media: MediaStore | None = None,
+    A test gives the parts it needs as keywords (a file-backed `store`, a real recommend skill in `skills`,
+    `experiments`, `media`, `tryon_inbox`) and, as with the real agent, never replaces them afterwards."""
+
+    def __init__(self, products: list[Product], media_root: Path | None = None, *,
+                 store: ConversationStore | None = None, skills: Iterable[Skill] = (),
+                 experiments: Experiments | None = None, media: MediaStore | None = None,
                  tryon_inbox: TaskInbox | None = None) -> None:
         self.media_root = media_root
         self._products = {p.id: p for p in products}
