@@ -63,10 +63,10 @@ async def test_a_failing_submit_is_retried(aiohttp_server, session, request_for)
     assert len(script.calls) == 2
 
 
-async def test_the_result_arrives_by_callback_through_the_real_server(aiohttp_server, aiohttp_unused_port, session,
+async def test_the_result_arrives_by_callback_through_the_real_server(aiohttp_server, unused_tcp_port, session,
                                                                      request_for):
     signer = UrlSigner(b"callback-secret-0123456789")
-    port = aiohttp_unused_port()
+    port = unused_tcp_port  # the inbox knows the server's address before the server starts
     agent = FakeAgent(demo_products(), tryon_inbox=TaskInbox(signer, f"http://127.0.0.1:{port}"))
     ours = await aiohttp_server(build_app(ServerConfig(), serving(agent)), port=port)
     guarded, script = await task_backend(aiohttp_server, session, "callback", inbox=agent.tryon_inbox,
