@@ -19,22 +19,26 @@ from typing import Any
 
 from agent.awaiting import turn_text
 from agent.dialog import DialogPolicy, Plan
-from agent.handoff import HandoffDesk, StoreHandoffDesk
+from agent.handoff import HandoffDesk, StoreHandoffDesk, TakeoverDesk
 from agent.handoff_context import HandoffContextBuilder, unanswered
 from agent.llm.history import chat_history, recorded_call
-from agent.nlu.router import EmbeddingRouter
+from agent.llm.types import LLMBackend
 from agent.nlu.understanding import Understanding
 from agent.observe import TurnMetrics, now
+from agent.parts import Router, TurnContext
 from agent.responder import message_payload, respond
 from agent.state import DialogState
 from agent.store import ConversationStore
 from agent.store.coordination import ConversationLock, LocalLock
 from agent.types import BotMessage, Decision, UserMessage
 from knowledge.catalog_index import CatalogIndex, UpdateReport
+from knowledge.media import MediaStore
 from knowledge.product import Product
 from knowledge.query_parse import Lexicon
+from skills.ads.experiments import Experiments
 from skills.base import SkillContext, SkillResult
 from skills.registry import SkillRegistry
+from skills.tryon.task_api import TaskInbox
 
 log = logging.getLogger(__name__)
 
@@ -65,27 +69,38 @@ def conversation_id(channel: str, sender_id: str) -> str:
 
 
 class Agent:
-    """Handles one user message at a time per conversation; conversations run concurrently."""
+    """Handles one user message at a time per conversation; conversations run concurrently.
 
-    def __init__(self, router: EmbeddingRouter, skills: SkillRegistry, store: ConversationStore,
-                 catalog: CatalogIndex, media_root: Path | None = None, experiments: Any = None,
-                 tryon: Any = None, dialog: DialogPolicy | None = None, desk: HandoffDesk | None = None,
-                 handoff_context: HandoffContextBuilder | None = None):
-        self.experiments = experiments  # skills.ads.experiments.Experiments, for the A/B endpoints
-        self.media = tryon.media if tryon else None  # knowledge.media.MediaStore, for the media routes
-        self.tryon_inbox = tryon.inbox if tryon else None  # task-API callbacks land here
-        self.router = router
-        self.skills = skills
-        self.store = store
+    Built once, with every collaborator, by `agent.runtime.assemble_agent` (tests: a factory that passes
+    the parts they need); nothing replaces a part afterwards (assigning one raises `AttributeError`).
+    `experiments`, `media` and `tryon_inbox` are what the A/B and media routes reach; `llm` is the open
+    LLM the router and the responder use, for the metrics of its slots.
+    """
+
+    def __init__(self, router: Router, skills: SkillRegistry, store: ConversationStore, catalog: CatalogIndex, *,
+                 dialog: DialogPolicy | None = None, desk: HandoffDesk | None = None,
+                 handoff_context: HandoffContextBuilder | None = None, lock: ConversationLock | None = None,
+                 history_turns: int = 0, llm: LLMBackend | None = None, media_root: Path | None = None,
+                 experiments: Experiments | None = None, media: MediaStore | None = None,
+                 tryon_inbox: TaskInbox | None = None):
+        object.__setattr__(self, "_assembled", False)
+        self.router, self.skills, self.store, self.catalog = router, skills, store, catalog
         self.dialog = dialog or DialogPolicy(skills)
-        self.desk = desk or StoreHandoffDesk(store)
-        self.catalog = catalog
+        self.desk = TakeoverDesk(desk or StoreHandoffDesk(store))  # the console's queue may take it over
         self.handoff_context = handoff_context or HandoffContextBuilder(store, catalog.by_id)
-        self.media_root = media_root
-        self.lock: ConversationLock = LocalLock()  # one turn at a time per conversation (RedisLock across processes)
+        self.lock = lock or LocalLock()  # one turn at a time per conversation (RedisLock across processes)
+        self.history_turns = history_turns  # earlier exchanges the router reads (`llm.history_turns`; 0: none)
+        self.llm, self.media_root = llm, media_root
+        self.experiments, self.media, self.tryon_inbox = experiments, media, tryon_inbox
         self._catalog_lock = threading.Lock()
         self.metrics = TurnMetrics()  # served at /metrics
-        self.history_turns = 4  # earlier exchanges an LLM router reads (`llm.history_turns`)
+        self._assembled = True
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if self._assembled:
+            raise AttributeError(f"the agent's {name!r} is given when it is assembled (agent.runtime.assemble_agent), "
+                                 "never replaced afterwards")
+        object.__setattr__(self, name, value)
 
     async def handle(self, message: UserMessage) -> list[BotMessage]:
         cid = conversation_id(message.channel, message.sender_id)
@@ -133,16 +148,11 @@ class Agent:
         return result, None if error else call
 
     async def _understand(self, cid: str, message: UserMessage) -> tuple[Understanding, Plan | None]:
-        """The router's reading; a router that only has `decide` (a shop's own rules) gives the decision itself.
-        A router that reads the conversation (the LLM router) gets it, and the sender's role and channel."""
-        text = message.text
-        if hasattr(self.router, "aunderstand"):
-            history = await self._history(cid)
-            return await self.router.aunderstand(text, history, role_of(message), message.channel), None
-        if hasattr(self.router, "understand"):
-            return await asyncio.to_thread(self.router.understand, text), None
-        decision = await asyncio.to_thread(self.router.decide, text)
-        return Understanding(text, decision.intent, decision.confidence), Plan(decision, text=text)
+        """The router's reading; a router that decides itself (a shop's own rules) gives the plan too."""
+        turn = TurnContext(await self._history(cid), role_of(message), message.channel)
+        reading = await self.router.read(message.text, turn)
+        plan = None if reading.decision is None else Plan(reading.decision, text=message.text)
+        return reading.understanding, plan
 
     async def _history(self, cid: str) -> list[dict]:
         """The exchanges before the message being handled (the last stored event), as chat messages."""

@@ -46,7 +46,7 @@ def signed_in_visitor(config: AisleConfig):
 
 
 def handoff_context_for(config: AisleConfig, store, catalog, orders: OrderStore | None,
-                        cart_of=None) -> HandoffContextBuilder:
+                        cart_of=None, summariser=None) -> HandoffContextBuilder:
     """What colleagues see on a handoff: the customer (signed in, or the demo's), their orders, the rest."""
     visitor = signed_in_visitor(config)
     names = {email: name for name, email in DEMO_CUSTOMERS} if visitor else {}
@@ -54,7 +54,7 @@ def handoff_context_for(config: AisleConfig, store, catalog, orders: OrderStore 
     def customer_of(conversation_id: str, state: DialogState) -> str | None:
         return state.customer or (visitor(conversation_id) if visitor else None)
 
-    return HandoffContextBuilder(store, catalog.by_id, orders, customer_of, names.get, cart_of)
+    return HandoffContextBuilder(store, catalog.by_id, orders, customer_of, names.get, cart_of, summariser)
 
 
 def open_policies(config: AisleConfig, embedder: Embedder) -> PolicyIndex:

@@ -142,3 +142,29 @@ class StoreHandoffDesk:
 
     async def receive(self, conversation_id: str, message: UserMessage) -> None:
         log.info("conversation %s: message for the colleague who holds it", conversation_id)
+
+
+class TakeoverDesk:
+    """The agent's desk: its own (`StoreHandoffDesk`) until a handoff queue takes over when the server starts.
+
+    The agent keeps this one desk for its whole life; `take_over` is the one declared way for a queue to
+    receive the requests, and it hands the queue the agent's own desk, which still records each request.
+
+        desk = TakeoverDesk(StoreHandoffDesk(store))
+        queue.inner = desk.take_over(queue)
+    """
+
+    def __init__(self, own: HandoffDesk):
+        self.own = own
+        self.current: HandoffDesk = own
+
+    def take_over(self, desk: HandoffDesk) -> HandoffDesk:
+        """From now on `desk` gets every request and message; returns the agent's own desk."""
+        self.current = desk
+        return self.own
+
+    async def request(self, conversation_id: str, handoff: dict[str, Any], state: DialogState) -> None:
+        await self.current.request(conversation_id, handoff, state)
+
+    async def receive(self, conversation_id: str, message: UserMessage) -> None:
+        await self.current.receive(conversation_id, message)

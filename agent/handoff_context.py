@@ -184,12 +184,12 @@ class HandoffContextBuilder:
 
     def __init__(self, store: Any, product: Callable[[str], Product | None], orders: Any = None,
                  customer_of: Callable[[str, DialogState], str | None] | None = None,
-                 name_of: Callable[[str], str | None] | None = None, cart_of: Any = None):
+                 name_of: Callable[[str], str | None] | None = None, cart_of: Any = None, summariser: Any = None):
         self.store, self.product, self.orders = store, product, orders
         self.customer_of = customer_of or (lambda cid, state: state.customer)
         self.name_of = name_of or (lambda email: None)
         self.cart_of = cart_of  # async (conversation id, state) -> [{"title", "quantity", "size", "price"}]
-        self.summariser: Any = None  # async (turns) -> [line] or None: the LLM's summary (`agent.llm.summary`)
+        self.summariser = summariser  # async (turns) -> [line] or None: the LLM's summary (`agent.llm.summary`)
 
     async def build(self, conversation_id: str, state: DialogState | dict[str, Any],
                     reason: str = "asked") -> HandoffContext:

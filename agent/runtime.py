@@ -1,5 +1,9 @@
 """Opening everything the agent needs, in order, and closing it again.
 
+`assemble_agent` is the one place the agent is built: the store, the lock, the LLM and the optional kits
+are opened first (`open_agent`), every collaborator is decided from the config, and then the agent is
+constructed with all of them; nothing is replaced afterwards.
+
     async with open_agent(load_config()) as agent:
         ...
 """
@@ -8,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from typing import AsyncIterator
 
 from agent.cart_setup import CartKit, cart_lines, open_cart, register_cart_skill
@@ -20,11 +25,13 @@ from agent.dialog import DialogPolicy
 from agent.nlu.intent_model import open_intent_model
 from agent.nlu.language import language_detector
 from agent.nlu.nlu_data import read_nlu_yaml
-from agent.llm.setup import open_llm, with_llm
+from agent.llm.setup import llm_parts, open_llm
+from agent.llm.types import LLMBackend
 from agent.nlu.router import EmbeddingRouter
 from agent.recommend_setup import register_recommend_skill
 from agent.privacy import retention_task
-from agent.store import SQLiteStore
+from agent.store import ConversationStore, SQLiteStore
+from agent.store.coordination import ConversationLock
 from agent.store.redis import RedisLock, RedisStore
 from agent.tryon_setup import TryOnKit, open_tryon
 from knowledge.catalog_index import CatalogIndex
@@ -79,11 +86,8 @@ def build_skills(retriever: Retriever, config: AisleConfig, tryon: TryOnKit | No
     return skills
 
 
-def build_agent(config: AisleConfig, store: SQLiteStore, progress: bool = True,
-                tryon: TryOnKit | None = None, orders: OrderStore | None = None, cart: CartKit | None = None) -> Agent:
-    catalog = open_catalog(config, progress)
-    if orders is not None:
-        prepare_orders(config, orders, catalog.products)
+def embedding_router(config: AisleConfig, catalog: CatalogIndex) -> EmbeddingRouter:
+    """The intent model (trained or cached) with the catalog's lexicon, regexes and language check."""
     nlu = read_nlu_yaml(config.nlu.data)
     intent = open_intent_model(config.nlu.model, nlu, catalog.embedder, config.data_path / "cache",
                                config.nlu.threshold, config.embedder.device)
@@ -91,14 +95,46 @@ def build_agent(config: AisleConfig, store: SQLiteStore, progress: bool = True,
     if not isinstance(encoder, BatchingEmbedder):
         encoder = BatchingEmbedder(encoder, config.embedder.serve_batch, config.embedder.batch_wait_ms,
                                    config.embedder.serve_threads)
-    router = EmbeddingRouter(encoder, intent.model, Lexicon.from_products(catalog.products),
-                             intent.threshold, regexes=nlu.regexes, language=language_detector(config.nlu),
-                             understood=config.nlu.languages)
-    skills = build_skills(Retriever(catalog), config, tryon, orders, open_policies(config, catalog.embedder), cart)
-    return Agent(router, skills, store, catalog, media_root=config.catalog_path.parent,
-                 experiments=skills["ads"].experiments, tryon=tryon,
+    return EmbeddingRouter(encoder, intent.model, Lexicon.from_products(catalog.products),
+                           intent.threshold, regexes=nlu.regexes, language=language_detector(config.nlu),
+                           understood=config.nlu.languages)
+
+
+@dataclass(frozen=True)
+class Opened:
+    """What `assemble_agent` opens and what it is given: the store, the lock, the LLM and the optional kits."""
+
+    store: ConversationStore
+    lock: ConversationLock | None = None
+    llm: LLMBackend | None = None
+    tryon: TryOnKit | None = None
+    orders: OrderStore | None = None
+    cart: CartKit | None = None
+
+
+async def assemble_agent(config: AisleConfig, opened: Opened, progress: bool = True) -> Agent:
+    """The one place the agent is built: every collaborator, the LLM's included, is decided here first."""
+    catalog, router, skills = await asyncio.to_thread(_shop, config, opened, progress)
+    use_llm_writer(skills, opened.llm, config)  # describe.writer: llm (on the server's loop)
+    chosen = llm_parts(opened.llm, config.llm, router, skills, catalog)
+    context = handoff_context_for(config, opened.store, catalog, opened.orders, cart_lines(opened.cart),
+                                  chosen.summariser)
+    tryon = opened.tryon
+    return Agent(chosen.router, chosen.skills, opened.store, catalog, lock=opened.lock,
                  dialog=DialogPolicy(skills, config.dialog, languages=config.nlu.languages),
-                 handoff_context=handoff_context_for(config, store, catalog, orders, cart_lines(cart)))
+                 handoff_context=context, history_turns=chosen.history_turns, llm=opened.llm,
+                 media_root=config.catalog_path.parent, experiments=skills["ads"].experiments,
+                 media=tryon.media if tryon else None, tryon_inbox=tryon.inbox if tryon else None)
+
+
+def _shop(config: AisleConfig, opened: Opened, progress: bool) -> tuple[CatalogIndex, EmbeddingRouter, SkillRegistry]:
+    """The heavy part, off the event loop: the catalog and its index, the router, the skills."""
+    catalog = open_catalog(config, progress)
+    if opened.orders is not None:
+        prepare_orders(config, opened.orders, catalog.products)
+    skills = build_skills(Retriever(catalog), config, opened.tryon, opened.orders,
+                          open_policies(config, catalog.embedder), opened.cart)
+    return catalog, embedding_router(config, catalog), skills
 
 
 @asynccontextmanager
@@ -112,12 +148,8 @@ async def open_agent(config: AisleConfig, progress: bool = True) -> AsyncIterato
         async with open_tryon(config) as tryon:  # media store, its cleanup task, the try-on backend
             async with (open_llm(config.llm) as llm, retention_task(store, config.store.retention_days),
                         open_cart(config) as cart):
-                agent = await asyncio.to_thread(build_agent, config, store, progress, tryon, orders, cart)
-                if redis_url:
-                    agent.lock = RedisLock(store.client)
-                agent = with_llm(agent, llm, config.llm)
-                use_llm_writer(agent.skills, llm, config)  # describe.writer: llm
-                yield agent
+                lock = RedisLock(store.client) if redis_url else None
+                yield await assemble_agent(config, Opened(store, lock, llm, tryon, orders, cart), progress)
     finally:
         await orders.close()
         await store.close()

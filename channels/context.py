@@ -1,7 +1,7 @@
 """What the server and its channels share: the agent contract, typed app keys and channel hooks."""
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -9,21 +9,41 @@ from typing import Any, Protocol
 from aiohttp import web
 
 from agent.config import ServerConfig
+from agent.handoff import TakeoverDesk
+from agent.handoff_context import HandoffContextBuilder
+from agent.llm.types import LLMBackend
+from agent.observe import TurnMetrics
+from agent.store import ConversationStore
 from agent.types import BotMessage, OnMessage, UserMessage
 from channels.services import ChannelServices
 from knowledge.catalog_updates import UpdateReport
+from knowledge.media import MediaStore
 from knowledge.product import Product
+from skills.ads.experiments import Experiments
+from skills.base import Skill
+from skills.tryon.task_api import TaskInbox
 
 
 class AgentLike(Protocol):
-    """The part of the agent the web server needs.
+    """The part of the agent the web server and its routes use: typed attributes, never discovered.
 
     `media_root` is the folder that relative product image paths (`images/sku-1.png`) live in;
     `product_count` is the catalog size `/health` reports; `transcript` returns
     `{"role": "user"|"bot", "text", "products": [product dicts], "ts", "quick_replies"?}` items.
+    `metrics` (None: `/metrics` is not served), `experiments` (the A/B endpoints), `media` and `tryon_inbox`
+    (the media routes) and `llm` (its slots in `/metrics`) are None where the agent has none.
     """
 
     media_root: Path | None
+    store: ConversationStore
+    skills: Iterable[Skill]
+    desk: TakeoverDesk
+    handoff_context: HandoffContextBuilder
+    metrics: TurnMetrics | None
+    experiments: Experiments | None
+    media: MediaStore | None
+    tryon_inbox: TaskInbox | None
+    llm: LLMBackend | None
 
     @property
     def product_count(self) -> int: ...
@@ -32,9 +52,15 @@ class AgentLike(Protocol):
 
     def product(self, product_id: str) -> Product | None: ...
 
+    def products_named(self, query: str, limit: int = 10) -> list[Product]: ...
+
     async def transcript(self, sender_id: str, channel: str) -> list[dict[str, Any]]: ...
 
     async def update_catalog(self, upserts: Sequence[Product], deletes: Sequence[str]) -> UpdateReport: ...
+
+    async def set_handoff(self, conversation_id: str, handoff: dict[str, Any] | None) -> None: ...
+
+    async def answer_unanswered(self, conversation_id: str) -> list[BotMessage]: ...
 
 
 Transcript = Callable[[str, str], Awaitable[list[dict[str, Any]]]]

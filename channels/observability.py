@@ -89,7 +89,7 @@ def configure_logging(level: int, fmt: str) -> None:
 
 async def metrics(request: web.Request) -> web.Response:
     """The agent's counters and histograms in Prometheus' text format."""
-    agent_metrics = getattr(request.app[AGENT], "metrics", None)
+    agent_metrics = request.app[AGENT].metrics
     if agent_metrics is None:
         raise web.HTTPNotFound(reason="this agent keeps no metrics")
     queue = request.app[SERVICES].queue
@@ -104,10 +104,10 @@ def backend_slots(app: web.Application) -> dict[str, Slots]:
     """Every outbound backend's slots: each platform the server called, the LLM server, the try-on service."""
     found = dict(app[SERVICES].outbound.slots)
     agent = app[AGENT]
-    llm = getattr(getattr(agent, "router", None), "llm", None)
-    if isinstance(getattr(llm, "slots", None), Slots):
+    llm = agent.llm
+    if isinstance(getattr(llm, "slots", None), Slots):  # a backend that limits its calls
         found["llm"] = llm.slots
-    for skill in getattr(agent, "skills", None) or ():
+    for skill in agent.skills:
         slots = getattr(getattr(skill, "backend", None), "slots", None)
         if isinstance(slots, Slots):
             found[skill.name] = slots

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,7 @@ from agent.types import OnMessage
 from channels.handoff.business_hours import BusinessHours
 from channels.channel_db import ChannelDB
 from channels.dispatch import Dispatcher
-from channels.handoff.queue import HandoffQueue
+from channels.handoff.queue import HandoffHost, HandoffQueue
 from channels.inbox import SCHEMA as INBOX_SCHEMA, Inbox
 from channels.outbound import Outbound
 from channels.postboxes import Postboxes
@@ -73,26 +74,45 @@ class ChannelServices:
         """A catalog image (`images/sku-1.png`) or generated picture as a link a platform can fetch, or ''."""
         return self.absolute_url(media_url(path))
 
-    def lifecycle(self, agent_of: Callable[[web.Application], Any]):
-        """A `cleanup_ctx` entry: open the database and the HTTP session, attach the queue to the agent."""
+    def lifecycle(self, agent_of: Callable[[web.Application], HandoffHost]):
+        """A `cleanup_ctx` entry: opens `parts(agent)` in order and closes them in reverse."""
 
         async def open_services(app: web.Application) -> AsyncIterator[None]:
-            self._db = ChannelDB.open(self.db_path)
-            for schema in self.schemas:
-                self._db.script(schema)
-            await self._db.forget_old()
-            await self.inbox.forget_old()
-            agent = agent_of(app)
-            if hasattr(agent, "set_handoff") and hasattr(agent, "desk"):
-                self.queue.attach(agent, self._db)
-            async with self.outbound, self.queue.relay():  # relay: other processes' queue changes, on Redis
-                try:
-                    await self.inbox.replay()  # deliveries acknowledged but not answered before a crash
-                    yield
-                finally:
-                    if self.dispatcher is not None:
-                        await self.dispatcher.close()
+            async with AsyncExitStack() as stack:
+                for part in self.parts(agent_of(app)):
+                    await stack.enter_async_context(part)
+                yield
+
+        return open_services
+
+    def parts(self, agent: HandoffHost) -> list[AbstractAsyncContextManager[Any]]:
+        """What opens with the server: the database, the queue on the agent's desk, the HTTP session, the
+        queue's relay (other processes' changes, on Redis), then the replay of unanswered deliveries."""
+        return [self._database(), self._queue_on(agent), self.outbound, self.queue.relay(), self._deliveries()]
+
+    @asynccontextmanager
+    async def _database(self) -> AsyncIterator[None]:
+        self._db = ChannelDB.open(self.db_path)
+        for schema in self.schemas:
+            self._db.script(schema)
+        await self._db.forget_old()
+        await self.inbox.forget_old()
+        try:
+            yield
+        finally:
             self._db.close()
             self._db = None
 
-        return open_services
+    @asynccontextmanager
+    async def _queue_on(self, agent: HandoffHost) -> AsyncIterator[None]:
+        self.queue.attach(agent, self.db)
+        yield
+
+    @asynccontextmanager
+    async def _deliveries(self) -> AsyncIterator[None]:
+        try:
+            await self.inbox.replay()  # deliveries acknowledged but not answered before a crash
+            yield
+        finally:
+            if self.dispatcher is not None:
+                await self.dispatcher.close()

@@ -20,11 +20,18 @@ from pathlib import Path
 from typing import Any
 
 from agent.core import named
+from agent.handoff import TakeoverDesk
 from agent.handoff_context import HandoffContextBuilder, unanswered
-from agent.store import SQLiteStore
+from agent.llm.types import LLMBackend
+from agent.observe import TurnMetrics
+from agent.store import ConversationStore, SQLiteStore
 from agent.types import BotMessage, QuickReply, UserMessage
 from knowledge.catalog_updates import UpdateReport
+from knowledge.media import MediaStore
 from knowledge.product import Product
+from skills.ads.experiments import Experiments
+from skills.base import Skill
+from skills.tryon.task_api import TaskInbox
 
 _SHOES = [
     ("sku-001", "Velocity Runner", "Stride", "red", "sneakers", 59.0),
@@ -99,21 +106,27 @@ class _SilentDesk:
 
 
 class FakeAgent:
-    """Keyword search over `products`, with quick replies, a stored transcript and handoff, like the real agent."""
+    """Keyword search over `products`, with quick replies, a stored transcript and handoff, like the real agent.
 
-    def __init__(self, products: list[Product], media_root: Path | None = None) -> None:
+    A test gives the parts it needs as keywords (a file-backed `store`, a real recommend skill in `skills`,
+    `experiments`, `media`, `tryon_inbox`) and, as with the real agent, never replaces them afterwards."""
+
+    def __init__(self, products: list[Product], media_root: Path | None = None, *,
+                 store: ConversationStore | None = None, skills: Iterable[Skill] = (),
+                 experiments: Experiments | None = None, media: MediaStore | None = None,
+                 tryon_inbox: TaskInbox | None = None) -> None:
         self.media_root = media_root
         self._products = {p.id: p for p in products}
-        self.store = SQLiteStore.open(":memory:")
-        self.desk: Any = _SilentDesk()
+        self.store = store or SQLiteStore.open(":memory:")
+        self.skills = tuple(skills)  # e.g. a real recommend skill, for the event and dashboard routes
+        self.desk = TakeoverDesk(_SilentDesk())
+        self.handoff_context = HandoffContextBuilder(self.store, self.product)
+        self.metrics: TurnMetrics | None = None  # /metrics is the real agent's
+        self.experiments, self.media, self.tryon_inbox = experiments, media, tryon_inbox
+        self.llm: LLMBackend | None = None
         self.received: list[UserMessage] = []
         self.streams = False  # True: answers are streamed word by word where the channel can show that
         self.stream_pause_s = 0.0  # between streamed pieces, to watch an answer being written
-
-    @property
-    def handoff_context(self) -> HandoffContextBuilder:
-        """Over the store the fake holds now (tests swap in a file-backed one)."""
-        return HandoffContextBuilder(self.store, self.product)
 
     @property
     def product_count(self) -> int:

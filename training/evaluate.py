@@ -20,6 +20,7 @@ import time
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import yaml
@@ -33,6 +34,9 @@ from training.nlu import check_data
 from training.reports import confusion_png, format_report, intent_report, write_json
 from training.threshold import OUT_OF_SCOPE, decide
 from training.turn_checks import TurnView
+
+if TYPE_CHECKING:
+    from agent.core import Agent
 
 
 @dataclass(frozen=True)
@@ -106,7 +110,7 @@ def turn_decision(before: dict, after: dict) -> tuple[str | None, str | None]:
     return last.get("intent", after.get("last_intent")), last.get("skill")
 
 
-async def play_conversation(agent, spec: ConversationSpec, sender: str) -> ConversationResult:
+async def play_conversation(agent: Agent, spec: ConversationSpec, sender: str) -> ConversationResult:
     from agent.core import conversation_id
     from agent.types import UserMessage
 
@@ -118,7 +122,7 @@ async def play_conversation(agent, spec: ConversationSpec, sender: str) -> Conve
         seconds = time.perf_counter() - started
         state = await agent.store.load_state(cid)
         intent, skill = turn_decision(before, state)
-        products = shown_products(replies, getattr(agent, "catalog", None))
+        products = shown_products(replies, agent.catalog)
         view = TurnView(reply_text(replies), products, previous)
         failures = check_turn(turn, intent, skill, view, state)
         results.append(TurnResult(turn, intent, skill, [reply.as_text() for reply in replies], len(products),

@@ -5,8 +5,8 @@ for confident intents and the fallback whenever the LLM is slow, failing or wron
     await router.adecide("do you have something like the nike ones but cheaper?")
     # -> Decision(intent='search_products', skill='search', arguments={'query': 'nike', 'max_price': 60.0}, confidence=1.0)
 
-`aunderstand(text, history)` gives what the embedding router's `understand` gives
-(`agent/nlu/router.py`), so the dialog policy works unchanged: an LLM decision becomes the message's
+`read(text, turn)` (the agent's call, `agent.parts.Router`) and `aunderstand(text, history)` give what
+the embedding router's `understand` gives (`agent/nlu/router.py`), so the dialog policy works unchanged: an LLM decision becomes the message's
 intent, and its arguments join the entities the router found.
 
 A fallback is never silent: each is counted in `stats` and logged with its reason (timeout, error,
@@ -26,7 +26,8 @@ from typing import Any
 
 from agent.llm.toolcalls import validate_call
 from agent.llm.types import BackendUnavailable, ChatRequest, LLMBackend, LLMError, LLMTimeout, ToolCall
-from agent.nlu.router import INTENT_SKILLS
+from agent.nlu.router import INTENT_SKILLS, EmbeddingRouter
+from agent.parts import Reading, TurnContext
 from agent.types import Decision
 from skills.request import REQUEST_FIELDS
 
@@ -46,7 +47,7 @@ dialog gives the skill what the LLM filled and the skill enforces it."""
 class LLMRouter:
     """Routes with an LLM behind the embedding router's fast path and fallback."""
 
-    def __init__(self, llm: LLMBackend, fallback: Any, tools: Sequence[dict], *, fast_path_confidence: float = 0.9,
+    def __init__(self, llm: LLMBackend, fallback: EmbeddingRouter, tools: Sequence[dict], *, fast_path_confidence: float = 0.9,
                  timeout_s: float = 10.0, max_tokens: int = 256, adapter: str | None = None,
                  system_prompt: str = SYSTEM_PROMPT,
                  merchant_tools: Collection[str] = (), channel_tools: Mapping[str, Collection[str]] | None = None):
@@ -86,6 +87,10 @@ class LLMRouter:
         if self._fast(understanding.intent, understanding.confidence):
             return understanding
         return _understood(understanding, await self._ask(text, history, self.tools_for(role, channel)))
+
+    async def read(self, text: str, turn: TurnContext) -> Reading:
+        """The agent's call (`agent.parts.Router`): the LLM reads the conversation too."""
+        return Reading(await self.aunderstand(text, turn.history, turn.role, turn.channel))
 
     async def adecide(self, text: str, history: Sequence[dict] = (), role: str = "shopper",
                       channel: str = "") -> Decision:

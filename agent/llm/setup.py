@@ -1,13 +1,13 @@
-"""Opening the configured LLM and putting it to work in an agent: the router, the responder.
+"""Opening the configured LLM and deciding what it changes in the agent: the router, the responder.
 
-    async with open_llm(config.llm) as llm:            # None with `backend: none`
-        agent = with_llm(agent, llm, config.llm)       # the same agent when llm is None
+    async with open_llm(config.llm) as llm:                       # None with `backend: none`
+        parts = llm_parts(llm, config.llm, router, skills, catalog)  # given to the agent when it is built
 """
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
+from dataclasses import dataclass
 
 from agent.config import LLMConfig
 from agent.llm.summary import LLMSummariser
@@ -15,6 +15,9 @@ from agent.errors import ConfigError
 from agent.llm.responder import PHRASED_SKILLS, LLMResponder, PhrasedSkill
 from agent.llm.router import LLMRouter
 from agent.llm.types import LLMBackend
+from agent.nlu.router import EmbeddingRouter
+from agent.parts import Router
+from knowledge.catalog_index import CatalogIndex
 from skills.registry import SkillRegistry
 
 
@@ -42,29 +45,46 @@ async def open_llm(config: LLMConfig) -> AsyncIterator[LLMBackend | None]:
         yield backend
 
 
-def with_llm(agent: Any, llm: LLMBackend | None, config: LLMConfig) -> Any:
-    """Route with the LLM (embedding router as fast path and fallback); word replies if configured."""
+@dataclass(frozen=True)
+class LLMParts:
+    """What the LLM changes in an agent, decided before it is built: the router, the skills (their replies
+    worded by the LLM where `phrase_replies`), the history the router reads, the handoff summariser."""
+
+    router: Router
+    skills: SkillRegistry
+    history_turns: int = 0
+    summariser: LLMSummariser | None = None
+
+
+def llm_parts(llm: LLMBackend | None, config: LLMConfig, router: EmbeddingRouter, skills: SkillRegistry,
+              catalog: CatalogIndex) -> LLMParts:
+    """Route with the LLM (embedding router as fast path and fallback); word replies if configured.
+    Without an LLM, the embedding router and the skills as they are."""
     if llm is None:
-        return agent
+        return LLMParts(router, skills)
     channel_tools = config.tools_by_channel()
-    known = {skill.name for skill in agent.skills}
+    _check_channel_tools(channel_tools, {skill.name for skill in skills})
+    merchant_tools = {s.name for s in skills if getattr(s, "merchant_only", False)}
+    routed = LLMRouter(llm, router, skills.tool_schemas(), fast_path_confidence=config.fast_path_confidence,
+                       timeout_s=config.timeout_s, max_tokens=config.max_new_tokens, adapter=config.adapter,
+                       channel_tools=channel_tools, merchant_tools=merchant_tools)
+    summariser = LLMSummariser(llm, config.timeout_s, adapter=config.adapter)
+    phrased = _phrased(llm, config, skills, catalog) if config.phrase_replies else skills
+    return LLMParts(routed, phrased, config.history_turns, summariser)
+
+
+def _check_channel_tools(channel_tools: dict[str, frozenset[str]], known: set[str]) -> None:
     for channel, names in channel_tools.items():
         if unknown := sorted(names - known):
             raise ConfigError(f"llm.channel_tools.{channel} names {', '.join(map(repr, unknown))}, which "
                               f"{'is not a tool' if len(unknown) == 1 else 'are not tools'}; tools: {', '.join(sorted(known))}")
-    agent.router = LLMRouter(llm, agent.router, agent.skills.tool_schemas(),
-                             fast_path_confidence=config.fast_path_confidence, timeout_s=config.timeout_s,
-                             max_tokens=config.max_new_tokens, adapter=config.adapter,
-                             channel_tools=channel_tools,
-                             merchant_tools={s.name for s in agent.skills if getattr(s, "merchant_only", False)})
-    agent.history_turns = config.history_turns
-    agent.handoff_context.summariser = LLMSummariser(llm, config.timeout_s, adapter=config.adapter)
-    if config.phrase_replies:
-        products = agent.catalog.products
-        responder = LLMResponder(llm, [p.title for p in products], [p.brand for p in products],
-                                 timeout_s=config.timeout_s, adapter=config.adapter)
-        phrased = SkillRegistry()
-        for skill in agent.skills:
-            phrased.register(PhrasedSkill(skill, responder) if skill.name in PHRASED_SKILLS else skill)
-        agent.skills = phrased
-    return agent
+
+
+def _phrased(llm: LLMBackend, config: LLMConfig, skills: SkillRegistry, catalog: CatalogIndex) -> SkillRegistry:
+    products = catalog.products
+    responder = LLMResponder(llm, [p.title for p in products], [p.brand for p in products],
+                             timeout_s=config.timeout_s, adapter=config.adapter)
+    phrased = SkillRegistry()
+    for skill in skills:
+        phrased.register(PhrasedSkill(skill, responder) if skill.name in PHRASED_SKILLS else skill)
+    return phrased

@@ -12,6 +12,7 @@ without a conversation, to a skill: the dialog does the same with the conversati
 """
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
@@ -23,6 +24,7 @@ from agent.nlu.language import OTHER_LANGUAGE, LanguageDetector
 from agent.nlu.long_message import SentenceReading, is_long, request_span, sentences
 from agent.nlu.sentiment import SentimentAnalyzer
 from agent.nlu.understanding import Understanding
+from agent.parts import Reading, TurnContext
 from agent.state import DialogState
 from agent.types import Decision
 from knowledge.embedders import Embedder
@@ -93,6 +95,10 @@ class EmbeddingRouter:
         read = self.speller.correct(text) if english else text  # the speller's word lists are English
         understood = self._understand_long(read) if is_long(read) else self._understand(read)
         return replace(understood, text=text, read=read if read != text else "")
+
+    async def read(self, text: str, turn: TurnContext) -> Reading:
+        """The agent's call (`agent.parts.Router`): the message alone; the conversation is not read."""
+        return Reading(await asyncio.to_thread(self.understand, text))
 
     def _understand_long(self, text: str) -> Understanding:
         parts = sentences(text)

@@ -173,7 +173,7 @@ def setup(app: web.Application, token: bytes, bearer_ok: Callable[[web.Request],
 
 def _sources(app: web.Application) -> Sources:
     agent = app[AGENT]
-    recommender = next((s.recommender for s in (getattr(agent, "skills", None) or ())
+    recommender = next((s.recommender for s in agent.skills
                         if getattr(s, "name", "") == "recommend" and hasattr(s, "recommender")), None)
     services = app[SERVICES]
 

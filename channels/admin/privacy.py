@@ -33,9 +33,9 @@ class RecommenderEvents:
 
 def shopper_data(agent: Any) -> ShopperData:
     """Where the running agent keeps shoppers' data (media and recommendations where switched on)."""
-    recommender = next((getattr(s, "recommender") for s in (getattr(agent, "skills", None) or ())
+    recommender = next((getattr(s, "recommender") for s in agent.skills
                         if getattr(s, "name", "") == "recommend" and hasattr(s, "recommender")), None)
-    return ShopperData(agent.store, getattr(agent, "media", None),
+    return ShopperData(agent.store, agent.media,
                        RecommenderEvents(recommender) if recommender is not None else None)
 
 

@@ -1,13 +1,13 @@
 """The handoff queue: conversations waiting for a person, by priority and waiting time.
 
-At start-up the queue becomes the agent's handoff desk (`agent.handoff.HandoffDesk`), keeping the
+At start-up the queue takes over the agent's handoff desk (`agent.handoff.TakeoverDesk`), keeping the
 agent's own desk so the request is still recorded in the transcript. When a shopper accepts a
 person, the queue opens a ticket and tells the shopper their place ("You're number 2 in the
 queue"), or, outside business hours, to leave a message. Colleagues work the queue in the agent
 console: they take a conversation (the assistant falls silent), reply, write notes, and hand it
 back to the assistant. Their words reach the shopper in the shopper's own channel (`Postboxes`).
 
-    queue.attach(agent, db)                    # agent.desk is now the queue
+    queue.attach(agent, db)                    # the queue takes over the agent's desk
     on_message = queue.around(agent.handle)     # adds the queue's notices to a turn's replies
     await queue.take("webchat:abc123", "Sam")
     await queue.transfer("webchat:abc123", "Sam", "Alex")   # Alex picks it up with take()
@@ -32,6 +32,9 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
 
+from agent.handoff import HandoffDesk, TakeoverDesk
+from agent.handoff_context import HandoffContextBuilder
+from agent.store import ConversationStore
 from agent.store.base import StoreUnavailable
 from agent.store.redis import RedisStore
 from agent.types import BotMessage, OnMessage, UserMessage
@@ -51,9 +54,9 @@ HandOver = Callable[[str, dict[str, Any]], Awaitable[None]]
 class HandoffHost(Protocol):
     """The agent, as the queue sees it: its desk, its store, and a way to set who holds a conversation."""
 
-    desk: Any
-    store: Any
-    handoff_context: Any  # agent.handoff_context.HandoffContextBuilder
+    desk: TakeoverDesk
+    store: ConversationStore
+    handoff_context: HandoffContextBuilder
 
     async def set_handoff(self, conversation_id: str, handoff: dict[str, Any] | None) -> None: ...
 
@@ -73,7 +76,7 @@ class HandoffQueue:
     listeners: set[Listener] = field(default_factory=set)
     external: dict[str, HandOver] = field(default_factory=dict)  # channel -> hands over elsewhere (Chatwoot)
     host: HandoffHost | None = None
-    inner: Any = None
+    inner: HandoffDesk | None = None  # the agent's own desk, which records each request
     db: ChannelDB | None = None
     shared: SharedTickets | None = None  # set on a Redis store: tickets and changes shared by every process
     process: str = field(default_factory=lambda: secrets.token_hex(8))
@@ -83,8 +86,7 @@ class HandoffQueue:
     def attach(self, host: HandoffHost, db: ChannelDB) -> None:
         """Become `host`'s handoff desk and load the tickets that were open at the last stop
         (from Redis, in `relay()`, where the store is shared)."""
-        if host.desk is not self:
-            self.inner, host.desk = host.desk, self
+        self.inner = host.desk.take_over(self)
         self.host, self.db = host, db
         if isinstance(host.store, RedisStore):
             self.shared = SharedTickets.on_redis(host.store)

@@ -40,7 +40,7 @@ def setup(app: web.Application, hooks: ChannelHooks) -> None:
     token_env = hooks.server.merchant_token_env
 
     async def variant(request: web.Request) -> web.Response:
-        experiments = getattr(request.app[AGENT], "experiments", None)
+        experiments = request.app[AGENT].experiments
         if experiments is None:
             return web.Response(status=204)  # no A/B testing here: simply no banner
         session_id = request.query.get("session_id", "")
@@ -109,7 +109,7 @@ def setup(app: web.Application, hooks: ChannelHooks) -> None:
 
 
 def _experiments(request: web.Request) -> Any:
-    experiments = getattr(request.app[AGENT], "experiments", None)
+    experiments = request.app[AGENT].experiments
     if experiments is None:
         raise web.HTTPNotFound(reason="A/B testing is not enabled on this server")
     return experiments

@@ -85,7 +85,7 @@ def setup(app: web.Application, hooks: ChannelHooks) -> None:
 
 
 def _recommender(request: web.Request, required: bool = True) -> Recommender | None:
-    skills = getattr(request.app[AGENT], "skills", None) or ()
+    skills = request.app[AGENT].skills
     skill = next((s for s in skills if isinstance(s, RecommendSkill)), None)
     if skill is None and not required:
         return None

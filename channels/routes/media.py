@@ -64,7 +64,7 @@ class RateLimiter:
 
 
 def _store(request: web.Request) -> MediaStore:
-    media = getattr(request.app[AGENT], "media", None)
+    media = request.app[AGENT].media
     if media is None:
         raise web.HTTPNotFound(reason="photo uploads are not enabled on this server")
     return media
@@ -102,7 +102,7 @@ def setup(app: web.Application, hooks: ChannelHooks) -> None:
         return web.FileResponse(path, headers=headers)
 
     async def task_callback(request: web.Request) -> web.Response:
-        inbox = getattr(request.app[AGENT], "tryon_inbox", None)
+        inbox = request.app[AGENT].tryon_inbox
         if inbox is None:
             raise web.HTTPNotFound(reason="try-on callbacks are not enabled on this server")
         body = parse_json_object(await request.read())

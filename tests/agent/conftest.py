@@ -7,16 +7,20 @@ from pathlib import Path
 
 import pytest
 
-from agent.config import AisleConfig, DialogConfig
+from agent.config import AisleConfig, DialogConfig, LLMConfig
 from agent.copywriting import register_copy_skills
 from agent.core import Agent, conversation_id
 from agent.customer_service import handoff_context_for, register_dialog_skills
 from agent.dialog import DialogPolicy
+from agent.llm.setup import llm_parts
+from agent.llm.types import LLMBackend
 from agent.nlu.intent_model import cached_intent_model
 from agent.nlu.nlu_data import read_nlu_yaml
 from agent.nlu.router import EmbeddingRouter
+from agent.parts import Router
 from agent.state import DialogState
-from agent.store import SQLiteStore
+from agent.store import ConversationStore, SQLiteStore
+from agent.store.coordination import ConversationLock
 from agent.types import BotMessage, UserMessage
 from knowledge.catalog_index import CatalogIndex
 from knowledge.policy_docs import PolicyIndex
@@ -49,17 +53,26 @@ class Shop:
         register_dialog_skills(skills, retriever, config, orders, self.policies)
         return skills
 
-    def agent(self, folder: Path, dialog: DialogConfig = DialogConfig()) -> Agent:
-        """An agent whose conversations and orders live in ``folder``; the same folder reopens them."""
+    def agent(self, folder: Path, dialog: DialogConfig = DialogConfig(), *, router: Router | None = None,
+              store: ConversationStore | None = None, lock: ConversationLock | None = None,
+              llm: LLMBackend | None = None, llm_config: LLMConfig = LLMConfig()) -> Agent:
+        """An agent whose conversations and orders live in ``folder`` (the same folder reopens them), built
+        like `agent.runtime.assemble_agent` builds it: given `store` (else SQLite), `lock` and `llm`; `router`
+        replaces the one the LLM options choose (a test's own)."""
         orders = SQLiteOrderStore.open(folder / "orders.db")
         ensure_demo_orders(orders, self.catalog.products)
         skills = self.skills(orders)
-        store = SQLiteStore.open(folder / "aisle.db")
-        context = handoff_context_for(AisleConfig(data_dir=str(self.data_dir)), store, self.catalog, orders)
-        agent = Agent(self.router, skills, store, self.catalog, dialog=DialogPolicy(skills, dialog),
-                      handoff_context=context)
-        agent.orders = orders
-        return agent
+        store = store or SQLiteStore.open(folder / "aisle.db")
+        chosen = llm_parts(llm, llm_config, self.router, skills, self.catalog)
+        context = handoff_context_for(AisleConfig(data_dir=str(self.data_dir)), store, self.catalog, orders,
+                                      summariser=chosen.summariser)
+        return Agent(router or chosen.router, chosen.skills, store, self.catalog, dialog=DialogPolicy(skills, dialog),
+                     handoff_context=context, lock=lock, history_turns=chosen.history_turns, llm=llm)
+
+
+def orders_of(agent: Agent) -> SQLiteOrderStore:
+    """The shop's order store an agent from `Shop.agent` was built with (its handoff context reads it)."""
+    return agent.handoff_context.orders
 
 
 @pytest.fixture(scope="session")
@@ -76,7 +89,7 @@ def shop(demo_catalog_path, minilm, tmp_path_factory) -> Shop:
 async def agent(shop, tmp_path):
     agent = shop.agent(tmp_path)
     yield agent
-    await agent.orders.close()
+    await orders_of(agent).close()
     await agent.store.close()
 
 

@@ -6,7 +6,7 @@ from agent.config import DialogConfig
 from agent.core import conversation_id
 from agent.types import UserMessage
 from skills.orders.demo import DEMO_CUSTOMERS, demo_customer_for
-from tests.agent.conftest import ORDER_NUMBER, say, state_of, titles
+from tests.agent.conftest import ORDER_NUMBER, orders_of, say, state_of, titles
 
 
 async def test_a_shopper_refines_picks_asks_tracks_an_order_and_gets_a_person(agent, shop):
@@ -80,7 +80,7 @@ async def test_the_conversation_survives_a_restart(shop, tmp_path):
     before = shop.agent(tmp_path)
     shown = await say(before, "dee", "sneakers")
     await before.store.close()
-    await before.orders.close()
+    await orders_of(before).close()
 
     after = shop.agent(tmp_path)  # a new process would open the same files
     try:
@@ -90,7 +90,7 @@ async def test_the_conversation_survives_a_restart(shop, tmp_path):
         assert cheaper.products and max(p.price for p in cheaper.products) < shown.products[2].price
     finally:
         await after.store.close()
-        await after.orders.close()
+        await orders_of(after).close()
 
 
 async def test_an_ambiguous_message_gets_a_clarifying_question_not_an_action(shop, tmp_path):
@@ -109,7 +109,7 @@ async def test_an_ambiguous_message_gets_a_clarifying_question_not_an_action(sho
         assert (await state_of(agent, "eve")).history[-1]["skill"] == "order_status"
     finally:
         await agent.store.close()
-        await agent.orders.close()
+        await orders_of(agent).close()
 
 
 async def test_order_status_rejects_a_malformed_number_and_asks_again(agent):
@@ -151,10 +151,10 @@ async def test_cancelling_needs_a_yes(agent):
     assert titles(asked) == ["Yes, cancel it", "No, keep it"]
     number = re.search(r"Cancel order (ORD-\d{6})", asked.text).group(1)
     kept = await say(agent, sender, "No, keep it")
-    assert "left order" in kept.text and (await agent.orders.get(number)).status == "processing"
+    assert "left order" in kept.text and (await orders_of(agent).get(number)).status == "processing"
     await say(agent, sender, "I want to cancel my order")
     done = await say(agent, sender, "yes")
-    assert "is cancelled" in done.text and (await agent.orders.get(number)).status == "cancelled"
+    assert "is cancelled" in done.text and (await orders_of(agent).get(number)).status == "cancelled"
 
 
 async def test_a_shipped_order_cannot_be_cancelled_but_can_be_tracked(agent):

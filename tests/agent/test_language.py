@@ -18,7 +18,7 @@ from agent.nlu.language import COMMON, OTHER_LANGUAGE, LanguageDetector, languag
 from agent.nlu.nlu_data import read_nlu_yaml
 from agent.nlu.router import EmbeddingRouter
 from agent.state import DialogState
-from tests.agent.conftest import say
+from tests.agent.conftest import orders_of, say
 
 SHOPPERS = {
     "es": ["hola, busco zapatillas para correr", "¿tienen vestidos rojos de talla M?", "quiero unos vaqueros azules",
@@ -101,11 +101,11 @@ def test_languages_are_two_letter_codes():
 
 @pytest.fixture
 async def spanish_agent(shop, tmp_path):
-    agent = shop.agent(tmp_path)
-    agent.router = copy.copy(shop.router)  # the shop's English router, with the language check that serve adds
-    agent.router.language = LanguageDetector().load()
+    router = copy.copy(shop.router)  # the shop's English router, with the language check that serve adds
+    router.language = LanguageDetector().load()
+    agent = shop.agent(tmp_path, router=router)
     yield agent
-    await agent.orders.close()
+    await orders_of(agent).close()
     await agent.store.close()
 
 

@@ -11,13 +11,12 @@ import statistics
 import pytest
 
 from agent.config import LLMConfig
-from agent.llm.setup import with_llm
 from agent.llm.testkit import ScriptedBackend
 from agent.llm.types import ToolCall
 from knowledge.inflect import plural
 from skills.schema import tool_schema
 from skills.search import SearchInput, SearchSkill
-from tests.agent.conftest import say, state_of
+from tests.agent.conftest import orders_of, say, state_of
 from tests.agent.request_checks import (
     Constraint, category, colour, honoured_or_named, kind, not_colour, price, size, suits,
 )
@@ -245,14 +244,18 @@ async def test_what_cannot_be_met_is_named_and_the_kind_is_kept(agent, text, kep
 
 # -- the same request from an LLM ----------------------------------------------------------------------
 
-async def test_an_llm_fills_the_same_request_and_the_skill_enforces_it(agent):
+async def test_an_llm_fills_the_same_request_and_the_skill_enforces_it(shop, tmp_path):
     first = ToolCall("search", {"query": "dresses", "product_type": "dress", "exclude_colours": ["black"],
                                 "sizes": ["M"]})
     then = ToolCall("search", {"query": "dresses", "product_type": "dress", "max_price": 120})
-    with_llm(agent, ScriptedBackend([first, then]), LLMConfig(fast_path_confidence=1.01))
-    held = [kind("dress"), not_colour("black"), size("M")]
-    honoured_or_named(await say(agent, "llm", "dresses, nothing black, size M"), held)
-    honoured_or_named(await say(agent, "llm", "under 120 please"), [*held, price(high=120)])
+    agent = shop.agent(tmp_path, llm=ScriptedBackend([first, then]), llm_config=LLMConfig(fast_path_confidence=1.01))
+    try:
+        held = [kind("dress"), not_colour("black"), size("M")]
+        honoured_or_named(await say(agent, "llm", "dresses, nothing black, size M"), held)
+        honoured_or_named(await say(agent, "llm", "under 120 please"), [*held, price(high=120)])
+    finally:
+        await orders_of(agent).close()
+        await agent.store.close()
 
 
 def test_the_tool_schema_is_the_request():

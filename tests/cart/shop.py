@@ -9,10 +9,12 @@ import pytest
 
 from agent.core import Agent
 from agent.dialog import DialogPolicy
+from agent.handoff_context import HandoffContextBuilder
 from agent.store import SQLiteStore
 from agent.types import BotMessage, UserMessage
 from skills.cart import CartSkill, CartStore
 from skills.orders import SQLiteOrderStore
+from tests.agent.conftest import orders_of
 
 ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth")
 
@@ -21,13 +23,13 @@ def cart_agent(shop, folder: Path, carts: CartStore, max_quantity: int = 10) -> 
     orders = SQLiteOrderStore.open(folder / "orders.db")
     skills = shop.skills(orders)
     skills.register(CartSkill(carts, shop.catalog.by_id, max_quantity))
-    agent = Agent(shop.router, skills, SQLiteStore.open(folder / "aisle.db"), shop.catalog, dialog=DialogPolicy(skills))
-    agent.orders = orders
-    return agent
+    store = SQLiteStore.open(folder / "aisle.db")
+    return Agent(shop.router, skills, store, shop.catalog, dialog=DialogPolicy(skills),
+                 handoff_context=HandoffContextBuilder(store, shop.catalog.by_id, orders))  # orders_of(agent) finds them
 
 
 async def close(agent: Agent) -> None:
-    await agent.orders.close()
+    await orders_of(agent).close()
     await agent.store.close()
 
 

@@ -84,12 +84,11 @@ def plant_events(events: EventStore) -> None:
 async def shop(tmp_path, monkeypatch):
     monkeypatch.setenv("AISLE_ADMIN_TOKEN", TOKEN)
     products = [*demo_products(), EVIL]
-    agent = FakeAgent(products)
-    agent.store = SQLiteStore.open(tmp_path / "aisle.db")
     index = CatalogIndex.open(write_jsonl(products, tmp_path / "catalog.jsonl"), tmp_path / "index",
                               HashingEmbedder(dim=64), progress=False)
     events = EventStore.open(tmp_path / "events.db")
-    agent.skills = (RecommendSkill(Recommender(catalog_items(index), events, RecommendSettings())),)
+    agent = FakeAgent(products, store=SQLiteStore.open(tmp_path / "aisle.db"),
+                      skills=(RecommendSkill(Recommender(catalog_items(index), events, RecommendSettings())),))
     await plant_conversations(agent.store, tmp_path / "aisle.db")
     plant_events(events)
     app = build_app(ServerConfig(), serving(agent), channels=("rest", "webchat", "admin"))

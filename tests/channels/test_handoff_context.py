@@ -12,7 +12,7 @@ from channels.console.view import conversation_view
 from channels.handoff.queue import HandoffQueue, QueueError
 from channels.postboxes import Postboxes
 from skills.orders.demo import demo_customer_for
-from tests.agent.conftest import agent, shop  # noqa: F401  (the real agent over the demo shop)
+from tests.agent.conftest import agent, orders_of, shop  # noqa: F401  (the real agent over the demo shop)
 
 
 @pytest.fixture
@@ -58,7 +58,7 @@ async def test_the_colleague_sees_customer_orders_products_and_a_summary_without
     cid = conversation_id("rest", "nina")
     context = (await conversation_view(agent, cid, desk.snapshot()[0]))["context"]
     assert context["customer"]["email"] == demo_customer_for(cid) and context["customer"]["name"]
-    orders = await agent.orders.orders_for(demo_customer_for(cid))
+    orders = await orders_of(agent).orders_for(demo_customer_for(cid))
     assert [o["number"] for o in context["orders"]] == [o.number for o in orders][:5]
     assert [p["title"] for p in context["shown"]] == shown
     assert context["picked"]["title"] == shown[1]
@@ -72,7 +72,7 @@ async def test_a_question_asked_just_before_return_to_bot_is_answered_by_the_ass
     cid = conversation_id("rest", "omar")
     await desk.take(cid, "Sam")
     await desk.reply(cid, "Sam", "Your return is sorted.")
-    order = (await agent.orders.orders_for(demo_customer_for(cid)))[0]
+    order = (await orders_of(agent).orders_for(demo_customer_for(cid)))[0]
     assert await say(agent, "omar", f"can you also check when {order.number} ships?") == []  # Sam holds it
     desk.delivered.clear()
     await desk.give_back(cid, "Sam")

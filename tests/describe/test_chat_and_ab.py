@@ -5,6 +5,7 @@ import pytest
 
 from agent.config import AisleConfig, ServerConfig
 from agent.core import Agent
+from agent.parts import RulesRouter
 from agent.runtime import build_skills
 from agent.store import SQLiteStore
 from agent.types import Decision
@@ -20,7 +21,7 @@ SESSION = "visitor-session-0001"
 
 
 class AskedRouter:
-    """A stand-in for the intent model that sends every request where its words point, ads included.
+    """A shop's own rules in place of the intent model: every request goes where its words point, ads included.
 
     Routing a shopper's "write ads" to the ads skill is the worst case the agent must survive.
     """
@@ -46,7 +47,7 @@ async def client(aiohttp_client, catalog, tmp_path, monkeypatch):
     config = AisleConfig(data_dir=str(tmp_path))
     skills = build_skills(Retriever(catalog), config)
     store = SQLiteStore.open(tmp_path / "aisle.db")
-    agent = Agent(AskedRouter(), skills, store, catalog, experiments=skills["ads"].experiments)
+    agent = Agent(RulesRouter(AskedRouter().decide), skills, store, catalog, experiments=skills["ads"].experiments)
     yield await aiohttp_client(build_app(ServerConfig(), serving(agent)))
     await store.close()
 

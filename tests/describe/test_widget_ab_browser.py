@@ -30,9 +30,9 @@ async def until(condition, timeout=10.0):
 
 async def test_the_banner_records_an_impression_and_a_click(aiohttp_server, tmp_path):
     products = demo_products()
-    agent = FakeAgent(products)
     writer = AdWriter(BrandSafety(GroundingChecker(brands={p.brand for p in products})))
-    agent.experiments = Experiments(ABStore(tmp_path / "ab.db"), writer, agent.product)
+    by_id = {p.id: p for p in products}
+    agent = FakeAgent(products, experiments=Experiments(ABStore(tmp_path / "ab.db"), writer, by_id.get))
     started = agent.experiments.start("sku-003", "onsite", count=3)
     experiment_id = started["experiment_id"]
     server = await aiohttp_server(build_app(ServerConfig(), serving(agent)))

@@ -24,9 +24,11 @@ async def test_the_agent_routes_with_the_local_llm_and_answers(tiny_model_path, 
 
 
 async def test_with_no_llm_configured_the_agent_is_as_before(tmp_path):
-    from agent.llm.setup import open_llm, with_llm
+    from agent.llm.setup import llm_parts, open_llm
 
     config = load_config(None, environ={})
     async with open_llm(config.llm) as llm:
-        sentinel = object()
-        assert llm is None and with_llm(sentinel, llm, config.llm) is sentinel
+        router, skills = object(), object()
+        parts = llm_parts(llm, config.llm, router, skills, catalog=None)
+        assert llm is None and parts.router is router and parts.skills is skills
+        assert parts.history_turns == 0 and parts.summariser is None  # the conversation is not read

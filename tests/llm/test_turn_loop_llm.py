@@ -10,14 +10,14 @@ import pytest
 from agent.config import LLMConfig, ServerConfig
 from agent.errors import ConfigError
 from agent.llm.responder import LLMResponder
-from agent.llm.setup import with_llm
+from agent.core import Agent
 from agent.llm.testkit import ScriptedBackend
 from agent.llm.types import ToolCall
 from agent.types import UserMessage
 from channels.server import build_app
 from channels.testing import serving
 from skills.base import SkillResult
-from tests.agent.conftest import Shop, shop  # noqa: F401  (the session fixture, shared)
+from tests.agent.conftest import Shop, orders_of, shop  # noqa: F401  (the session fixture, shared)
 from training.export import export_conversations
 
 EVERY_TURN = LLMConfig(fast_path_confidence=1.01)  # no fast path: every message goes to the LLM
@@ -26,20 +26,27 @@ CHEAPER = ToolCall("search", {"query": "sneakers", "colour": "red", "max_price":
 
 
 @pytest.fixture
-async def agent(shop: Shop, tmp_path):  # noqa: F811
-    agent = shop.agent(tmp_path)
-    yield agent
-    await agent.orders.close()
-    await agent.store.close()
+async def with_llm(shop: Shop, tmp_path):  # noqa: F811
+    """`agent = with_llm(llm, config)`: the shop's agent built with this LLM and these options."""
+    opened: list[Agent] = []
+
+    def build(llm: ScriptedBackend, config: LLMConfig) -> Agent:
+        opened.append(shop.agent(tmp_path, llm=llm, llm_config=config))
+        return opened[-1]
+
+    yield build
+    for agent in opened:
+        await orders_of(agent).close()
+        await agent.store.close()
 
 
 def tool_names(request) -> set[str]:
     return {tool["function"]["name"] for tool in request.tools}
 
 
-async def test_the_router_reads_the_conversation_so_far_with_the_calls_and_what_they_showed(agent, tmp_path):
+async def test_the_router_reads_the_conversation_so_far_with_the_calls_and_what_they_showed(with_llm, tmp_path):
     llm = ScriptedBackend([RED, CHEAPER])
-    with_llm(agent, llm, EVERY_TURN)
+    agent = with_llm(llm, EVERY_TURN)
     first = await agent.handle(UserMessage("ann", "red sneakers"))
     await agent.handle(UserMessage("ann", "something cheaper"))
 
@@ -63,17 +70,17 @@ async def test_the_router_reads_the_conversation_so_far_with_the_calls_and_what_
     assert sum(bool(m.get("tool_calls")) for m in exported["messages"]) == 2  # real turns become training data
 
 
-async def test_history_is_bounded_by_llm_history_turns(agent):
+async def test_history_is_bounded_by_llm_history_turns(with_llm):
     llm = ScriptedBackend([RED])
-    with_llm(agent, llm, LLMConfig(fast_path_confidence=1.01, history_turns=1))
+    agent = with_llm(llm, LLMConfig(fast_path_confidence=1.01, history_turns=1))
     for text in ("red sneakers", "blue ones", "green ones"):
         await agent.handle(UserMessage("bo", text))
     assert [m["content"] for m in llm.requests[2].messages if m["role"] == "user"] == ["blue ones", "green ones"]
 
 
-async def test_a_shopper_is_never_offered_merchant_tools_and_a_merchant_is(agent):
+async def test_a_shopper_is_never_offered_merchant_tools_and_a_merchant_is(with_llm):
     llm = ScriptedBackend([ToolCall("ads", {"position": 1, "count": 2})])
-    with_llm(agent, llm, EVERY_TURN)
+    agent = with_llm(llm, EVERY_TURN)
     await agent.handle(UserMessage("eve", "write ads for the first product"))
     await agent.handle(UserMessage("shop", "write ads for the first product", metadata={"role": "merchant"}))
     assert "ads" not in tool_names(llm.requests[0]) and "search" in tool_names(llm.requests[0])
@@ -81,17 +88,17 @@ async def test_a_shopper_is_never_offered_merchant_tools_and_a_merchant_is(agent
     assert agent.router.stats["fallback_invalid"] == 1 and agent.router.stats["llm"] == 1
 
 
-async def test_a_channel_offers_only_its_listed_tools(agent):
+async def test_a_channel_offers_only_its_listed_tools(with_llm):
     llm = ScriptedBackend([ToolCall("describe", {"position": 1})])
-    with_llm(agent, llm, LLMConfig(fast_path_confidence=1.01, channel_tools={"telegram": "search | smalltalk"}))
+    agent = with_llm(llm, LLMConfig(fast_path_confidence=1.01, channel_tools={"telegram": "search | smalltalk"}))
     replies = await agent.handle(UserMessage("tg1", "tell me about the first one", channel="telegram"))
     assert tool_names(llm.requests[0]) == {"search", "smalltalk"}
     assert agent.router.stats["fallback_invalid"] == 1 and replies  # the embedding router answered instead
 
 
-async def test_a_channel_list_naming_an_unknown_tool_is_refused_with_its_name(agent):
+async def test_a_channel_list_naming_an_unknown_tool_is_refused_with_its_name(with_llm):
     with pytest.raises(ConfigError, match="'serach'.*is not a tool"):
-        with_llm(agent, ScriptedBackend(["x"]), LLMConfig(channel_tools={"telegram": "serach"}))
+        with_llm(ScriptedBackend(["x"]), LLMConfig(channel_tools={"telegram": "serach"}))
 
 
 class Returns:
@@ -132,9 +139,9 @@ async def test_streaming_stops_before_an_ungrounded_sentence_and_the_skills_text
     assert shown.text == result.text and responder.stats["ungrounded"] == 1
 
 
-async def test_the_widget_receives_the_checked_wording_as_deltas_then_the_final_answer(agent, aiohttp_client):
+async def test_the_widget_receives_the_checked_wording_as_deltas_then_the_final_answer(with_llm, aiohttp_client):
     wording = "I found some red sneakers for you. Have a look below!"
-    with_llm(agent, ScriptedBackend([RED, wording]), LLMConfig(fast_path_confidence=1.01, phrase_replies=True))
+    agent = with_llm(ScriptedBackend([RED, wording]), LLMConfig(fast_path_confidence=1.01, phrase_replies=True))
     client = await aiohttp_client(build_app(ServerConfig(), serving(agent)))
     ws = await client.ws_connect("/webchat/ws")
     assert (await ws.receive_json())["type"] == "session"

@@ -15,8 +15,7 @@ TOKEN = "merchant-secret-1"
 @pytest.fixture
 async def client(aiohttp_client, recs_index, recommender, monkeypatch):
     monkeypatch.setenv("AISLE_MERCHANT_TOKEN", TOKEN)
-    agent = FakeAgent(list(recs_index.products))
-    agent.skills = (RecommendSkill(recommender),)
+    agent = FakeAgent(list(recs_index.products), skills=(RecommendSkill(recommender),))
     return await aiohttp_client(build_app(ServerConfig(), serving(agent)))
 
 

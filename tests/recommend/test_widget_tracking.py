@@ -34,8 +34,7 @@ async def test_cards_seen_and_opened_become_events(aiohttp_server, tmp_path):
     draw_product_images(products, media_root)
     store = EventStore.open(tmp_path / "events.db")
     recommender = Recommender(lambda: ItemTable(tuple(products)), store, RecommendSettings())
-    agent = FakeAgent(products, media_root)
-    agent.skills = (RecommendSkill(recommender),)
+    agent = FakeAgent(products, media_root, skills=(RecommendSkill(recommender),))
     server = await aiohttp_server(build_app(ServerConfig(), serving(agent)))
     async with playwright_api.async_playwright() as playwright:
         browser = await playwright.chromium.launch(**chromium_launch_options())

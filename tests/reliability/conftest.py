@@ -6,7 +6,7 @@ import pytest
 from agent.config import ServerConfig
 from channels.server import build_app
 from channels.testing import serving
-from tests.agent.conftest import Shop, shop  # noqa: F401  (the session fixture, shared)
+from tests.agent.conftest import Shop, orders_of, shop  # noqa: F401  (the session fixture, shared)
 from tests.reliability.redis_server import RedisServer
 from tests.tryon.conftest import open_tryon_agent, tryon_config, wardrobe  # noqa: F401  (the try-on shop)
 
@@ -15,7 +15,7 @@ from tests.tryon.conftest import open_tryon_agent, tryon_config, wardrobe  # noq
 async def real_agent(shop: Shop, tmp_path):  # noqa: F811
     agent = shop.agent(tmp_path)
     yield agent
-    await agent.orders.close()
+    await orders_of(agent).close()
     await agent.store.close()
 
 

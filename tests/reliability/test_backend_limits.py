@@ -42,6 +42,7 @@ from channels.limits import BUSY
 from channels.outbound import Outbound, PlatformBusy, PlatformError
 from channels.server import build_app
 from channels.testing import FakeAgent, demo_products, serving
+from tests.agent.conftest import orders_of
 from knowledge.embedders import HashingEmbedder
 from knowledge.query_parse import Lexicon
 from skills.registry import SkillRegistry
@@ -167,11 +168,11 @@ async def test_tryon_calls_beyond_the_limit_fail_as_busy_without_opening_the_bre
     assert guarded.breaker.state == "closed"
 
 
-async def test_metrics_report_each_backends_limit_and_the_calls_in_flight_and_waiting(aiohttp_client, real_agent,
+async def test_metrics_report_each_backends_limit_and_the_calls_in_flight_and_waiting(aiohttp_client, shop, tmp_path,
                                                                                     slow):
     async with OpenAIBackend(f"{slow.url}/v1", timeout_s=TIMEOUT_S, max_concurrency=1) as llm:
-        real_agent.router = LLMRouter(llm, real_agent.router, tool_schemas())
-        client = await aiohttp_client(build_app(ServerConfig(), serving(real_agent)))
+        agent = shop.agent(tmp_path, llm=llm)
+        client = await aiohttp_client(build_app(ServerConfig(), serving(agent)))
         outbound = client.app[SERVICES].outbound
         calls = [asyncio.create_task(llm.complete(ChatRequest([{"role": "user", "content": "hi"}])))
                  for _ in range(2)]
@@ -180,6 +181,8 @@ async def test_metrics_report_each_backends_limit_and_the_calls_in_flight_and_wa
         await asyncio.sleep(0.2)
         text = await (await client.get("/metrics")).text()
         await asyncio.gather(*calls)
+    await orders_of(agent).close()
+    await agent.store.close()
     assert 'aisle_backend_slots{backend="llm"} 1' in text and 'aisle_backend_slots{backend="slack"} 16' in text
     assert 'aisle_backend_in_flight{backend="llm"} 1' in text and 'aisle_backend_waiting{backend="llm"} 1' in text
     assert 'aisle_backend_in_flight{backend="slack"} 1' in text and 'aisle_backend_waiting{backend="slack"} 0' in text

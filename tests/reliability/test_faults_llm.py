@@ -17,9 +17,9 @@ from aiohttp import web
 
 from agent.config import LLMConfig, ServerConfig
 from agent.llm.openai import OpenAIBackend
-from agent.llm.setup import with_llm
 from channels.server import build_app
 from channels.testing import serving
+from tests.agent.conftest import orders_of
 from tests.reliability.fault_load import Shoppers, slowest_ms
 from tests.reliability.redis_server import free_port
 
@@ -79,15 +79,18 @@ async def llm_server():
 
 
 @pytest.fixture
-async def served(real_agent, llm_server, aiohttp_client):
+async def served(shop, tmp_path, llm_server, aiohttp_client):
     config = LLMConfig(backend="openai", base_url=llm_server.base_url, model="fake", timeout_s=TIMEOUT_S, retries=2,
                        fast_path_confidence=1.01)
     backend = OpenAIBackend(config.base_url, config.model, timeout_s=config.timeout_s, retries=config.retries,
                             breaker_failures=5, breaker_reset_s=2.0)
     async with backend:
-        agent = with_llm(real_agent, backend, config)
+        agent = shop.agent(tmp_path, llm=backend, llm_config=config)
         client = await aiohttp_client(build_app(ServerConfig(requests_per_second_per_ip=0), serving(agent)))
         yield client, agent
+        await client.close()
+    await orders_of(agent).close()
+    await agent.store.close()
 
 
 async def test_shoppers_get_answers_in_time_whatever_the_llm_server_does(served, llm_server):

@@ -17,6 +17,7 @@ from agent.store.redis import RedisLock, RedisStore
 from channels.context import SERVICES
 from channels.server import build_app
 from channels.testing import serving
+from tests.agent.conftest import orders_of
 from tests.reliability.fault_load import Shoppers, slowest_ms
 
 pytestmark = pytest.mark.slow
@@ -26,15 +27,14 @@ MARGIN_S = 2.0
 
 
 @pytest.fixture
-async def served(real_agent, redis_url, aiohttp_client):
+async def served(shop, tmp_path, redis_url, aiohttp_client):
     store = await RedisStore.open(redis_url)
     await store.client.flushdb()
-    sqlite_store = real_agent.store
-    real_agent.store, real_agent.lock, real_agent.desk.store = store, RedisLock(store.client), store
-    client = await aiohttp_client(build_app(ServerConfig(requests_per_second_per_ip=0), serving(real_agent)))
+    agent = shop.agent(tmp_path, store=store, lock=RedisLock(store.client))
+    client = await aiohttp_client(build_app(ServerConfig(requests_per_second_per_ip=0), serving(agent)))
     yield client
     await client.close()
-    real_agent.store = sqlite_store  # the fixture closes the SQLite store
+    await orders_of(agent).close()
     await store.close()
 
 

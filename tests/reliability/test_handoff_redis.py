@@ -12,6 +12,7 @@ from agent.store.redis import RedisLock, RedisStore
 from channels.context import SERVICES
 from channels.server import build_app
 from channels.testing import serving
+from tests.agent.conftest import orders_of
 
 TOKEN = "console-token-for-the-tests-0123456789"
 CHANNELS = ("rest", "webchat", "console")
@@ -33,13 +34,11 @@ async def two_processes(shop, tmp_path, redis_url, aiohttp_client, monkeypatch):
     async with AsyncExitStack() as stack:
         clients = []
         for name in ("a", "b"):
-            agent = shop.agent(tmp_path / name)
-            stack.push_async_callback(agent.orders.close)
-            stack.push_async_callback(agent.store.close)
             store = await RedisStore.open(redis_url)
             stack.push_async_callback(store.close)
             await store.client.flushdb() if name == "a" else None
-            agent.store, agent.lock, agent.desk.store = store, RedisLock(store.client), store
+            agent = shop.agent(tmp_path / name, store=store, lock=RedisLock(store.client))
+            stack.push_async_callback(orders_of(agent).close)
             client = await aiohttp_client(build_app(ServerConfig(), serving(agent), channels=CHANNELS))
             stack.push_async_callback(client.close)  # the app stops before its Redis connection closes
             clients.append(client)
@@ -99,9 +98,8 @@ async def test_a_process_started_later_sees_the_waiting_shoppers(two_processes, 
     a, _ = two_processes
     shopper = await a.ws_connect("/webchat/ws")
     cid = await _ask_for_a_person(shopper)
-    agent = shop.agent(tmp_path / "c")
     store = await RedisStore.open(redis_url)
-    agent.store, agent.lock, agent.desk.store = store, RedisLock(store.client), store
+    agent = shop.agent(tmp_path / "c", store=store, lock=RedisLock(store.client))
     try:
         c = await aiohttp_client(build_app(ServerConfig(), serving(agent), channels=CHANNELS))
         assert list(c.app[SERVICES].queue.tickets) == [cid]
@@ -112,5 +110,5 @@ async def test_a_process_started_later_sees_the_waiting_shoppers(two_processes, 
         await console.close()
     finally:
         await store.close()
-        await agent.orders.close()
+        await orders_of(agent).close()
     await shopper.close()

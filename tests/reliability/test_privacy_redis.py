@@ -11,6 +11,7 @@ from agent.store.redis import RedisLock, RedisStore
 from channels.cli.main import main
 from channels.server import build_app
 from channels.testing import serving
+from tests.agent.conftest import orders_of
 
 WEBHOOK = "/webhooks/rest/webhook"
 TOKEN = "s3cret-admin-token-for-redis"
@@ -68,12 +69,11 @@ async def _sqlite_ids(folder) -> list[str]:
         await store.close()
 
 
-async def test_the_privacy_endpoints_export_and_erase_from_redis(aiohttp_client, real_agent, redis_url, monkeypatch):
+async def test_the_privacy_endpoints_export_and_erase_from_redis(aiohttp_client, shop, tmp_path, redis_url, monkeypatch):
     monkeypatch.setenv("AISLE_ADMIN_TOKEN", TOKEN)
     store = await _redis(redis_url)
-    sqlite_store = real_agent.store
-    real_agent.store, real_agent.lock, real_agent.desk.store, real_agent.media = (
-        store, RedisLock(store.client), store, None)
+    sqlite_store = SQLiteStore.open(tmp_path / "aisle.db")
+    real_agent = shop.agent(tmp_path, store=store, lock=RedisLock(store.client))
     try:
         client = await aiohttp_client(build_app(ServerConfig(), serving(real_agent)))
         for sender, text in (("ana", "red sneakers"), ("ana", "in blue"), ("bob", "a summer dress")):
@@ -93,5 +93,6 @@ async def test_the_privacy_endpoints_export_and_erase_from_redis(aiohttp_client,
         assert await sqlite_store.conversations_of("ana") == []
         await client.close()  # the app stops before its Redis connection closes, as in `aisle serve`
     finally:
-        real_agent.store = sqlite_store  # the fixture closes the SQLite store
+        await orders_of(real_agent).close()
+        await sqlite_store.close()
         await store.close()

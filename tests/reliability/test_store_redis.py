@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from agent.store import SQLiteStore
 from agent.store.redis import RedisBus, RedisLock, RedisStore
+from tests.agent.conftest import orders_of
 from tests.reliability.store_conformance import *  # noqa: F401,F403  (the shared tests)
 
 
@@ -45,11 +47,9 @@ async def test_two_processes_worth_of_clients_share_conversations_and_locks(redi
 async def test_the_agent_keeps_its_conversations_in_redis(redis_url, shop, tmp_path):
     from agent.types import UserMessage
 
-    agent = shop.agent(tmp_path)
-    sqlite_store = agent.store
+    sqlite_store = SQLiteStore.open(tmp_path / "aisle.db")
     store = await RedisStore.open(redis_url, prefix="agent-test:")
-    agent.store, agent.lock = store, RedisLock(store.client, "agent-test:")
-    agent.desk.store = store
+    agent = shop.agent(tmp_path, store=store, lock=RedisLock(store.client, "agent-test:"))
     try:
         for text in ("red sneakers", "in blue"):
             assert await agent.handle(UserMessage("ria", text))
@@ -60,7 +60,7 @@ async def test_the_agent_keeps_its_conversations_in_redis(redis_url, shop, tmp_p
     finally:
         await store.close()
         await sqlite_store.close()
-        await agent.orders.close()
+        await orders_of(agent).close()
 
 
 async def test_a_shared_record_is_updated_in_place_and_never_brought_back(store):

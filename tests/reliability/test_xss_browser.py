@@ -88,12 +88,11 @@ async def shop(tmp_path, monkeypatch):
     monkeypatch.setenv("AISLE_CONSOLE_TOKEN", CONSOLE_TOKEN)
     monkeypatch.setenv("AISLE_ADMIN_TOKEN", ADMIN_TOKEN)
     products = [*demo_products(), *EVIL_PRODUCTS]
-    agent = FakeAgent(products)
-    agent.store = SQLiteStore.open(tmp_path / "aisle.db")
     index = CatalogIndex.open(write_jsonl(products, tmp_path / "catalog.jsonl"), tmp_path / "index",
                               HashingEmbedder(dim=64), progress=False)
     events = EventStore.open(tmp_path / "events.db")
-    agent.skills = (RecommendSkill(Recommender(catalog_items(index), events, RecommendSettings())),)
+    agent = FakeAgent(products, store=SQLiteStore.open(tmp_path / "aisle.db"),
+                      skills=(RecommendSkill(Recommender(catalog_items(index), events, RecommendSettings())),))
     now = time.time()
     events.add(Event(id=f"e{n}", user="webchat:someone", type=kind, item=item, ts=now - 60 + n)
                for n, (kind, item) in enumerate([("view", "evil-img"), ("click", "evil-img"), ("click", "evil-img"),

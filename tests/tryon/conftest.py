@@ -82,7 +82,8 @@ def open_tryon_agent(wardrobe, tmp_path):
                 skills.register(SearchSkill(Retriever(catalog), 4))
                 skills.register(SmalltalkSkill())
                 skills.register(kit.skill(catalog.by_id, folder))
-                yield Agent(KeywordRouter(), skills, store, catalog, media_root=folder, tryon=kit)
+                yield Agent(KeywordRouter(), skills, store, catalog, media_root=folder, media=kit.media,
+                            tryon_inbox=kit.inbox)
         finally:
             await store.close()
 

@@ -94,7 +94,7 @@ def write_wardrobe(folder: Path) -> Path:
 
 
 class KeywordRouter:
-    """The router's interface with intents from a few keywords and entities from the real extractor.
+    """A router (`agent.parts.Router`) with intents from a few keywords and entities from the real extractor.
 
     Try-on tests then do not depend on how the intent model was trained, only on the turn loop,
     the dialog policy and the skills.
@@ -111,6 +111,11 @@ class KeywordRouter:
         from agent.nlu.understanding import Understanding
 
         return Understanding(text, _keyword_intent(text), 1.0, entities=self.extractor.extract(text, self.lexicon))
+
+    async def read(self, text: str, turn):
+        from agent.parts import Reading
+
+        return Reading(self.understand(text))
 
 
 def _keyword_intent(text: str) -> str:

@@ -30,7 +30,8 @@ async def test_an_out_of_stock_garment_is_not_tried_on_unless_asked_anyway(wardr
             skills.register(SearchSkill(Retriever(catalog), 4))
             skills.register(SmalltalkSkill())
             skills.register(kit.skill(lookup, folder))
-            agent = Agent(KeywordRouter(), skills, store, catalog, media_root=folder, tryon=kit)
+            agent = Agent(KeywordRouter(), skills, store, catalog, media_root=folder, media=kit.media,
+                          tryon_inbox=kit.inbox)
 
             async def say(text):
                 [reply] = await agent.handle(UserMessage("ola", text, channel="webchat"))

@@ -63,11 +63,12 @@ async def test_a_failing_submit_is_retried(aiohttp_server, session, request_for)
     assert len(script.calls) == 2
 
 
-async def test_the_result_arrives_by_callback_through_the_real_server(aiohttp_server, session, request_for):
+async def test_the_result_arrives_by_callback_through_the_real_server(aiohttp_server, unused_tcp_port, session,
+                                                                     request_for):
     signer = UrlSigner(b"callback-secret-0123456789")
-    agent = FakeAgent(demo_products())
-    ours = await aiohttp_server(build_app(ServerConfig(), serving(agent)))
-    agent.tryon_inbox = TaskInbox(signer, str(ours.make_url("")))
+    port = unused_tcp_port  # the inbox knows the server's address before the server starts
+    agent = FakeAgent(demo_products(), tryon_inbox=TaskInbox(signer, f"http://127.0.0.1:{port}"))
+    ours = await aiohttp_server(build_app(ServerConfig(), serving(agent)), port=port)
     guarded, script = await task_backend(aiohttp_server, session, "callback", inbox=agent.tryon_inbox,
                                          poll=5.0, callback_after_s=0.1)
     started = time.monotonic()
@@ -78,8 +79,8 @@ async def test_the_result_arrives_by_callback_through_the_real_server(aiohttp_se
 
 
 async def test_a_forged_callback_is_refused(aiohttp_client):
-    agent = FakeAgent(demo_products())
-    agent.tryon_inbox = TaskInbox(UrlSigner(b"callback-secret-0123456789"), "https://shop.example")
+    agent = FakeAgent(demo_products(), tryon_inbox=TaskInbox(UrlSigner(b"callback-secret-0123456789"),
+                                                             "https://shop.example"))
     client = await aiohttp_client(build_app(ServerConfig(), serving(agent)))
     genuine = agent.tryon_inbox.callback_url("abc").rsplit("/", 1)[1]
     forged = genuine[:-2] + ("AA" if not genuine.endswith("AA") else "BB")

@@ -130,8 +130,8 @@ async def test_a_json_body_is_not_an_upload(upload_client):
 
 async def test_signed_links_serve_the_image_until_they_expire_or_are_altered(aiohttp_client, tmp_path):
     clock = Clock(time.time())
-    agent = FakeAgent(demo_products())
-    agent.media = MediaStore(tmp_path, UrlSigner(b"route-secret-0123456789", clock=clock), ttl_s=600, clock=clock)
+    media = MediaStore(tmp_path, UrlSigner(b"route-secret-0123456789", clock=clock), ttl_s=600, clock=clock)
+    agent = FakeAgent(demo_products(), media=media)
     client = await aiohttp_client(build_app(ServerConfig(), serving(agent)))
     url = agent.media.url(agent.media.save(person_photo(), "image/jpeg"))
 
