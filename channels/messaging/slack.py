@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import re
 import urllib.parse
+from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from aiohttp import web
@@ -108,6 +110,15 @@ class Slack(MessagingChannel):
             error = answer.get("error", "unknown error") if isinstance(answer, dict) else str(answer)[:100]
             raise PlatformError(CHANNEL, "chat.postMessage", 200, error)
 
+    def read_record(self, record: Mapping[str, Any]) -> InboundMessage:
+        """An earlier version kept the shopper's image as Slack's file object (`files`)."""
+        message = InboundMessage.from_record(record)
+        files = [f for f in record.get("files") or () if isinstance(f, dict)] if "metadata" not in record else []
+        if not files:
+            return message
+        photo, about = _photo(files[0])
+        return replace(message, photo=photo, metadata=about)
+
     async def fetch_photo(self, message: InboundMessage) -> Attachment:
         data, _ = await self.services.outbound.download(CHANNEL, message.photo, MAX_FILE_BYTES, headers=self.auth)
         return Attachment(data, str(message.metadata.get("mime", "")), str(message.metadata.get("name", "")))
@@ -139,11 +150,14 @@ def parse_event(event: dict[str, Any], event_id: str) -> InboundMessage | None:
     files = [f for f in objects(event.get("files")) if as_text(f.get("mimetype")).startswith("image/")]
     if not channel or not (text or files):
         return None
-    if not files:
-        return InboundMessage(sender, text, message_id=event_id)
-    photo = as_text(files[0].get("url_private_download")) or as_text(files[0].get("url_private"))
-    about = {"mime": as_text(files[0].get("mimetype")), "name": as_text(files[0].get("name"))}
+    photo, about = _photo(files[0]) if files else ("", {})
     return InboundMessage(sender, text, photo, event_id, about)
+
+
+def _photo(file: dict[str, Any]) -> tuple[str, dict[str, str]]:
+    """Where a shared image is downloaded (with the bot token), and its type and name."""
+    url = as_text(file.get("url_private_download")) or as_text(file.get("url_private"))
+    return url, {"mime": as_text(file.get("mimetype")), "name": as_text(file.get("name"))}
 
 
 def setup(app: web.Application, hooks: ChannelHooks) -> None:

@@ -9,6 +9,7 @@ import socket
 import time
 
 import tests.channels.test_chatwoot as cw
+import tests.channels.test_slack as sl
 import tests.channels.test_telegram as tg
 from agent.config import ServerConfig
 from channels.channel_db import ChannelDB
@@ -138,3 +139,28 @@ async def test_a_container_restarted_with_the_same_pid_still_replays_the_earlier
     await asyncio.sleep(0.1)
     assert answered == [{"sender": "49151", "text": "hi"}]
     db.close()
+
+
+async def test_deliveries_an_earlier_version_left_in_the_inbox_are_answered_after_the_upgrade(
+        aiohttp_server, aiohttp_client, monkeypatch, tmp_path, fake_agent):
+    """Before the messaging base, each platform kept its own flat fields; a crash just before an upgrade
+    leaves such rows behind, and the new version answers them, photo included."""
+    db, _ = open_inbox(tmp_path / "channels.db", owner="an-old-host:4242:its-run")
+    contract = sl.TestSlackContract()
+    fake = contract.make_platform()
+    fake.route("GET", "/files/me.jpg", lambda call: tg.photo_bytes())
+    fake.url = str((await aiohttp_server(fake.app)).make_url("")).rstrip("/")
+    image = {"mimetype": "image/jpeg", "name": "me.jpg", "url_private_download": f"{fake.url}/files/me.jpg"}
+    flat = {"sender": "D42", "text": "", "files": [image]}  # as Slack's adapter kept a shared photo
+    db.execute("INSERT INTO inbox (platform, event_id, conversation, parsed, received, owner) VALUES (?, ?, ?, ?, ?, ?)",
+               ("slack", "Ev-old", "slack:D42", json.dumps(flat), time.time(), "an-old-host:4242:its-run"))
+    db.close()
+    for name, value in contract.secrets.items():
+        monkeypatch.setenv(name, value)
+    app = build_app(ServerConfig(), serving(fake_agent), channels=("slack",),
+                    platforms=contract.configure(fake.url), channels_db=tmp_path / "channels.db")
+    await aiohttp_client(app)
+    await fake.wait_for(lambda calls: any(c.path.endswith("/chat.postMessage") for c in calls))
+    (message,) = fake_agent.received
+    assert (message.channel, message.sender_id) == ("slack", "D42")
+    assert [a.content_type for a in message.attachments] == ["image/jpeg"] and message.attachments[0].data
