@@ -23,6 +23,7 @@ from agent.nlu.nlu_data import read_nlu_yaml
 from agent.llm.setup import open_llm, with_llm
 from agent.nlu.router import EmbeddingRouter
 from agent.recommend_setup import register_recommend_skill
+from agent.skill_catalog import CATALOG
 from agent.privacy import retention_task
 from agent.store import SQLiteStore
 from agent.store.redis import RedisLock, RedisStore
@@ -35,9 +36,9 @@ from knowledge.policy_docs import PolicyIndex
 from knowledge.query_parse import Lexicon
 from knowledge.retriever import Retriever
 from skills.orders import OrderStore
+from skills.base import SkillParts
 from skills.registry import SkillRegistry
 from skills.search import SearchSkill
-from skills.smalltalk import OutOfScopeSkill, SmalltalkSkill
 
 log = logging.getLogger(__name__)
 
@@ -68,8 +69,7 @@ def build_skills(retriever: Retriever, config: AisleConfig, tryon: TryOnKit | No
                  cart: CartKit | None = None) -> SkillRegistry:
     skills = SkillRegistry()
     skills.register(SearchSkill(retriever, config.search.results))
-    skills.register(SmalltalkSkill())
-    skills.register(OutOfScopeSkill())
+    CATALOG.register_built(skills, SkillParts(retriever, config.catalog_path.parent))  # smalltalk, out_of_scope, ...
     register_copy_skills(skills, retriever.index, config)  # describe, ads (merchants only)
     register_recommend_skill(skills, retriever, config)  # recommend, and its hint after a search
     register_dialog_skills(skills, retriever, config, orders, policies)  # refine, select, orders, policies, ...
