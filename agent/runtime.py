@@ -19,7 +19,7 @@ from agent.customer_service import (handoff_context_for, open_orders, open_polic
 from agent.dialog import DialogPolicy
 from agent.nlu.intent_model import open_intent_model
 from agent.nlu.language import language_detector
-from agent.nlu.nlu_data import read_nlu_yaml
+from agent.nlu.nlu_data import read_nlu_data
 from agent.llm.setup import open_llm, with_llm
 from agent.nlu.router import EmbeddingRouter
 from agent.recommend_setup import register_recommend_skill
@@ -84,7 +84,7 @@ def build_agent(config: AisleConfig, store: SQLiteStore, progress: bool = True,
     catalog = open_catalog(config, progress)
     if orders is not None:
         prepare_orders(config, orders, catalog.products)
-    nlu = read_nlu_yaml(config.nlu.data)
+    nlu = read_nlu_data(config.nlu.data)
     intent = open_intent_model(config.nlu.model, nlu, catalog.embedder, config.data_path / "cache",
                                config.nlu.threshold, config.embedder.device)
     encoder = intent.embedder  # a trained intent model brings its own: it gets its own batches

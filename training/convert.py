@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from agent.llm.router import SYSTEM_PROMPT
-from agent.nlu.nlu_data import read_nlu_yaml
+from agent.nlu.nlu_data import read_nlu_data
 from agent.skill_catalog import CATALOG
 from knowledge.query_parse import Lexicon
 from training.chat_data import tool_call
@@ -46,7 +46,7 @@ class ConversionReport:
 
 def from_rasa_nlu(path: str | Path, tools: Sequence[dict], lexicon: Lexicon | None = None,
                   system_prompt: str = SYSTEM_PROMPT) -> tuple[list[dict], ConversionReport]:
-    data = read_nlu_yaml(path)
+    data = read_nlu_data(path)
     labeler = Labeler(tools, lexicon, data.regexes)
     records, report = [], ConversionReport()
     for n, example in enumerate(data.examples, 1):

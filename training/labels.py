@@ -5,7 +5,7 @@
     # -> ('search', {'query': 'red sneakers', 'colour': 'red', 'product_type': 'sneakers', 'max_price': 80.0})
 
 Converters and the synthetic generator label their conversations here, so a model fine-tuned on
-them learns the argument conventions the skills already expect (`agent/dialog_args.py`), in the
+them learns the argument conventions the skills already expect (their declared argument fillers), in the
 types the tool schemas declare. A call for a tool the registry does not offer is None.
 """
 from __future__ import annotations
