@@ -31,7 +31,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from agent.awaiting import PHOTO_INTENT, PHOTO_SKILL
 from agent.config import DialogConfig
 from agent.dialog_args import arguments_for, field_type, fit
 from agent.dialog_followups import POLICY_INTENTS, policy_question
@@ -80,8 +79,9 @@ class DialogPolicy:
     # -- before the skill runs ------------------------------------------------------------------
 
     def plan(self, u: Understanding, state: DialogState, photo: bool = False) -> Plan:
-        if photo and PHOTO_SKILL in self.inputs:  # a photo has no words to classify: it is for the try-on
-            return Plan(Decision(PHOTO_INTENT, PHOTO_SKILL, {}, 1.0), text=u.text)
+        photos = CATALOG.photo_route
+        if photo and photos and photos[1] in self.inputs:  # a photo has no words to classify: it is for the try-on
+            return Plan(Decision(*photos, {}, 1.0), text=u.text)
         if u.intent == OTHER_LANGUAGE:
             reply = language_reply(u.language, self.languages)
             return Plan(Decision(u.intent, "language", {"language": u.language}, u.confidence), reply=reply, text=u.text)

@@ -79,8 +79,14 @@ class SkillCatalog:
         return declared[0].cannot if declared and declared[0].cannot else self.label(intent).lower()
 
     @property
+    def photo_route(self) -> tuple[str, str] | None:
+        """(intent, skill) for a message with photos: the skill that declares it takes them, if any."""
+        taker = next((d for d in self.declarations if d.photo_intent), None)
+        return (taker.photo_intent, taker.name) if taker else None
+
+    @property
     def nlu_files(self) -> tuple[Path, ...]:
-        return tuple(d.nlu for d in self.declarations if d.nlu is not None and d.nlu.exists())
+        return tuple(d.nlu for d in self.declarations if d.nlu is not None)
 
     def register_built(self, skills: SkillRegistry, parts: SkillParts) -> None:
         """Register every skill that builds from the shared parts alone (the others are built by their setup)."""

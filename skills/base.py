@@ -122,13 +122,15 @@ class SkillDeclaration:
 
     ``nlu`` is a Rasa NLU YAML file with the training examples of ``intents``; ``build`` makes the skill
     from the shared parts (skills that need their own configuration are built by the agent's setup
-    instead, and leave it None).
+    instead, and leave it None). A message with photos has no words to classify: it goes to the skill
+    that sets ``photo_intent``.
     """
 
     name: str
     intents: tuple[IntentDeclaration, ...] = ()
     nlu: Path | None = None
     build: Callable[[SkillParts], Skill] | None = None
+    photo_intent: str = ""  # set by the skill that takes a message's photos (try-on): the intent such a turn gets
 
 
 def about_one_product(u: Reading, state: Conversation) -> dict[str, Any]:

@@ -11,4 +11,6 @@ from skills.base import IntentDeclaration, SkillDeclaration, about_one_product
 TRYON = SkillDeclaration(
     "tryon",
     (IntentDeclaration("try_on", "Try it on", about_one_product, cannot="show products on a photo of you"),),
-    Path(__file__).with_name("nlu.yml"))
+    Path(__file__).with_name("nlu.yml"),
+    photo_intent="share_photo",  # a photo sent on its own is for trying on
+)
