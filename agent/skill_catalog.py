@@ -28,12 +28,14 @@ from skills.recommend.declaration import RECOMMEND
 from skills.registry import SkillRegistry
 from skills.search.declaration import SEARCH
 from skills.shopping.declaration import COMPARE, PRODUCT_QUESTION, REFINE, SELECT
+from skills.size_guide.declaration import SIZE_GUIDE
 from skills.smalltalk.declaration import OUT_OF_SCOPE, SMALLTALK
 from skills.tryon.declaration import TRYON
 
 BUILT_IN = (
     SMALLTALK, SEARCH, REFINE, SELECT, PRODUCT_QUESTION, COMPARE, RECOMMEND, DESCRIBE, TRYON, ORDER_STATUS, RETURNS,
     CANCEL_ORDER, POLICIES, HANDOFF, ADS, OUT_OF_SCOPE, CART,
+    SIZE_GUIDE,  # the example of docs/development.md, "Writing a skill"
 )
 
 
