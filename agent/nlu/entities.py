@@ -21,7 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from knowledge.ordinals import ORDINAL as _ORDINAL, ORDINALS as _ORDINALS, positions
+from knowledge.ordinals import ORDINAL as _ORDINAL, ORDINALS as _ORDINALS, positions  # noqa: F401 - positions re-exported
 from knowledge.query_parse import Lexicon, ParsedQuery, parse_query
 
 DEFAULT_REGEXES: dict[str, tuple[str, ...]] = {
