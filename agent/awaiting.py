@@ -3,7 +3,7 @@
 A photo carries no words, and "yes" means nothing without the question before it, so the dialog
 policy (`agent/dialog.py`) routes both before the intent model:
 
-- a message with attachments goes to the skill that takes photos (`PHOTO_SKILL`, intent `PHOTO_INTENT`);
+- a message with attachments goes to the skill that declares it takes photos (`photo_intent`);
 - a skill that asks a yes/no question sets the `awaiting_answer` slot to
   `{"skill": ..., "argument": ..., "intent": ...}`; a clear yes or no (`answer_in`) fills that
   skill's `bool` argument on the next message.
@@ -17,8 +17,6 @@ import re
 
 from agent.types import UserMessage
 
-PHOTO_SKILL = "tryon"
-PHOTO_INTENT = "share_photo"
 AWAITING = "awaiting_answer"
 PHOTO_NOTE = "(sent a photo)"
 

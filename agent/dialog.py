@@ -31,28 +31,25 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from agent.awaiting import PHOTO_INTENT, PHOTO_SKILL
 from agent.config import DialogConfig
-from agent.dialog_args import arguments_for, field_type, fit, refine_change
+from agent.dialog_args import arguments_for, field_type, fit
 from agent.dialog_followups import POLICY_INTENTS, policy_question
 from agent.dialog_replies import clarifying_question, label, unavailable, yes_or_no
 from agent.handoff import OFFER_TEXT, HandoffPolicy, escalated, explicit_request
 from agent.language_replies import language_reply
 from agent.nlu.language import OTHER_LANGUAGE
-from agent.nlu.router import INTENT_SKILLS
 from agent.nlu.understanding import Understanding
+from agent.skill_catalog import CATALOG
 from agent.state import DialogState
 from skills.shopping.common import content_words
 from agent.types import Decision
 from skills.base import Skill, SkillResult
 from skills.handoff import NO_THANKS, OFFER, TALK_TO_A_PERSON
+from skills.shopping.arguments import refine_change
 from skills.shopping.shown_qa import about_shown, ranking_in
 
-_SHOPPING = frozenset({"search_products", "refine", "select", "product_question", "describe_product", "compare",
-                       "add_to_cart", "update_cart"})
-_ESCAPES = frozenset({"human_handoff", "goodbye", "help", "search_products", "order_status", "cancel_order",
-                      "return_or_refund", "store_policy", "shipping_info", "recommend",
-                      "view_cart", "remove_from_cart", "clear_cart", "checkout"})
+_SHOPPING = CATALOG.intents_where("shopping")  # browsing the catalog: never asked apart; products shown help
+_ESCAPES = CATALOG.intents_where("escape")  # a new request, even while a question waits for its answer
 _ASKABLE = frozenset({"search_products", "refine", "select", "out_of_scope", "describe_product", "product_question"})
 _UNSURE = frozenset({"search_products", "refine", "out_of_scope"})  # intents a "does it come in ...?" is misread as
 _NOT_SIZE = ("colour", "brand", "gender", "material", "min_price", "max_price")
@@ -82,8 +79,9 @@ class DialogPolicy:
     # -- before the skill runs ------------------------------------------------------------------
 
     def plan(self, u: Understanding, state: DialogState, photo: bool = False) -> Plan:
-        if photo and PHOTO_SKILL in self.inputs:  # a photo has no words to classify: it is for the try-on
-            return Plan(Decision(PHOTO_INTENT, PHOTO_SKILL, {}, 1.0), text=u.text)
+        photos = CATALOG.photo_route
+        if photo and photos and photos[1] in self.inputs:  # a photo has no words to classify: it is for the try-on
+            return Plan(Decision(*photos, {}, 1.0), text=u.text)
         if u.intent == OTHER_LANGUAGE:
             reply = language_reply(u.language, self.languages)
             return Plan(Decision(u.intent, "language", {"language": u.language}, u.confidence), reply=reply, text=u.text)
@@ -159,7 +157,7 @@ class DialogPolicy:
             return False
         if {u.intent, u.runner_up} == {"recommend", "search_products"} and _shopping_request(u):
             return False  # a stated request is searched for (see _in_context)
-        first, second = INTENT_SKILLS.get(u.intent), INTENT_SKILLS.get(u.runner_up)
+        first, second = CATALOG.skill_for(u.intent), CATALOG.skill_for(u.runner_up)
         return first != second and not {u.intent, u.runner_up} <= _SHOPPING
 
     def _clarify(self, u: Understanding) -> Plan:
@@ -198,7 +196,7 @@ class DialogPolicy:
             action = "decline" if intent == "deny" else "accept"
             return Plan(Decision(intent, "handoff", {"action": action, "reason": state.handoff_offer}, u.confidence),
                         text=u.text)
-        skill = INTENT_SKILLS.get(intent, "out_of_scope")
+        skill = CATALOG.skill_for(intent)
         if skill not in self.inputs:
             return Plan(Decision(intent, skill, {}, u.confidence), reply=unavailable(intent), text=u.text)
         args = fit(arguments_for(intent, u, state), self.inputs[skill])

@@ -18,7 +18,7 @@ import re
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from agent.dialog_args import refine_change
+from skills.shopping.arguments import refine_change
 from agent.state import DialogState
 from knowledge.words import english_words
 from skills.shopping.shown_qa import about_shown

@@ -17,7 +17,6 @@ console builds its queue on; while a colleague holds a conversation (state ``han
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -25,25 +24,10 @@ from agent.nlu.sentiment import Sentiment
 from agent.state import DialogState
 from agent.store import ConversationStore
 from agent.types import UserMessage
+from skills.handoff.requests import explicit_request, frustrated, handoff_reason  # noqa: F401 - the agent's handoff vocabulary
 
 log = logging.getLogger(__name__)
 
-_PERSON = (r"(?:(?:a|an|the|some|one of your|your|to)\s+)?(?:(?:real|actual|live|human|proper)\s+)?"
-           r"(?:human(?:\s+being)?|person|people|agent|representative|rep|operator|someone|somebody|staff(?:\s+member)?|"
-           r"manager|supervisor|customer (?:service|support|care)|support(?: team)?|colleague|employee)"
-           r"(?:\s+(?:real|who is real|from your team))?")
-_EXPLICIT = re.compile(
-    rf"\b(?:talk|speak|chat|be put through)\s+(?:to|with)\s+{_PERSON}\b"
-    rf"|\b(?:get|give|find|bring)\s+me\s+{_PERSON}\b"
-    rf"|\b(?:connect|transfer|put|pass|hand|escalate)\s+(?:me|this|this conversation|us)\s+"
-    rf"(?:through\s+|over\s+)?to\s+{_PERSON}\b"
-    r"|\b(?:want|need|demand|'d like|would like|have)\s+(?:a|an|to have an?)\s+(?:real |actual |live )?"
-    r"(?:human|person|agent|representative|operator|manager|supervisor)\b",
-    re.IGNORECASE)
-_JUST_A_PERSON = re.compile(rf"^\W*(?:{_PERSON})(?:\s+(?:please|now|right now|asap|pls))*\W*$", re.IGNORECASE)
-_ONLY_ASKING = re.compile(r"^\W*(?:is there|are there|are you|do you have|is this|am i (?:talking|chatting))\b",
-                          re.IGNORECASE)
-_RECENT_TURNS = 3
 URGENT = frozenset({"complaint", "negative_sentiment"})  # reasons the handoff queue treats as urgent
 
 OFFER_TEXT = {
@@ -78,31 +62,6 @@ class HandoffPolicy:
         if state.failed_turns >= self.failed_turns:
             return "failed_turns"
         return None
-
-
-def explicit_request(text: str) -> bool:
-    """"Get me an agent", "I want to talk to a human right now": a person is asked for, not just mentioned.
-
-    "Is there a human I can talk to?" only asks whether one exists, so the assistant offers instead.
-    """
-    if _ONLY_ASKING.search(text):
-        return False
-    return bool(_EXPLICIT.search(text) or _JUST_A_PERSON.match(text))
-
-
-def frustrated(sentiment: Sentiment, state: DialogState, negative: float = -0.5) -> bool:
-    """This message, or one of the last few, was frustrated or strongly negative: a person should hurry."""
-    if sentiment.frustrated or sentiment.compound <= negative:
-        return True
-    recent = [turn.get("sentiment") for turn in state.history[-_RECENT_TURNS:]]
-    return any(isinstance(score, (int, float)) and score <= negative for score in recent)
-
-
-def handoff_reason(intent: str, sentiment: Sentiment, state: DialogState) -> str:
-    """Why a person is asked for, which sets the ticket's priority: a complaint or frustration is urgent."""
-    if intent == "complaint":
-        return "complaint"
-    return "negative_sentiment" if frustrated(sentiment, state) else "asked"
 
 
 def escalated(handoff: dict[str, Any] | None, sentiment: Sentiment, state: DialogState) -> dict[str, Any] | None:

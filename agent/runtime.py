@@ -24,11 +24,12 @@ from agent.customer_service import (handoff_context_for, open_orders, open_polic
 from agent.dialog import DialogPolicy
 from agent.nlu.intent_model import open_intent_model
 from agent.nlu.language import language_detector
-from agent.nlu.nlu_data import read_nlu_yaml
+from agent.nlu.nlu_data import read_nlu_data
 from agent.llm.setup import llm_parts, open_llm
 from agent.llm.types import LLMBackend
 from agent.nlu.router import EmbeddingRouter
 from agent.recommend_setup import register_recommend_skill
+from agent.skill_catalog import CATALOG
 from agent.privacy import retention_task
 from agent.store import ConversationStore, SQLiteStore
 from agent.store.coordination import ConversationLock
@@ -42,9 +43,9 @@ from knowledge.policy_docs import PolicyIndex
 from knowledge.query_parse import Lexicon
 from knowledge.retriever import Retriever
 from skills.orders import OrderStore
+from skills.base import SkillParts
 from skills.registry import SkillRegistry
 from skills.search import SearchSkill
-from skills.smalltalk import OutOfScopeSkill, SmalltalkSkill
 
 log = logging.getLogger(__name__)
 
@@ -75,8 +76,7 @@ def build_skills(retriever: Retriever, config: AisleConfig, tryon: TryOnKit | No
                  cart: CartKit | None = None) -> SkillRegistry:
     skills = SkillRegistry()
     skills.register(SearchSkill(retriever, config.search.results))
-    skills.register(SmalltalkSkill())
-    skills.register(OutOfScopeSkill())
+    CATALOG.register_built(skills, SkillParts(retriever, config.catalog_path.parent))  # smalltalk, out_of_scope, ...
     register_copy_skills(skills, retriever.index, config)  # describe, ads (merchants only)
     register_recommend_skill(skills, retriever, config)  # recommend, and its hint after a search
     register_dialog_skills(skills, retriever, config, orders, policies)  # refine, select, orders, policies, ...
@@ -88,7 +88,7 @@ def build_skills(retriever: Retriever, config: AisleConfig, tryon: TryOnKit | No
 
 def embedding_router(config: AisleConfig, catalog: CatalogIndex) -> EmbeddingRouter:
     """The intent model (trained or cached) with the catalog's lexicon, regexes and language check."""
-    nlu = read_nlu_yaml(config.nlu.data)
+    nlu = read_nlu_data(config.nlu.data)
     intent = open_intent_model(config.nlu.model, nlu, catalog.embedder, config.data_path / "cache",
                                config.nlu.threshold, config.embedder.device)
     encoder = intent.embedder  # a trained intent model brings its own: it gets its own batches

@@ -90,7 +90,7 @@ def tiny_model(work: Path, config: AisleConfig) -> Path:
     is spelt out almost byte by byte and runs past the model's context."""
     from agent.llm.router import SYSTEM_PROMPT
     from agent.llm.testkit import build_chat_model, build_tokenizer
-    from agent.nlu.nlu_data import read_nlu_yaml
+    from agent.nlu.nlu_data import read_nlu_data
     from training.llm_data import render
     from training.served_tools import served_tools
 
@@ -99,7 +99,7 @@ def tiny_model(work: Path, config: AisleConfig) -> Path:
         return path
     tools, _ = asyncio.run(served_tools(config, progress=False))
     template = build_tokenizer()
-    texts = [example.text for example in read_nlu_yaml(config.nlu.data).examples][::4][:400]
+    texts = [example.text for example in read_nlu_data(config.nlu.data).examples][::4][:400]
     corpus = [render(template, [{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": text}],
                      tools) for text in texts]
     return build_chat_model(path, shape="tiny", seed=0, corpus=corpus, vocab_size=4096)

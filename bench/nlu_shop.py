@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from agent.nlu.intent_model import IntentModel, TrainedIntentModel
-from agent.nlu.nlu_data import read_nlu_yaml
+from agent.nlu.nlu_data import read_nlu_data, read_nlu_yaml
 from training.threshold import OUT_OF_SCOPE, decide
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -36,7 +36,7 @@ DEFAULT_THRESHOLD = 0.35  # nlu.threshold's default, used by the model the agent
 
 def held_out_set(train_file: Path = TRAIN_FILE, heldout_file: Path = HELDOUT_FILE) -> tuple[list[str], list[str], int]:
     """The held-out texts and intents, minus any the training file also holds; and how many were left out."""
-    seen = {e.text.lower() for e in read_nlu_yaml(train_file).examples}
+    seen = {e.text.lower() for e in read_nlu_data(train_file).examples}
     examples = read_nlu_yaml(heldout_file).examples
     kept = [e for e in examples if e.text.lower() not in seen]
     return [e.text for e in kept], [e.intent for e in kept], len(examples) - len(kept)
@@ -79,7 +79,7 @@ def embedded_default(texts: list[str], truth: list[str], train_file: Path) -> di
     from knowledge.embedders import SentenceTransformerEmbedder
 
     embedder = SentenceTransformerEmbedder()
-    data = read_nlu_yaml(train_file)
+    data = read_nlu_data(train_file)
     head = IntentModel.train(embedder.embed([e.text for e in data.examples]), [e.intent for e in data.examples])
     probabilities = head.probabilities(embedder.embed(texts))
     predicted = [head.classes[i] for i in probabilities.argmax(axis=1)]

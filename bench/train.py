@@ -30,7 +30,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from agent.nlu.nlu_data import Example, NluData, read_nlu_yaml
+from agent.nlu.nlu_data import Example, NluData, read_nlu_data
 from bench.llm_common import machine, write_result
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "bitext_customer_service"
@@ -109,7 +109,7 @@ def run(folder: Path, quick: bool) -> dict:
 
     work = Path(tempfile.mkdtemp(prefix="bench-train-"))
     tools, products = open_shop(work)
-    nlu = read_nlu_yaml("agent/defaults/nlu.yml")
+    nlu = read_nlu_data("agent/defaults/nlu.yml")
     nlu = NluData(nlu.examples + tuple(bitext_examples(folder, 40)), nlu.synonyms, nlu.lookups, nlu.regexes)
     count = 200 if quick else 1000
     records = generate_dialogs(products, tools, nlu, SyntheticConfig(count, max_turns=2, per_result=1, seed=0))

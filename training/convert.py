@@ -23,7 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from agent.llm.router import SYSTEM_PROMPT
-from agent.nlu.nlu_data import read_nlu_yaml
+from agent.nlu.nlu_data import read_nlu_data
+from agent.skill_catalog import CATALOG
 from knowledge.query_parse import Lexicon
 from training.chat_data import tool_call
 from training.conversations import TurnSpec, read_conversations
@@ -45,7 +46,7 @@ class ConversionReport:
 
 def from_rasa_nlu(path: str | Path, tools: Sequence[dict], lexicon: Lexicon | None = None,
                   system_prompt: str = SYSTEM_PROMPT) -> tuple[list[dict], ConversionReport]:
-    data = read_nlu_yaml(path)
+    data = read_nlu_data(path)
     labeler = Labeler(tools, lexicon, data.regexes)
     records, report = [], ConversionReport()
     for n, example in enumerate(data.examples, 1):
@@ -101,11 +102,9 @@ def _turn_call(turn: TurnSpec, labeler: Labeler) -> tuple[str, dict[str, Any]] |
 
 
 def _intent_of_skill(skill: str | None) -> str | None:
-    from agent.nlu.router import INTENT_SKILLS
-
     if skill is None:
         return None
-    return next((intent for intent, name in INTENT_SKILLS.items() if name == skill), skill)
+    return next((intent for intent, name in CATALOG.intent_skills.items() if name == skill), skill)
 
 
 def _test_record(path: str | Path, n: int, tools: Sequence[dict], messages: list) -> dict:

@@ -27,7 +27,7 @@ import yaml
 
 from agent.config import AisleConfig
 from agent.nlu.intent_model import IntentModel
-from agent.nlu.nlu_data import NluData, read_nlu_yaml
+from agent.nlu.nlu_data import NluData, read_nlu_data
 from training.conversations import (ConversationResult, ConversationSpec, TurnResult, check_turn, expand_paths,
                                     read_conversations, reply_text, shown_products)
 from training.nlu import check_data
@@ -69,7 +69,7 @@ def evaluate_nlu(config: AisleConfig, nlu_path: str, out: Path, folds: int = 5, 
     """Cross-validate the default pipeline (the configured encoder, frozen, and a fresh head) and write reports."""
     from knowledge.embedders import SentenceTransformerEmbedder
 
-    data = read_nlu_yaml(nlu_path)
+    data = read_nlu_data(nlu_path)
     check_data(data, nlu_path)
     embedder = SentenceTransformerEmbedder(config.embedder.model or None, config.embedder.batch_size,
                                            config.embedder.device)

@@ -5,7 +5,7 @@
     # -> ('search', {'query': 'red sneakers', 'colour': 'red', 'product_type': 'sneakers', 'max_price': 80.0})
 
 Converters and the synthetic generator label their conversations here, so a model fine-tuned on
-them learns the argument conventions the skills already expect (`agent/dialog_args.py`), in the
+them learns the argument conventions the skills already expect (their declared argument fillers), in the
 types the tool schemas declare. A call for a tool the registry does not offer is None.
 """
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 
 from agent.dialog_args import arguments_for
 from agent.nlu.entities import EntityExtractor, Entities
-from agent.nlu.router import INTENT_SKILLS
+from agent.skill_catalog import CATALOG
 from agent.nlu.understanding import Understanding
 from agent.state import DialogState
 from knowledge.query_parse import Lexicon
@@ -71,7 +71,7 @@ class Labeler:
         return name in self.tools
 
     def skill_for(self, intent: str) -> str | None:
-        skill = INTENT_SKILLS.get(intent, intent if intent in self.tools else None)
+        skill = CATALOG.intent_skills.get(intent, intent if intent in self.tools else None)
         return skill if skill in self.tools else None
 
     def call(self, intent: str, text: str, annotated: Mapping[str, Any] | None = None,

@@ -37,7 +37,7 @@ import numpy as np
 from agent.defaults import NLU_DATA, shipped
 from agent.errors import ConfigError
 from agent.nlu.intent_model import BUNDLE_FILE, BUNDLE_FORMAT, HEAD_FILE, IntentModel
-from agent.nlu.nlu_data import NluData, read_nlu_yaml
+from agent.nlu.nlu_data import NluData, read_nlu_data
 from training.config_options import config_args, config_parser
 from training.contrastive import ContrastiveConfig, finetune_encoder
 from training.llm_setup import loss_png
@@ -119,7 +119,7 @@ def train(config: NluTrainConfig, progress: bool = True, fresh: bool = False,
     from knowledge.embedders import SentenceTransformerEmbedder
 
     started = time.perf_counter()
-    data = read_nlu_yaml(config.data)
+    data = read_nlu_data(config.data)
     check_data(data, config.data)
     texts, labels = [e.text for e in data.examples], [e.intent for e in data.examples]
     train_idx, held_idx = stratified_split(labels, config.holdout, config.seed)

@@ -1,6 +1,6 @@
 """Synthetic tool-calling conversations from the catalog and the NLU examples: `aisle generate dialogs`.
 
-    records = generate_dialogs(products, registry.tool_schemas(), read_nlu_yaml("agent/defaults/nlu.yml"),
+    records = generate_dialogs(products, registry.tool_schemas(), read_nlu_data("agent/defaults/nlu.yml"),
                                SyntheticConfig(conversations=2000, seed=0))
     write_chat_jsonl("dialogs.jsonl", records)
 
@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from agent.llm.router import SYSTEM_PROMPT
-from agent.nlu.nlu_data import NluData
+from agent.nlu.nlu_data import NluData, read_nlu_data
 from agent.state import DialogState
 from knowledge.inflect import plural
 from knowledge.product import Product

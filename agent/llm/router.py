@@ -26,8 +26,9 @@ from typing import Any
 
 from agent.llm.toolcalls import validate_call
 from agent.llm.types import BackendUnavailable, ChatRequest, LLMBackend, LLMError, LLMTimeout, ToolCall
-from agent.nlu.router import INTENT_SKILLS, EmbeddingRouter
+from agent.nlu.router import EmbeddingRouter
 from agent.parts import Reading, TurnContext
+from agent.skill_catalog import CATALOG
 from agent.types import Decision
 from skills.request import REQUEST_FIELDS
 
@@ -152,11 +153,11 @@ def _name(tool: dict) -> str:
 
 def intent_of(call: ToolCall, guessed: str) -> str:
     """The intent a skill call stands for: the router's own guess when it maps to the same skill."""
-    if call.name == "smalltalk" and INTENT_SKILLS.get(call.arguments.get("intent", "")) == "smalltalk":
+    if call.name == "smalltalk" and CATALOG.intent_skills.get(call.arguments.get("intent", "")) == "smalltalk":
         return call.arguments["intent"]
-    if INTENT_SKILLS.get(guessed) == call.name:
+    if CATALOG.intent_skills.get(guessed) == call.name:
         return guessed
-    return next((intent for intent, skill in INTENT_SKILLS.items() if skill == call.name), call.name)
+    return next((intent for intent, skill in CATALOG.intent_skills.items() if skill == call.name), call.name)
 
 
 def _without_nulls(call: ToolCall) -> ToolCall:

@@ -21,6 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from knowledge.ordinals import ORDINAL as _ORDINAL, ORDINALS as _ORDINALS, positions  # noqa: F401 - positions re-exported
 from knowledge.query_parse import Lexicon, ParsedQuery, parse_query
 
 DEFAULT_REGEXES: dict[str, tuple[str, ...]] = {
@@ -37,13 +38,7 @@ _EXCLUSIONS = {"exclude_colours": "exclude_colours", "exclude_materials": "exclu
                "exclude_brands": "exclude_brands", "exclude_types": "exclude_types"}
 _FILTER_SETS = {"colour": "colours", "category": "categories", "product_type": "product_types",
                 "brand": "brands", "gender": "genders"}
-_ORDINALS = {
-    "first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4,
-    "fifth": 5, "5th": 5, "sixth": 6, "6th": 6, "seventh": 7, "7th": 7, "eighth": 8, "8th": 8,
-    "last": -1, "top": 1,
-}
 _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8}
-_ORDINAL = re.compile(r"\b(" + "|".join(_ORDINALS) + r")\b(?![\s-]+(?:class|time|order|rated|reviewed|quality|notch|sellers?|brands?))", re.IGNORECASE)
 _NUMBERED = re.compile(r"(?:\b(?:number|no\.?|option|item|product)\s*|#)(\d{1,2}|"
                        + "|".join(_NUMBER_WORDS) + r")\b", re.IGNORECASE)
 _BARE_NUMBER = re.compile(r"^\s*(\d{1,2})\s*[.!?]?\s*$")
@@ -150,14 +145,3 @@ def find_position(text: str) -> int | None:
         return _ORDINALS[ordinal.group(1).lower()]
     bare = _BARE_NUMBER.match(text)
     return int(bare.group(1)) if bare else None
-
-
-def positions(text: str) -> list[int]:
-    """Every position named, in order: "compare 1 and 3" -> [1, 3]; "the first two" -> [1, 2]."""
-    lowered = text.lower()
-    if re.search(r"\b(?:first|top) (two|three)\b", lowered):
-        count = 2 if re.search(r"\b(?:first|top) two\b", lowered) else 3
-        return list(range(1, count + 1))
-    found = [_ORDINALS[m.group(1).lower()] for m in _ORDINAL.finditer(text)]
-    found += [int(n) for n in re.findall(r"\b(\d{1,2})\b", text)]
-    return list(dict.fromkeys(found))

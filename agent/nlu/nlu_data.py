@@ -1,20 +1,27 @@
 """Rasa NLU YAML (`nlu.yml`): intents with examples, inline entities, synonyms, lookups, regexes.
 
->>> data = read_nlu_yaml("agent/defaults/nlu.yml")
+>>> data = read_nlu_data("agent/defaults/nlu.yml")
 >>> data.examples[0].intent, data.examples[0].text
 ('greet', 'hi')
+
+`read_nlu_yaml` reads one file. `read_nlu_data` reads a shop's NLU data (`nlu.data`): a file with
+intent examples of its own is the whole training set; one without any (the shipped file holds only
+synonyms, lookups and regexes) gets the examples every skill ships in its folder
+(`skills/<name>/nlu.yml`, listed by `agent.skill_catalog`), in the catalog's order.
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import re
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import yaml
 
 from agent.errors import ConfigError
+from agent.skill_catalog import CATALOG
 
 
 
@@ -63,7 +70,24 @@ class NluData:
         return sorted({e.intent for e in self.examples})
 
 
-def read_nlu_yaml(path: str | Path) -> NluData:
+def read_nlu_data(path: str | Path, skill_files: Sequence[Path] | None = None) -> NluData:
+    """The shop's NLU file; where it gives no intent examples, with the examples every skill ships."""
+    data = read_nlu_yaml(path, examples_required=False)
+    if data.examples:
+        return data  # a file with examples of its own is the whole training set (an older `aisle init` copy)
+    parts = [read_nlu_yaml(file) for file in (CATALOG.nlu_files if skill_files is None else skill_files)]
+    examples = tuple(e for part in parts for e in part.examples)
+    checksum = hashlib.sha256(":".join([data.checksum] + [p.checksum for p in parts]).encode()).hexdigest()
+    return _with_examples(replace(data, examples=examples, checksum=checksum), path)
+
+
+def _with_examples(data: NluData, path: str | Path) -> NluData:
+    if not data.examples:
+        raise ConfigError(f"{path}: no intent examples")
+    return data
+
+
+def read_nlu_yaml(path: str | Path, examples_required: bool = True) -> NluData:
     path = Path(path)
     if not path.exists():
         raise ConfigError(f"NLU data file not found: {path} (set nlu.data in aisle.yml)")
@@ -75,7 +99,8 @@ def read_nlu_yaml(path: str | Path) -> NluData:
     items = doc.get("nlu") if isinstance(doc, dict) else None
     if not isinstance(items, list):
         raise ConfigError(f"{path}: expected a top-level 'nlu:' list as in Rasa NLU YAML")
-    return _parse_items(items, path, hashlib.sha256(raw).hexdigest())
+    data = _parse_items(items, path, hashlib.sha256(raw).hexdigest())
+    return _with_examples(data, path) if examples_required else data
 
 
 def _parse_items(items: list, path: Path, checksum: str) -> NluData:
@@ -94,8 +119,6 @@ def _parse_items(items: list, path: Path, checksum: str) -> NluData:
             regexes[str(item["regex"])] = tuple(lines)
         else:
             raise ConfigError(f"{path}: item {n} must be one of intent, synonym, lookup, regex")
-    if not examples:
-        raise ConfigError(f"{path}: no intent examples")
     return NluData(tuple(examples), synonyms, lookups, regexes, checksum)
 
 

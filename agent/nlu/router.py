@@ -16,8 +16,6 @@ import asyncio
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
-from agent.cart_args import CART_ACTIONS
-from agent.dialog_args import arguments_for
 from agent.nlu.entities import ATTRIBUTES, PRODUCT_TERMS, EntityExtractor
 from agent.nlu.intent_model import IntentModel
 from agent.nlu.language import OTHER_LANGUAGE, LanguageDetector
@@ -25,40 +23,14 @@ from agent.nlu.long_message import SentenceReading, is_long, request_span, sente
 from agent.nlu.sentiment import SentimentAnalyzer
 from agent.nlu.understanding import Understanding
 from agent.parts import Reading, TurnContext
+from agent.skill_catalog import CATALOG
 from agent.state import DialogState
 from agent.types import Decision
 from knowledge.embedders import Embedder
 from knowledge.query_parse import Lexicon
 from knowledge.spelling import Speller
 
-INTENT_SKILLS = {
-    "greet": "smalltalk",
-    "goodbye": "smalltalk",
-    "thanks": "smalltalk",
-    "help": "smalltalk",
-    "affirm": "smalltalk",
-    "deny": "smalltalk",
-    "search_products": "search",
-    "refine": "refine",
-    "select": "select",
-    "product_question": "product_question",
-    "compare": "compare",
-    "recommend": "recommend",
-    "describe_product": "describe",
-    "try_on": "tryon",
-    "order_status": "order_status",
-    "return_or_refund": "returns",
-    "cancel_order": "cancel_order",
-    "shipping_info": "policies",
-    "store_policy": "policies",
-    "human_handoff": "handoff",
-    "complaint": "handoff",
-    "write_description": "ads",
-    "write_ad": "ads",
-    "out_of_scope": "out_of_scope",
-    **{intent: "cart" for intent in CART_ACTIONS},  # add_to_cart, view_cart, ..., checkout
-}
-MERCHANT_INTENTS = frozenset({"write_description", "write_ad"})
+INTENT_SKILLS = CATALOG.intent_skills  # each intent's skill, as the skills declare them (`agent.skill_catalog`)
 
 
 BOUNDS = ("size", "sizes", "min_price", "max_price")  # what makes a long message's follow-up sentence part of the ask
@@ -135,6 +107,6 @@ class EmbeddingRouter:
     def decide(self, text: str) -> Decision:
         """A decision from this message alone (no conversation): the intent's skill and its arguments."""
         understanding = self.understand(text)
-        skill = INTENT_SKILLS.get(understanding.intent, "out_of_scope")
-        arguments = arguments_for(understanding.intent, understanding, DialogState())
+        skill = CATALOG.skill_for(understanding.intent)
+        arguments = CATALOG.arguments(understanding.intent, understanding, DialogState())
         return Decision(understanding.intent, skill, arguments, understanding.confidence)

@@ -106,7 +106,7 @@ def _train_llm(config: AisleConfig, args: argparse.Namespace) -> int:
 
 
 def _generate_dialogs(config: AisleConfig, args: argparse.Namespace) -> int:
-    from agent.nlu.nlu_data import read_nlu_yaml
+    from agent.nlu.nlu_data import read_nlu_data
     from knowledge.query_parse import Lexicon
     from training.chat_data import write_chat_jsonl
     from training.convert import from_conversation_tests, from_rasa_nlu
@@ -115,7 +115,7 @@ def _generate_dialogs(config: AisleConfig, args: argparse.Namespace) -> int:
     from training.synthetic import SyntheticConfig, generate_dialogs
 
     tools, products = asyncio.run(served_tools(config))
-    nlu = read_nlu_yaml(config.nlu.data)
+    nlu = read_nlu_data(config.nlu.data)
     records = generate_dialogs(products, tools, nlu,
                                SyntheticConfig(conversations=args.count, max_turns=args.max_turns, seed=args.seed))
     lines = [f"{len(records)} synthetic conversations"]

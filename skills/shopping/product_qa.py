@@ -20,7 +20,7 @@ from typing import ClassVar
 from knowledge.product import Product
 from skills.base import SkillContext, SkillResult
 from skills.describe.resolve import ProductRef, resolve_product
-from skills.handoff import OFFER
+from skills.handoff.skill import OFFER
 from skills.shopping.common import (Lookup, content_words, has_size, mentions, money, selected, shown, size_list,
                                     stock_sentence)
 from skills.shopping.shown_qa import about_shown, answer_about_shown, ranking_in

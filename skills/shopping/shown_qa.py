@@ -21,7 +21,7 @@ from knowledge.inflect import plural
 from knowledge.price_phrases import extract_price
 from knowledge.product import Product
 from skills.base import SkillResult
-from skills.handoff import OFFER
+from skills.handoff.skill import OFFER
 from skills.shopping.common import content_words, mentions, money, stock_note
 
 # "any of them", "which ones", "are there any": the question is about every product shown

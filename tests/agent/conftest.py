@@ -15,13 +15,14 @@ from agent.dialog import DialogPolicy
 from agent.llm.setup import llm_parts
 from agent.llm.types import LLMBackend
 from agent.nlu.intent_model import cached_intent_model
-from agent.nlu.nlu_data import read_nlu_yaml
+from agent.nlu.nlu_data import read_nlu_data
 from agent.nlu.router import EmbeddingRouter
 from agent.parts import Router
 from agent.state import DialogState
 from agent.store import ConversationStore, SQLiteStore
 from agent.store.coordination import ConversationLock
 from agent.types import BotMessage, UserMessage
+from agent.skill_catalog import CATALOG
 from knowledge.catalog_index import CatalogIndex
 from knowledge.policy_docs import PolicyIndex
 from knowledge.query_parse import Lexicon
@@ -29,8 +30,8 @@ from knowledge.retriever import Retriever
 from skills.orders import SQLiteOrderStore
 from skills.orders.demo import ensure_demo_orders
 from skills.registry import SkillRegistry
+from skills.base import SkillParts
 from skills.search import SearchSkill
-from skills.smalltalk import OutOfScopeSkill, SmalltalkSkill
 
 ORDER_NUMBER = re.compile(r"(?<=Order )ORD-\d{6}(?= \()")  # as an order's status names it
 
@@ -47,8 +48,8 @@ class Shop:
         config = AisleConfig(data_dir=str(self.data_dir))
         retriever = Retriever(self.catalog)
         skills = SkillRegistry()
-        for skill in (SearchSkill(retriever, 6), SmalltalkSkill(), OutOfScopeSkill()):
-            skills.register(skill)
+        skills.register(SearchSkill(retriever, 6))
+        CATALOG.register_built(skills, SkillParts(retriever, self.data_dir))  # small talk, out of scope, size guide
         register_copy_skills(skills, self.catalog, config)
         register_dialog_skills(skills, retriever, config, orders, self.policies)
         return skills
@@ -79,7 +80,7 @@ def orders_of(agent: Agent) -> SQLiteOrderStore:
 def shop(demo_catalog_path, minilm, tmp_path_factory) -> Shop:
     data_dir = tmp_path_factory.mktemp("shop")
     catalog = CatalogIndex.open(demo_catalog_path, data_dir / "index", minilm, progress=False)
-    nlu = read_nlu_yaml("agent/defaults/nlu.yml")
+    nlu = read_nlu_data("agent/defaults/nlu.yml")
     model = cached_intent_model(nlu, minilm, data_dir / "cache")
     router = EmbeddingRouter(minilm, model, Lexicon.from_products(catalog.products), 0.35, regexes=nlu.regexes)
     return Shop(catalog, router, PolicyIndex.from_folder(Path("agent/defaults/policies"), minilm), data_dir)

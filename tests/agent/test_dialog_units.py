@@ -7,7 +7,7 @@ from agent.dialog_args import arguments_for
 from agent.handoff import HandoffPolicy
 from agent.nlu.entities import EntityExtractor, positions
 from agent.nlu.intent_model import cached_intent_model
-from agent.nlu.nlu_data import read_nlu_yaml
+from agent.nlu.nlu_data import read_nlu_data
 from agent.nlu.router import EmbeddingRouter
 from agent.nlu.understanding import Understanding
 from agent.nlu.sentiment import Sentiment, SentimentAnalyzer
@@ -120,7 +120,7 @@ def test_an_awaited_answer_goes_back_to_the_skill_that_asked(policy):
 
 def test_a_weak_intent_saved_by_catalog_words_is_searched_not_questioned(policy, tmp_path):
     embedder = HashingEmbedder(dim=64)
-    model = cached_intent_model(read_nlu_yaml("agent/defaults/nlu.yml"), embedder, tmp_path)
+    model = cached_intent_model(read_nlu_data("agent/defaults/nlu.yml"), embedder, tmp_path)
     router = EmbeddingRouter(embedder, model, LEXICON, threshold=0.99)  # every score is "too unsure"
     understanding = router.understand("blue sneakers")
     assert (understanding.intent, understanding.runner_up) == ("search_products", "")

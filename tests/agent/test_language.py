@@ -15,7 +15,7 @@ from agent.errors import ConfigError
 from agent.language_replies import CATALOGUE, NAMES, language_reply
 from agent.nlu.intent_model import IntentModel
 from agent.nlu.language import COMMON, OTHER_LANGUAGE, LanguageDetector, language_detector
-from agent.nlu.nlu_data import read_nlu_yaml
+from agent.nlu.nlu_data import read_nlu_data
 from agent.nlu.router import EmbeddingRouter
 from agent.state import DialogState
 from tests.agent.conftest import orders_of, say
@@ -67,7 +67,7 @@ def test_requests_in_six_languages_are_recognised(detector):
 
 
 def test_the_shops_own_english_examples_and_short_words_stay_english(detector):
-    english = [example.text for example in read_nlu_yaml(shipped(NLU_DATA)).examples] + SHORT
+    english = [example.text for example in read_nlu_data(shipped(NLU_DATA)).examples] + SHORT
     foreign = [(text, detector.detect(text)) for text in english if detector.detect(text).language != "en"]
     assert len(foreign) <= 0.005 * len(english), foreign  # false-foreign rate near 0 (0 of ~600 when written)
 
@@ -146,7 +146,7 @@ class GlossaryEmbedder:
 
 def test_with_a_multilingual_embedder_a_spanish_request_is_routed_like_an_english_one(shop, minilm):
     embedder = GlossaryEmbedder(minilm)
-    nlu = read_nlu_yaml(shipped(NLU_DATA))
+    nlu = read_nlu_data(shipped(NLU_DATA))
     head = IntentModel.train(embedder.embed([e.text for e in nlu.examples]), [e.intent for e in nlu.examples])
     router = EmbeddingRouter(embedder, head, shop.router.lexicon, 0.35, language=LanguageDetector().load(),
                              understood=("en", "es"))

@@ -1,7 +1,7 @@
 import pytest
 
 from agent.errors import ConfigError
-from agent.nlu.nlu_data import parse_example, read_nlu_yaml
+from agent.nlu.nlu_data import parse_example, read_nlu_data, read_nlu_yaml
 
 
 def test_inline_entities_are_stripped_with_positions():
@@ -18,7 +18,7 @@ def test_json_entity_with_value():
 
 
 def test_project_nlu_file_parses():
-    data = read_nlu_yaml("agent/defaults/nlu.yml")
+    data = read_nlu_data("agent/defaults/nlu.yml")
     assert {"greet", "help", "search_products", "out_of_scope"} <= set(data.intents)
     assert data.synonyms["trainers"] == "sneakers"
     assert "red" in data.lookups["colour"]

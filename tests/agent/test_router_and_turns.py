@@ -4,7 +4,7 @@ import pytest
 from agent.config import AisleConfig, CatalogConfig, NluConfig
 from agent.core import Agent
 from agent.nlu.intent_model import IntentModel, cached_intent_model
-from agent.nlu.nlu_data import read_nlu_yaml
+from agent.nlu.nlu_data import read_nlu_data
 from agent.nlu.router import EmbeddingRouter
 from agent.runtime import build_skills
 from agent.store import SQLiteStore
@@ -21,7 +21,7 @@ def catalog(demo_catalog_path, minilm, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def router(catalog, minilm, tmp_path_factory):
-    model = cached_intent_model(read_nlu_yaml("agent/defaults/nlu.yml"), minilm, tmp_path_factory.mktemp("cache"))
+    model = cached_intent_model(read_nlu_data("agent/defaults/nlu.yml"), minilm, tmp_path_factory.mktemp("cache"))
     return EmbeddingRouter(minilm, model, Lexicon.from_products(catalog.products), threshold=0.35)
 
 
@@ -45,7 +45,7 @@ def test_search_arguments_come_from_the_catalog_lexicon(router):
 
 
 def test_intent_model_cache_is_reused_and_safe(minilm, tmp_path):
-    data = read_nlu_yaml("agent/defaults/nlu.yml")
+    data = read_nlu_data("agent/defaults/nlu.yml")
     first = cached_intent_model(data, minilm, tmp_path)
     [cache] = list(tmp_path.glob("intent-*.npz"))
     again = IntentModel.load(cache)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from agent.cart_args import cart_arguments, quantity_of
+from skills.cart.arguments import cart_arguments, quantity_of
 from agent.nlu.entities import Entities
 from agent.nlu.understanding import Understanding
 from agent.state import DialogState

@@ -7,7 +7,7 @@ from agent.config import AisleConfig, ServerConfig
 from agent.core import Agent
 from agent.errors import ConfigError
 from agent.nlu.intent_model import cached_intent_model
-from agent.nlu.nlu_data import read_nlu_yaml
+from agent.nlu.nlu_data import read_nlu_data
 from agent.nlu.router import EmbeddingRouter
 from agent.runtime import build_skills
 from agent.store import SQLiteStore
@@ -89,7 +89,7 @@ async def real_agent(tmp_path):
     embedder = HashingEmbedder(dim=128)
     catalog = write_jsonl(demo_products(), tmp_path / "catalog.jsonl")
     index = CatalogIndex.open(catalog, tmp_path / "index", embedder, progress=False)
-    model = cached_intent_model(read_nlu_yaml("agent/defaults/nlu.yml"), embedder, tmp_path / "cache")
+    model = cached_intent_model(read_nlu_data("agent/defaults/nlu.yml"), embedder, tmp_path / "cache")
     router = EmbeddingRouter(embedder, model, Lexicon.from_products(index.products), threshold=0.35)
     store = SQLiteStore.open(tmp_path / "aisle.db")
     yield Agent(router, build_skills(Retriever(index), AisleConfig()), store, index)

@@ -6,7 +6,7 @@ from agent.llm.local import LocalBackend
 from agent.llm.openai import OpenAIBackend
 from agent.llm.router import LLMRouter
 from agent.nlu.intent_model import cached_intent_model
-from agent.nlu.nlu_data import read_nlu_yaml
+from agent.nlu.nlu_data import read_nlu_data
 from agent.nlu.router import INTENT_SKILLS, EmbeddingRouter
 from knowledge.catalog_io import load_catalog
 from knowledge.query_parse import Lexicon
@@ -19,7 +19,7 @@ UNSURE = "do you have something like the ones from last time but cheaper"
 
 @pytest.fixture(scope="module")
 def embedding_router(demo_catalog_path, minilm, tmp_path_factory):
-    model = cached_intent_model(read_nlu_yaml("agent/defaults/nlu.yml"), minilm, tmp_path_factory.mktemp("cache"))
+    model = cached_intent_model(read_nlu_data("agent/defaults/nlu.yml"), minilm, tmp_path_factory.mktemp("cache"))
     products = load_catalog(demo_catalog_path).products
     return EmbeddingRouter(minilm, model, Lexicon.from_products(products), threshold=0.35)
 

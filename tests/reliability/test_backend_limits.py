@@ -33,7 +33,7 @@ from agent.llm.openai import BackendBusy, OpenAIBackend
 from agent.llm.router import LLMRouter
 from agent.llm.types import BackendUnavailable, ChatRequest
 from agent.nlu.intent_model import cached_intent_model
-from agent.nlu.nlu_data import read_nlu_yaml
+from agent.nlu.nlu_data import read_nlu_data
 from agent.nlu.router import EmbeddingRouter
 from agent.store.redis import RedisStore
 from agent.types import Attachment, UserMessage
@@ -286,7 +286,7 @@ async def test_turns_that_wait_past_turn_wait_s_are_asked_to_try_again(aiohttp_c
 
 def embedding_router(folder: Path) -> EmbeddingRouter:
     embedder = HashingEmbedder(dim=128)
-    model = cached_intent_model(read_nlu_yaml(ROOT / "agent/defaults/nlu.yml"), embedder, folder / "cache")
+    model = cached_intent_model(read_nlu_data(ROOT / "agent/defaults/nlu.yml"), embedder, folder / "cache")
     return EmbeddingRouter(embedder, model, Lexicon.from_products(demo_products()), threshold=0.0)
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from agent.llm.toolcalls import validate_call
 from agent.llm.types import ToolCall
-from agent.nlu.nlu_data import read_nlu_yaml
+from agent.nlu.nlu_data import read_nlu_data
 from agent.store import SQLiteStore
 from knowledge.query_parse import Lexicon
 from tests.training.llm_kit import open_shop, subset
@@ -67,7 +67,7 @@ def test_nlu_examples_and_conversation_tests_become_valid_chat_jsonl(shop, tmp_p
     tests, tests_report = from_conversation_tests(sorted(Path("agent/defaults/conversations").glob("*.yml")),
                                                   tools, lexicon)
     assert write_chat_jsonl(tmp_path / "all.jsonl", nlu + tests) == len(read_chat_jsonl(tmp_path / "all.jsonl"))
-    assert nlu_report.converted == len(read_nlu_yaml("agent/defaults/nlu.yml").examples) - len(nlu_report.skipped)
+    assert nlu_report.converted == len(read_nlu_data("agent/defaults/nlu.yml").examples) - len(nlu_report.skipped)
     assert all(validate_call(call, tools) == [] for call in calls_of(nlu + tests))
     assert set(nlu_report.calls) >= {"search", "smalltalk", "order_status", "handoff", "policies", "refine"}
     by_text = {r["messages"][1]["content"]: next(calls_of([r])) for r in nlu}
@@ -88,9 +88,9 @@ def test_nlu_examples_and_conversation_tests_become_valid_chat_jsonl(shop, tmp_p
 
 def test_synthetic_dialogs_call_only_offered_tools_with_valid_arguments(shop):
     tools = shop.registry.tool_schemas()
-    records = generate_dialogs(shop.products, tools, read_nlu_yaml("agent/defaults/nlu.yml"),
+    records = generate_dialogs(shop.products, tools, read_nlu_data("agent/defaults/nlu.yml"),
                                SyntheticConfig(300, seed=3))
-    assert records == generate_dialogs(shop.products, tools, read_nlu_yaml("agent/defaults/nlu.yml"),
+    assert records == generate_dialogs(shop.products, tools, read_nlu_data("agent/defaults/nlu.yml"),
                                        SyntheticConfig(300, seed=3))  # the same seed, the same data
     calls = list(calls_of(records))
     assert all(validate_call(call, tools) == [] for call in calls)
@@ -106,7 +106,7 @@ def test_synthetic_dialogs_call_only_offered_tools_with_valid_arguments(shop):
     assert len(shown) > 300 and all(catalog[p["id"]].title == p["title"] for p in shown)  # real products
 
     fewer = subset(shop.registry, ("search", "smalltalk", "handoff")).tool_schemas()
-    limited = generate_dialogs(shop.products, fewer, read_nlu_yaml("agent/defaults/nlu.yml"),
+    limited = generate_dialogs(shop.products, fewer, read_nlu_data("agent/defaults/nlu.yml"),
                                SyntheticConfig(100, seed=3))
     assert {c.name for c in calls_of(limited)} <= {"search", "smalltalk", "handoff"}
 

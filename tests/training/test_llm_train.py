@@ -11,7 +11,7 @@ from agent.llm.router import SYSTEM_PROMPT
 from agent.llm.setup import llm_backend
 from agent.llm.testkit import build_chat_model, build_tokenizer
 from agent.llm.types import ChatRequest
-from agent.nlu.nlu_data import read_nlu_yaml
+from agent.nlu.nlu_data import read_nlu_data
 from skills.base import SkillContext
 from tests.training.llm_kit import open_shop, subset
 from training.chat_data import write_chat_jsonl
@@ -49,7 +49,7 @@ def tools(shop):
 
 @pytest.fixture(scope="module")
 def dialogs(shop, tools):
-    return generate_dialogs(shop.products, tools, read_nlu_yaml("agent/defaults/nlu.yml"),
+    return generate_dialogs(shop.products, tools, read_nlu_data("agent/defaults/nlu.yml"),
                             SyntheticConfig(conversations=1200, max_turns=1, per_result=1, seed=0))
 
 

@@ -12,12 +12,9 @@ saying them: "make it two", "3 of them", "x2", "one more", "add another".
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from agent.state import DialogState
-
-if TYPE_CHECKING:
-    from agent.nlu.understanding import Understanding
+from skills.base import Conversation, Reading
 
 CART_ACTIONS = {"add_to_cart": "add", "view_cart": "show", "update_cart": "update", "remove_from_cart": "remove",
                 "clear_cart": "clear", "checkout": "checkout"}
@@ -63,7 +60,7 @@ def ordinal_positions(text: str) -> list[int]:
     return list(dict.fromkeys(_ORDINALS[word] for word in found))
 
 
-def cart_arguments(u: Understanding, state: DialogState) -> dict[str, Any]:
+def cart_arguments(u: Reading, state: Conversation) -> dict[str, Any]:
     values = u.entities.values
     action = CART_ACTIONS.get(u.intent, "show")
     args: dict[str, Any] = {"action": action, "mention": u.text[:200]}

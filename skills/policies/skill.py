@@ -21,7 +21,7 @@ from typing import ClassVar
 from knowledge.policy_docs import Passage, PolicyIndex
 from knowledge.policy_rank import elliptical
 from skills.base import SkillContext, SkillResult
-from skills.handoff import OFFER
+from skills.handoff.skill import OFFER
 
 DONT_KNOW = "I don't know the answer to that from our shop's policies. Shall I ask a colleague?"
 

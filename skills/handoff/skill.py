@@ -16,9 +16,6 @@ from typing import ClassVar
 
 from skills.base import SkillContext, SkillResult
 
-# What other skills may use: the offer of a person other skills append.
-__interface__ = ("OFFER", "TALK_TO_A_PERSON", "NO_THANKS")
-
 TALK_TO_A_PERSON = "Talk to a person"
 NO_THANKS = "No thanks"
 OFFER = (TALK_TO_A_PERSON, NO_THANKS)
