@@ -99,6 +99,6 @@ def negative(value: str) -> bool:
 
 def feature_clause(clause: str) -> bool:
     """A short clause of prose naming a part or detail ("two zip pockets", "a padded laptop sleeve")."""
-    words = re.findall(r"[a-z]+", clause.lower())
+    words = re.findall(r"[a-z0-9]+", clause.lower())
     return (2 <= len(words) <= MAX_FEATURE_WORDS and bool(FEATURE_NOUNS.intersection(words))
             and not _NOT_FEATURES.search(clause))

@@ -32,8 +32,8 @@ from skills.describe.vocab import COLOURS, MATERIALS
 IDENTITY = frozenset({"title", "brand", "category", "product type", "audience", "sizes", "identifier", "in the box"})
 _STRUCTURED = (("brand", "brand"), ("category", "category"), ("product type", "product_type"), ("colour", "colour"),
                ("material", "material"), ("audience", "gender"))
-_CLAUSES = re.compile(r"(?<=[a-z0-9)])(?=[A-Z][a-z])|[.;:!?\n•]+\s*|,\s*|\s+-\s+|\bhas (?:an?|the)?\s*|\bwith\s+"
-                      r"|\band\s+(?=(?:an?|two|three|four|one)\s)")
+_CLAUSES = re.compile(r"(?<=[a-z0-9)])(?=[A-Z][a-z])|(?<=[a-z]{3})(?=\d)|[.;:!?\n•]+\s*|,\s*|\s+-\s+|\bhas\s+(?:(?:an?|the)\b\s*)?"
+                      r"|\bwith\s+|\band\s+(?=(?:an?|two|three|four|one)\s)")
 _STOP = frozenset("a an the of and or with in on for to its it is has from by at as this that".split())
 _TOKEN = re.compile(r"[a-z0-9]+(?:['.][a-z0-9]+)*")
 MAX_DESCRIPTION_CHARS = 5_000
@@ -106,6 +106,8 @@ def _from_attributes(attributes: dict[str, str]) -> list[Fact]:
 def _keyed(key: str, value: str, source: str) -> Fact:
     name = fact_name(key) if key else "in the box"
     value = _shortened(" ".join(value.split()))
+    if key and value.lower() in ("yes", "true", "y"):
+        value = key  # "Water Resistant: Yes" states "water resistant"
     if name == "feature" and len(content_words(value)) > 12:
         name = "detail"
     if name == "pack size" and re.fullmatch(r"(?:pack of |set of )?1", value.lower()):

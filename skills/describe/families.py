@@ -33,7 +33,7 @@ class Family:
 
 
 def _kinds(*families: str) -> set[str]:
-    return {w for f in families for spellings in KIND_FAMILIES[f].values() for s in spellings for w in s.split()}
+    return {s for f in families for spellings in KIND_FAMILIES[f].values() for s in spellings if " " not in s}
 
 
 def _family(name: str, words: str | set[str], hooks: tuple[str, ...], closers: tuple[str, ...],
@@ -52,7 +52,7 @@ FAMILIES: tuple[Family, ...] = (
             ("a watch with the details that matter", "a timepiece made to be worn and noticed"),
             ("A watch to keep time in style.", "Time, told with character."), wearable=True),
     _family("jewellery", {"ring", "rings", "mangalsutra", "jewellery", "jewelry", "pendant", "pendants", "studs",
-                          "anklet", "anklets"} | _kinds("jewellery"),
+                          "anklet", "anklets", "chandbalis", "jhumkas", "jhumka", "hoops", "drops", "nosepin"} | _kinds("jewellery"),
             ("a piece made to finish a look", "jewellery with a finish worth noticing"),
             ("A piece to wear and to give.", "The finishing touch for your look."), wearable=True),
     _family("eyewear", "sunglasses spectacles eyewear goggles",
@@ -104,13 +104,14 @@ FAMILIES: tuple[Family, ...] = (
 )
 GENERAL = _family("general", "", ("a considered pick for your home or for a gift", "a well-made pick worth a look"),
                   ("A considered choice.", "Have a closer look."))
-_WORD = re.compile(r"[a-z]+")
+_WORD = re.compile(r"[a-z]+(?:-[a-z]+)*")
 
 
 def family_of(product: Product) -> Family:
     """The product's family, from its category path, then its type, then its title."""
     for text in (product.category, product.product_type, product.title):
         words = set(_WORD.findall(text.lower()))
+        words |= {part for word in words for part in word.split("-")}
         for family in FAMILIES:
             if family.words & words:
                 return family

@@ -72,7 +72,7 @@ class Facts:
     def of(cls, product: Product, facts: Sequence[Fact] | None = None) -> Facts:
         """What `product` backs: exactly its extracted facts (`extract_facts`), its price, currency and stock."""
         facts = extract_facts(product) if facts is None else facts
-        text = " ".join(f"{f.label} {f.value}" for f in facts).lower()
+        text = " ; ".join(f"{f.label} {f.value}" for f in facts).lower()  # apart: "bracelet ; strap colour"
         words = _words_and_parts(text)
         numbers = {_value(m) for m in _NUMBER.finditer(text)} | {round(float(product.price), 2)}
         numbers |= {n.value for n in number_phrases(text)}

@@ -82,13 +82,13 @@ class PageComposer:
         subject = subject_of(product, facts, name, price)
         named = [f for f in subject.facts if f.stated_in(subject.name)]  # the name says them already
         unsaid = [f for f in subject.facts if f not in named]
-        bulleted = _bullet_facts(unsaid, BULLETS[style.length])
+        bulleted = _bullet_facts(unsaid + named, BULLETS[style.length])  # the name's facts lead bullets too
         rest = [f for f in unsaid if f not in bulleted][:DETAILS[style.length]]
         bullets = tuple(tidy(_bullet(f, subject.family)) for f in bulleted) + _fallback_bullets(subject, len(bulleted))
         paragraph = tidy(" ".join(s for s in _paragraph(subject, rest, style, keywords) if s))
         lead = tidy(_lead(subject, style.tone))
-        return Page(lead, bullets, paragraph, seo_title(subject), meta_description(subject),
-                    tuple(named) + tuple(bulleted) + tuple(rest))
+        stated = tuple(dict.fromkeys([*named, *bulleted, *rest]))
+        return Page(lead, bullets, paragraph, seo_title(subject), meta_description(subject), stated)
 
 
 def subject_of(product: Product, facts: Sequence[Fact] | None, name: str, price: str) -> Subject:
@@ -105,11 +105,11 @@ def _rank(fact: Fact) -> int:
 def _bullet_facts(facts: Sequence[Fact], count: int) -> list[Fact]:
     """The first facts of different kinds with a benefit to lead with (one material, one pattern, ...),
     then more of any kind up to three."""
-    chosen, names = [], set()
+    chosen, benefits = [], set()
     for fact in facts:
-        if fact.name in BENEFITS and fact.name not in names and len(chosen) < count:
+        if fact.name in BENEFITS and BENEFITS[fact.name] not in benefits and len(chosen) < count:
             chosen.append(fact)
-            names.add(fact.name)
+            benefits.add(BENEFITS[fact.name])
     return chosen + [f for f in facts if f not in chosen][:max(0, min(count, 3) - len(chosen))]
 
 
@@ -122,9 +122,6 @@ def _fallback_bullets(subject: Subject, have: int) -> tuple[str, ...]:
     product, options = subject.product, []
     if subject.brand:
         options.append(f"From {subject.brand}: {subject.name}.")
-    audience = AUDIENCE.get(product.gender.strip().lower())
-    if audience:
-        options.append(f"Made for {audience}.")
     if product.sizes:
         options.append(f"Sizes to choose from: {join_and(list(product.sizes))}.")
     options.append(f"Priced at {subject.price}.")
@@ -148,6 +145,8 @@ def _paragraph(subject: Subject, rest: Sequence[Fact], style: Style, keywords: S
     if audience and style.length != "short":
         sentences.append(f"Designed for {audience}.")
     sentences.append(subject.pick(PRICE[style.tone], "price").format(price=subject.price))
+    if style.length == "medium":
+        sentences.append(subject.pick(subject.family.closers, "close"))
     if style.length == "long":
         if product.sizes:
             sentences.append(f"Sizes: {join_and(list(product.sizes))}.")
