@@ -37,6 +37,7 @@ _CLAUSES = re.compile(r"(?<=[a-z0-9)])(?=[A-Z][a-z])|(?<=[a-z]{3})(?=\d)|[.;:!?\
 _STOP = frozenset("a an the of and or with in on for to its it is has from by at as this that".split())
 _TOKEN = re.compile(r"[a-z0-9]+(?:['.][a-z0-9]+)*")
 MAX_DESCRIPTION_CHARS = 5_000
+MAX_VALUE_CHARS = 120
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,10 +117,14 @@ def _keyed(key: str, value: str, source: str) -> Fact:
 
 
 def _shortened(value: str) -> str:
-    """A long value up to its first aside ("450 g (per single shoe) - may vary" -> "450 g")."""
+    """A long value up to its first aside ("450 g (per single shoe) - may vary" -> "450 g"); a paragraph up to
+    its first clause, so that a page states it in a line (and the rest backs nothing)."""
     if len(value) <= 60:
         return value
-    return re.split(r"\s+-\s+|\s*\(|;", value)[0].strip() or value
+    value = re.split(r"\s+-\s+|\s*\(|;", value)[0].strip() or value
+    if len(value) > MAX_VALUE_CHARS:
+        value = re.split(r"[.!?,]\s", value[:MAX_VALUE_CHARS])[0].strip()
+    return value[:MAX_VALUE_CHARS].rsplit(" ", 1)[0] if len(value) > MAX_VALUE_CHARS else value
 
 
 def _from_description(description: str, product_noun: str = "") -> list[Fact]:

@@ -131,7 +131,9 @@ def _fallback_bullets(subject: Subject, have: int) -> tuple[str, ...]:
 def _lead(subject: Subject, tone: str) -> str:
     hook = subject.pick(subject.family.hooks, "hook")
     pattern = subject.pick(OPENERS[tone], "open")
-    return pattern.format(x=subject.named, X=sentence_case(subject.named), hook=hook)
+    last = subject.name.split()[-1].lower() if subject.name.split() else ""
+    plural = last.endswith("s") and not last.endswith(("ss", "us", "is"))
+    return pattern.format(x=subject.named, X=sentence_case(subject.named), hook=hook, is_="are" if plural else "is")
 
 
 def _paragraph(subject: Subject, rest: Sequence[Fact], style: Style, keywords: Sequence[str]) -> list[str]:
@@ -140,7 +142,7 @@ def _paragraph(subject: Subject, rest: Sequence[Fact], style: Style, keywords: S
     listed = [f for f in rest if f.name not in PROSE_FACTS]
     sentences = [f"It has {join_and(prose)}." if prose else ""]
     if listed:
-        sentences.append("Details: " + "; ".join(fact_phrase(f.name, f.value, f.label) for f in listed) + ".")
+        sentences.append("More details – " + "; ".join(_detail(f) for f in listed) + ".")
     audience = AUDIENCE.get(product.gender.strip().lower())
     if audience and style.length != "short":
         sentences.append(f"Designed for {audience}.")
@@ -157,6 +159,14 @@ def _paragraph(subject: Subject, rest: Sequence[Fact], style: Style, keywords: S
             sentences.append(f"Find it under {join_and(shown)}.")
         sentences.append(subject.pick(subject.family.closers, "close"))
     return sentences
+
+
+def _detail(fact: Fact) -> str:
+    """A fact in a list of details: with its name where the value alone would not say what it is ("colour: red")."""
+    phrase = fact_phrase(fact.name, fact.value, fact.label)
+    if ":" in phrase or fact.name in ("detail", "feature", "in the box") or fact.name in phrase.lower():
+        return phrase
+    return f"{fact.name}: {phrase}"
 
 
 def seo_title(subject: Subject) -> str:

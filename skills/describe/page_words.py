@@ -11,10 +11,10 @@ import re
 # "{x}" is the product ("the Trail Runner from Stride"), "{hook}" its family's purpose.
 OPENERS = {
     "friendly": ("Meet {x}, {hook}.", "Say hello to {x}, {hook}.", "Here is {x}, {hook}."),
-    "premium": ("Discover {x}, {hook}.", "Presenting {x}, {hook}.", "{X} is {hook}."),
+    "premium": ("Discover {x}, {hook}.", "Presenting {x}, {hook}.", "{X} {is_} {hook}."),
     "playful": ("Ready for something new? Meet {x}, {hook}.", "Psst: {x} just landed, {hook}.",
                 "Here comes {x}, {hook}."),
-    "plain": ("{X} is {hook}.", "Introducing {x}, {hook}."),
+    "plain": ("{X} {is_} {hook}.", "Introducing {x}, {hook}."),
 }
 PRICE = {
     "friendly": ("Yours for {price}.", "All this for {price}."),
