@@ -238,7 +238,9 @@ def benefit_phrases(facts: Sequence[Fact], view: ProductView) -> list[tuple[str,
 
 
 def _prefixed(phrase: str, name: str) -> str:
-    return f"{phrase[:1].upper()}{phrase[1:]} {name}"
+    """"cotton lycra" before "Shorts" -> "Cotton Lycra Shorts" (headline case; "of", "and" stay small)."""
+    words = [w if w in ("of", "and", "with", "in") else w[:1].upper() + w[1:] for w in phrase.split()]
+    return f"{' '.join(words)} {name}"
 
 
 def _placement(name: str) -> Placement:
