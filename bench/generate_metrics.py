@@ -38,6 +38,7 @@ def evaluate(texts: Mapping[str, str], products: Sequence[Product], facts: Mappi
              seconds: float | None) -> dict:
     """The figures for one generator over `products`; `facts` are each product's extracted facts."""
     violating, kinds, covered, with_facts, words, chars, repeated = 0, Counter(), 0.0, 0, 0, 0, 0
+    by_name: Counter = Counter()  # (name, stated?) -> facts
     rouge_sum, with_reference = 0.0, 0
     for product in products:
         text = texts[product.id]
@@ -45,6 +46,7 @@ def evaluate(texts: Mapping[str, str], products: Sequence[Product], facts: Mappi
         violating += bool(found)
         kinds.update({v.kind for v in found})
         share = coverage(text, facts[product.id])
+        by_name.update((f.name, f.stated_in(text)) for f in facts[product.id] if f.descriptive)
         if share is not None:
             covered, with_facts = covered + share, with_facts + 1
         words, chars, repeated = words + len(text.split()), chars + len(text), repeated + repeats_a_word(text)
@@ -55,7 +57,16 @@ def evaluate(texts: Mapping[str, str], products: Sequence[Product], facts: Mappi
             "coverage": round(covered / with_facts, 4) if with_facts else None, "products_with_facts": with_facts,
             "words": round(words / n, 1), "chars": round(chars / n, 1), "repeated_word_rate": round(repeated / n, 4),
             "rouge_l": round(rouge_sum / with_reference, 4) if with_reference else None,
+            "coverage_by_name": _by_name(by_name),
             "products_per_s": round(len(products) / seconds, 1) if seconds else None, "products": len(products)}
+
+
+def _by_name(counts: Counter) -> dict:
+    """{name: {"facts", "stated"}} for the eight most frequent kinds of fact."""
+    totals = Counter()
+    for (name, _), n in counts.items():
+        totals[name] += n
+    return {name: {"facts": total, "stated": counts[(name, True)]} for name, total in totals.most_common(8)}
 
 
 def fact_summary(facts: Mapping[str, Sequence[Fact]]) -> dict:

@@ -168,14 +168,13 @@ def _tidy(text: str) -> str:
 def _unique(facts: list[Fact]) -> tuple[Fact, ...]:
     """The first of facts with the same name and words (the most trusted source); a value whose words are
     all in an earlier fact of the same name adds nothing and is dropped."""
-    kept: list[Fact] = []
+    kept: list[tuple[Fact, set[str]]] = []
     for fact in facts:
         words = set(content_words(fact.value))
         if not words:
             continue
-        same_kind = [k for k in kept if k.name == fact.name or (fact.source in ("description", "title")
-                                                                  and k.name != "title")]
-        if any(words <= set(content_words(k.value)) for k in same_kind):
+        loose = fact.source in ("description", "title")  # prose repeats what the fields say under other names
+        if any(words <= seen and (k.name == fact.name or (loose and k.name != "title")) for k, seen in kept):
             continue
-        kept.append(fact)
-    return tuple(kept)
+        kept.append((fact, words))
+    return tuple(fact for fact, _ in kept)
