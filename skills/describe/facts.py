@@ -18,6 +18,7 @@ pockets"). The grounding check backs a text with exactly these facts and nothing
 """
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 
@@ -25,7 +26,7 @@ from knowledge.product import Product
 from skills.describe.fact_vocab import (
     PROSE_PATTERNS, bookkeeping, fact_name, feature_clause, negative,
 )
-from skills.describe.specs import spec_pairs
+from skills.describe.specs import listed_values, spec_pairs
 from skills.describe.vocab import COLOURS, MATERIALS
 
 # Facts that say what the product is rather than describe it: they back a text, but a text need not restate them.
@@ -34,6 +35,7 @@ _STRUCTURED = (("brand", "brand"), ("category", "category"), ("product type", "p
                ("material", "material"), ("audience", "gender"))
 _CLAUSES = re.compile(r"(?<=[a-z0-9)])(?=[A-Z][a-z])|(?<=[a-z]{3})(?=\d)|[.;:!?\n•]+\s*|,\s*|\s+-\s+|\bhas\s+(?:(?:an?|the)\b\s*)?"
                       r"|\bwith\s+|\band\s+(?=(?:an?|two|three|four|one)\s)")
+_TAG = re.compile(r"<[^>]{0,200}>")  # HTML in a description: each tag ends a clause
 _STOP = frozenset("a an the of and or with in on for to its it is has from by at as this that".split())
 _TOKEN = re.compile(r"[a-z0-9]+(?:['.][a-z0-9]+)*")
 MAX_DESCRIPTION_CHARS = 5_000
@@ -96,9 +98,11 @@ def _from_attributes(attributes: dict[str, str]) -> list[Fact]:
         value = str(raw).strip()
         if not value or bookkeeping(key):
             continue
-        pairs = spec_pairs(value)
+        pairs, items = spec_pairs(value), listed_values(value)
         if pairs:
             facts += [_keyed(k, v, key) for k, v in pairs if not negative(v)]
+        elif items is not None:
+            facts += [_keyed(key, item, f"attributes.{key}") for item in items if not negative(item)]
         elif not negative(value):
             facts.append(_keyed(key, value, f"attributes.{key}"))
     return facts
@@ -128,7 +132,7 @@ def _shortened(value: str) -> str:
 
 
 def _from_description(description: str, product_noun: str = "") -> list[Fact]:
-    text = (description or "")[:MAX_DESCRIPTION_CHARS]
+    text = html.unescape(_TAG.sub("\n", (description or "")[:MAX_DESCRIPTION_CHARS]))
     if not text.strip():
         return []
     pairs = spec_pairs(text)

@@ -43,6 +43,8 @@ def _family(name: str, words: str | set[str], hooks: tuple[str, ...], closers: t
 
 
 FAMILIES: tuple[Family, ...] = (
+    _family("books", "book books novel novels cookbook paperback hardcover ebook audiobook magazine comics",
+            ("a read worth making time for", "a book to keep close at hand"), ("A good read to add to your shelf.",)),
     _family("pet", "dog dogs cat cats pet pets puppy puppies kennel aquarium leash kitten",
             ("made for the pets in your care", "a pick for your pet's routine"),
             ("A thoughtful pick for your pet.", "Add it to your pet-care shelf.")),

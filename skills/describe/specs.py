@@ -15,6 +15,7 @@ semicolons, pipes or commas. A value without a key keeps an empty key.
 """
 from __future__ import annotations
 
+import ast
 import re
 
 _PAIR = re.compile(r'\{\s*(?:"key"\s*(?:=>|:)\s*"((?:[^"\\]|\\.)*)"\s*,\s*)?"value"\s*(?:=>|:)\s*"((?:[^"\\]|\\.)*)"\s*\}')
@@ -41,8 +42,24 @@ def plain_pairs(text: str) -> list[tuple[str, str]]:
     return pairs if len(pairs) >= 2 else []
 
 
-def is_spec_string(text: str) -> bool:
-    return bool(spec_pairs(text))
+def listed_values(text: str) -> list[str] | None:
+    """The items of a value written as a list (JSON or Python: `["USB port", "Dimmable"]`); None when it is not one.
+
+    >>> listed_values("['USB charging port', 'Touch control']")
+    ['USB charging port', 'Touch control']
+    >>> listed_values("Touch control") is None
+    True
+    """
+    text = (text or "").strip()
+    if not (text.startswith("[") and text.endswith("]")) or len(text) > MAX_SPEC_CHARS:
+        return None
+    try:
+        items = ast.literal_eval(text)
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        return None
+    if not isinstance(items, list | tuple):
+        return None
+    return [str(item).strip() for item in items if isinstance(item, str | int | float) and str(item).strip()]
 
 
 def _unescape(text: str) -> str:
