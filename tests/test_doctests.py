@@ -12,7 +12,8 @@ PACKAGES = ("agent", "skills", "knowledge", "training", "channels")
 DOCTESTED = (
     "agent.awaiting", "agent.config", "agent.defaults", "agent.llm.toolcalls", "agent.nlu.long_message", "agent.nlu.nlu_data",
     "agent.nlu.sentiment", "skills.ads.bandit", "skills.ads.placements", "skills.ads.segments",
-    "skills.describe.grounding", "skills.describe.number_words", "skills.describe.product_types",
+    "skills.describe.grounding", "skills.describe.specs", "skills.describe.fact_vocab", "skills.describe.facts",
+    "skills.describe.families", "skills.describe.number_words", "skills.describe.product_types",
     "skills.describe.style", "skills.orders.guard", "skills.request", "skills.recommend.sasrec", "skills.tryon.garments", "knowledge.embedders", "knowledge.places",
     "channels.handoff.business_hours", "channels.llm_server.app", "channels.registry", "channels.rendering",
 )

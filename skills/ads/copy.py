@@ -20,7 +20,9 @@ from skills.ads.placements import PLACEMENTS, Placement
 from skills.ads.safety import BrandSafety
 from skills.ads.segments import Segment
 from skills.describe.composer import ProductView
+from skills.describe.facts import Fact, extract_facts
 from skills.describe.grounding import Facts
+from skills.describe.page_words import readable
 
 ANGLES = ("price", "benefit", "occasion", "urgency")
 _SHORT_FIELDS = frozenset({"headline"})
@@ -28,6 +30,9 @@ _CTAS = ("Shop now.", "Order today.", "See it in the shop.")
 _OCCASIONS = {"shoes": "every day", "apparel": "every day", "accessories": "every day", "bags": "every trip",
               "kitchen": "your kitchen", "home": "your home", "beauty": "your routine", "sports": "your workouts"}
 SMS_OPT_OUT = " Reply STOP to opt out."
+# Facts that read as a word before the name ("Cotton Lycra Shorts") or after "with" ("Shorts with two zip pockets").
+_BEFORE_NAME = ("material", "pattern", "fit", "pack size")
+_AFTER_WITH = ("feature", "closure", "neckline", "sleeves", "capacity")
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,8 +66,9 @@ class AdWriter:
     def write(self, product: Product, placement: str, count: int = 3, segment: Segment = Segment(),
               angles: Sequence[str] | None = None) -> AdBatch:
         spec = _placement(placement)
-        facts = Facts.of(product)
-        copy = _Copy(ProductView.of(product), segment)
+        extracted = extract_facts(product)
+        facts = Facts.of(product, extracted)
+        copy = _Copy(ProductView.of(product), segment, extracted)
         notes: list[str] = []
         chosen = self._angles(product, segment, angles, notes)
         variants: list[AdVariant] = []
@@ -131,9 +137,10 @@ class AdWriter:
 class _Copy:
     """The phrasings of each angle for one product and segment, richest first."""
 
-    def __init__(self, view: ProductView, segment: Segment) -> None:
+    def __init__(self, view: ProductView, segment: Segment, facts: Sequence[Fact] = ()) -> None:
         self.view = view
         self.segment = segment
+        self.benefits = benefit_phrases(facts, view)
         kind = view.kind.title() if view.kind else ""
         names = [n for n in (view.name, f"{view.brand} {kind}".strip(), kind, view.brand) if n]
         if segment.likes("colour", view.colour):  # the segment leans to this colour: say it first
@@ -144,16 +151,19 @@ class _Copy:
 
     def headlines(self, angle: str) -> list[str]:
         v, names = self.view, self.names
+        best = self._with_benefit(names[1:] or names)  # a benefit in the headline where the limit allows
         if angle == "price":
-            return [f"{n} for {v.price}" for n in names] + [f"{n}, {v.price}" for n in names] + [f"Only {v.price}"]
+            return ([f"{n} for {v.price}" for n in best] + [f"{n} for {v.price}" for n in names]
+                    + [f"{n}, {v.price}" for n in names] + [f"Only {v.price}"])
         if angle == "benefit":
             audience = self._audience()
-            texts = [f"{n} with {f}" for n in names for f in v.features]
+            texts = best + [f"{n} with {f}" for n in names for f in v.features]
             texts += [f"{v.material.title()} {n}" for n in names[1:] if v.material]
             texts += [f"{n} for {audience}" for n in names if audience]
             return texts + [f"{v.colour.title()} {n}" for n in names[1:] if v.colour] + names
         if angle == "occasion":
-            return [f"{n} for {self.occasion}" for n in names] + [f"Ready for {self.occasion}"] + names
+            return ([f"{n} for {self.occasion}" for n in best] + [f"{n} for {self.occasion}" for n in names]
+                    + [f"Ready for {self.occasion}"] + names)
         stock = v.product.stock
         return [f"Only {stock} left: {n}" for n in names] + [f"Only {stock} left"]
 
@@ -176,7 +186,8 @@ class _Copy:
                 texts = [f"Get the {full(n)} for {v.price}, right in your usual range." for n in names] + texts
             return texts
         if angle == "benefit":
-            details = [f for f in (*v.features, f"{v.material} build" if v.material else "") if f]
+            details = [f for f in (*(p for p, _ in self.benefits[:3]), *v.features, f"{v.material} build" if v.material else "") if f]
+            details = list(dict.fromkeys(details))
             lead = [f"The {full(n)}: {', '.join(details)}." for n in names] if details else []
             return lead + [f"The {full(n)}." for n in names] + [f"The {n}." for n in names]
         if angle == "occasion":
@@ -184,6 +195,15 @@ class _Copy:
                     + [f"The {n}, for {self.occasion}." for n in names])
         stock = v.product.stock
         return [f"Only {stock} left of the {full(n)}." for n in names] + [f"Only {stock} left."]
+
+    def _with_benefit(self, names: list[str]) -> list[str]:
+        """The names with the product's first benefits: "Cotton Lycra Cycling Shorts", "Bag with two zip pockets"."""
+        texts: list[str] = []
+        if self.segment.likes("colour", self.view.colour):
+            return texts  # the colour the segment likes leads instead
+        for phrase, before in self.benefits[:2]:
+            texts += [_prefixed(phrase, n) if before else f"{n} with {phrase}" for n in names]
+        return texts
 
     def _segment_leads(self) -> list[str]:
         """Openers for what the segment likes about this product: its brand, its kind. Only ever true ones."""
@@ -207,6 +227,20 @@ class _Copy:
         if wanted and audience and (wanted == audience or audience == "unisex"):
             return wanted
         return ""
+
+
+def benefit_phrases(facts: Sequence[Fact], view: ProductView) -> list[tuple[str, bool]]:
+    """(phrase, goes before the name) for the facts an ad can lead with, in the page's order of importance."""
+    name = view.name.lower()
+    phrases = [(readable(f.value), f.name in _BEFORE_NAME) for f in facts
+               if f.name in _BEFORE_NAME + _AFTER_WITH and len(f.value) <= 30]
+    return [(p, before) for p, before in dict.fromkeys(phrases) if p.lower() not in name]
+
+
+def _prefixed(phrase: str, name: str) -> str:
+    """"cotton lycra" before "Shorts" -> "Cotton Lycra Shorts" (headline case; "of", "and" stay small)."""
+    words = [w if w in ("of", "and", "with", "in") else w[:1].upper() + w[1:] for w in phrase.split()]
+    return f"{' '.join(words)} {name}"
 
 
 def _placement(name: str) -> Placement:

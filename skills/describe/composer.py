@@ -1,21 +1,24 @@
-"""The template composer: honest product text from the structured attributes alone.
+"""The template composer: a product page from the product's facts, and the product views ads share.
 
     composer = TemplateComposer()
-    composer.compose(Product(id="p1", title="Trail Runner", brand="Stride", colour="red",
-                             product_type="sneakers", price=79.0), Style(tone="plain", length="short")).text
-    # -> 'The Trail Runner is from Stride, in red. Priced at $79.'
+    composed = composer.compose(Product(id="p1", title="Trail Runner", brand="Stride", colour="red",
+                                        product_type="sneakers", price=79.0), Style(tone="plain", length="short"))
+    composed.page.seo_title, composed.text
+    # -> ('Stride Trail Runner | red', 'The Trail Runner from Stride is a pair to step out in. ...')
 
-Each sentence slot has several patterns per tone; which one a product gets is fixed by a hash of
-its id, so a catalog reads varied while a product's text never changes between runs. Nothing is
-said that the attributes do not hold: no invented materials, features or claims.
+The page itself is written by `skills.describe.page` from `skills.describe.facts`; this module
+adds the name a page uses, the price as a shop writes it, and keeps a colour the title contradicts
+unsaid. Nothing is said that the facts do not hold: no invented materials, features or claims.
 """
 from __future__ import annotations
 
 import re
-import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from knowledge.product import Product
+from skills.describe.facts import Fact, extract_facts
+from skills.describe.page import Page, PageComposer
 from skills.describe.style import Style
 from skills.describe.vocab import COLOURS, GENDER_WORDS
 
@@ -25,83 +28,40 @@ _AUDIENCE = {"women": "women", "men": "men", "boys": "boys", "girls": "girls", "
              "unisex kids": "kids"}
 _POSSESSIVE = {"women": "women's", "men": "men's", "kids": "kids'", "boys": "boys'", "girls": "girls'"}
 _AUDIENCE_WORDS = frozenset(GENDER_WORDS) | {"kid", "baby"}
-
-OPENERS = {
-    "friendly": ("Meet the {name}{brand}{colour}.", "Say hello to the {name}{brand}{colour}.",
-                 "Here is the {name}{brand}{colour}, ready for your everyday."),
-    "premium": ("Discover the {name}{brand}{colour}.", "Presenting the {name}{brand}{colour}.",
-                "The {name}{brand}{colour} brings a refined note to any collection."),
-    "playful": ("Ready for something new? Meet the {name}{brand}{colour}.",
-                "Here comes the {name}{brand}{colour}, with plenty of personality.",
-                "Psst: the {name}{brand}{colour} just landed."),
-    "plain": ("Introducing the {name}{brand}{colour}.", "{Name}{brand}{colour}."),
-}
-DETAILS = {
-    "friendly": ("{They} {come} in {material}{features}.", "Made with {material}{features}, {they} {are} easy to love."),
-    "premium": ("Fashioned in {material}{features}.", "{They} {are} realised in {material}{features}."),
-    "playful": ("{They} {come} in {material}{features}, because details matter.", "{Material} all the way{features}."),
-    "plain": ("Material: {material}{features}.", "{They} {are} {material}{features}."),
-}
-FIT = ("Designed for {audience}{sizes}.", "A style for {audience}{sizes}.", "Cut for {audience}{sizes}.")
-PRICE = {
-    "friendly": ("Yours for {price}.", "All this for {price}.", "The price: {price}."),
-    "premium": ("Available for {price}.", "Offered at {price}."),
-    "playful": ("The damage? Just {price}.", "Grab it for {price}."),
-    "plain": ("Priced at {price}.", "Price: {price}."),
-}
-CLOSERS = {
-    "friendly": ("Add it to your cart and make it yours.", "A lovely pick for every day."),
-    "premium": ("A considered choice for your collection.", "Quietly confident, made to be noticed."),
-    "playful": ("Go on, you know you want to.", "Your new favourite is one click away."),
-    "plain": ("Order online today.", "See the product page for more."),
-}
+_ASIDE = re.compile(r"\s+-\s+|\s*\(|\s*,\s*(?=for\b)", re.I)
 
 
 @dataclass(frozen=True, slots=True)
 class Composition:
+    """The composed text (the page's lead, bullets and paragraph), its SEO keywords and the page itself."""
+
     text: str
     keywords: tuple[str, ...]
+    page: Page | None = None
 
 
 class TemplateComposer:
-    """Writes a description from the attributes in the requested tone and length."""
+    """Writes a product page from the product's facts in the requested tone and length."""
 
-    def compose(self, product: Product, style: Style = Style()) -> Composition:
+    def __init__(self) -> None:
+        self.pages = PageComposer()
+
+    def compose(self, product: Product, style: Style = Style(), facts: Sequence[Fact] | None = None) -> Composition:
         view = ProductView.of(product)
         keywords = _unique(view.keywords() + [k.lower() for k in style.keywords])
-        sentences = [self._opener(view, style.tone)]
-        if style.length != "short":
-            sentences += [self._details(view, style.tone), self._fit(view, style.length == "long")]
-        sentences.append(_pick(PRICE[style.tone], view, "price").format(price=view.price))
-        if style.length == "long":
-            sentences += [view.stock_line(), _keyword_line(view, keywords), _pick(CLOSERS[style.tone], view, "close")]
-        return Composition(" ".join(s for s in sentences if s), tuple(keywords))
+        facts = extract_facts(product) if facts is None else facts
+        if product.colour and not view.colour:  # the title names other colours: do not state this one
+            facts = [f for f in facts if f.source != "colour"]
+        page = self.pages.compose(product, style, facts, page_name(product), view.price, keywords)
+        return Composition(page.text, tuple(keywords), page)
 
-    def _opener(self, view: ProductView, tone: str) -> str:
-        pattern = _pick(OPENERS[tone], view, "open")
-        brand = f" from {view.brand}" if view.brand else ""
-        in_name = re.search(rf"\b{re.escape(view.colour)}\b", view.name.lower()) is not None
-        colour = f", in {view.colour}" if view.colour and not in_name else ""
-        return pattern.format(name=view.name, Name=view.name, brand=brand, colour=colour)
 
-    def _details(self, view: ProductView, tone: str) -> str:
-        if not view.material and not view.features:
-            return ""
-        if not view.material:
-            return f"{view.they.capitalize()} {view.verb('have')} {_and(view.features)}."
-        features = f", with {_and(view.features)}" if view.features else ""
-        pattern = _pick(DETAILS[tone], view, "detail")
-        return pattern.format(material=view.material, Material=view.material.capitalize(), features=features,
-                              They=view.they.capitalize(), they=view.they, come=view.verb("come"),
-                              are=view.verb("are"))
-
-    def _fit(self, view: ProductView, with_sizes: bool) -> str:
-        sizes = f", in sizes {view.sizes_text()}" if with_sizes and view.sizes else ""
-        if view.audience == "unisex":
-            return f"A unisex design{sizes}."
-        if not view.audience:
-            return f"Available in sizes {view.sizes_text()}." if sizes else ""
-        return _pick(FIT, view, "fit").format(audience=view.audience, sizes=sizes)
+def page_name(product: Product) -> str:
+    """The name a page calls the product: the title without brand, audience words or a trailing aside
+    ("Sale Funda SF694 Analog Watch - For Boys, Men" -> "SF694 Analog Watch")."""
+    name = short_name(product)
+    head = _ASIDE.split(name)[0].strip()
+    return head if len(head.split()) >= 2 else name
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,17 +144,6 @@ def format_price(price: float, currency: str) -> str:
     amount = f"{price:,.0f}" if float(price).is_integer() else f"{price:,.2f}"
     symbol = _SYMBOLS.get(currency.upper())
     return f"{symbol}{amount}" if symbol else f"{currency.upper()} {amount}"
-
-
-def _keyword_line(view: ProductView, keywords: list[str]) -> str:
-    shown = [k for k in keywords if " " in k][:2]
-    if not shown:
-        return ""
-    return f"Search tags: {', '.join(shown)}."
-
-
-def _pick(patterns: tuple[str, ...], view: ProductView, slot: str) -> str:
-    return patterns[zlib.crc32(f"{view.product.id}|{slot}".encode()) % len(patterns)]
 
 
 def _last_word(name: str) -> str:

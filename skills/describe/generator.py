@@ -21,7 +21,8 @@ from typing import Protocol
 
 from knowledge.errors import AisleError
 from knowledge.product import Product
-from skills.describe.composer import TemplateComposer, format_price
+from skills.describe.composer import Composition, TemplateComposer, format_price
+from skills.describe.facts import Fact, extract_facts
 from skills.describe.grounding import Facts, GroundingChecker, Violation
 from skills.describe.style import LENGTH_WORDS, Style
 
@@ -67,11 +68,15 @@ class Description:
     keywords: tuple[str, ...] = ()
     rejected: tuple[Rejection, ...] = ()
     dropped_keywords: tuple[str, ...] = field(default=())
+    seo_title: str = ""
+    meta_description: str = ""
+    facts: tuple[Fact, ...] = ()  # every fact the text could draw on, each with its source field
 
     def to_dict(self) -> dict:
         return {"id": self.product_id, "description": self.text, "source": self.source,
+                "seo_title": self.seo_title, "meta_description": self.meta_description,
                 "keywords": list(self.keywords), "dropped_keywords": list(self.dropped_keywords),
-                "rejected": [r.to_dict() for r in self.rejected]}
+                "facts": [f.to_dict() for f in self.facts], "rejected": [r.to_dict() for r in self.rejected]}
 
 
 class DescriptionGenerator:
@@ -87,18 +92,23 @@ class DescriptionGenerator:
         self.max_attempts = max_attempts
 
     def describe(self, product: Product, style: Style = Style()) -> Description:
-        facts = Facts.of(product)
+        extracted = extract_facts(product)
+        facts = Facts.of(product, extracted)
         keywords, dropped = self._grounded_keywords(product, style.keywords, facts)
         style = Style(style.tone, style.length, keywords)
         rejected: list[Rejection] = []
+        composed = self.composer.compose(product, style, extracted)
+        page = composed.page
+        seo = {"seo_title": page.seo_title, "meta_description": page.meta_description} if page else {}
         if self.writer is not None:
-            text = self._from_writer(product, style, facts, rejected)
+            text = self._from_writer(product, style, facts, extracted, rejected)
             if text is not None:
-                return Description(product.id, text, "llm", keywords, tuple(rejected), dropped)
-        return self._from_template(product, style, facts, rejected, dropped)
+                return Description(product.id, text, "llm", keywords, tuple(rejected), dropped, facts=extracted, **seo)
+        return self._from_template(product, composed, facts, rejected, dropped, extracted)
 
-    def _from_writer(self, product: Product, style: Style, facts: Facts, rejected: list[Rejection]) -> str | None:
-        prompt = build_prompt(product, style)
+    def _from_writer(self, product: Product, style: Style, facts: Facts, extracted: Sequence[Fact],
+                     rejected: list[Rejection]) -> str | None:
+        prompt = build_prompt(product, style, extracted)
         for attempt in range(1, self.max_attempts + 1):
             try:
                 draft = self.writer(product, prompt).strip()  # type: ignore[misc]
@@ -113,16 +123,17 @@ class DescriptionGenerator:
             prompt = retry_prompt(prompt, violations)
         return None
 
-    def _from_template(self, product: Product, style: Style, facts: Facts, rejected: list[Rejection],
-                       dropped: tuple[str, ...]) -> Description:
-        composed = self.composer.compose(product, style)
+    def _from_template(self, product: Product, composed: Composition, facts: Facts, rejected: list[Rejection],
+                       dropped: tuple[str, ...], extracted: tuple[Fact, ...]) -> Description:
         violations = self.checker.check(composed.text, product, facts)
         if not violations:
-            return Description(product.id, composed.text, "template", composed.keywords, tuple(rejected), dropped)
+            page = composed.page
+            return Description(product.id, composed.text, "template", composed.keywords, tuple(rejected), dropped,
+                               page.seo_title if page else "", page.meta_description if page else "", extracted)
         log.warning("template text for %s failed the grounding check: %s", product.id,
                     "; ".join(v.message for v in violations))
         rejected.append(Rejection(product.id, "template", 1, composed.text, tuple(v.message for v in violations)))
-        return Description(product.id, minimal_text(product), "minimal", (), tuple(rejected), dropped)
+        return Description(product.id, minimal_text(product), "minimal", (), tuple(rejected), dropped, facts=extracted)
 
     def _grounded_keywords(self, product: Product, keywords: Sequence[str],
                            facts: Facts) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -147,22 +158,18 @@ def minimal_text(product: Product) -> str:
     return f"{product.title}. Price: {format_price(product.price, product.currency)}."
 
 
-def build_prompt(product: Product, style: Style) -> str:
-    """The instruction an LLM writer gets: the facts, the style, and the rule to state nothing else."""
-    facts = [f"- title: {product.title}", f"- price: {format_price(product.price, product.currency)}"]
-    for name in ("brand", "category", "product_type", "colour", "material", "gender"):
-        value = getattr(product, name)
-        if value:
-            facts.append(f"- {name.replace('_', ' ')}: {value}")
-    if product.sizes:
-        facts.append(f"- sizes: {', '.join(product.sizes)}")
-    facts += [f"- {name}: {value}" for name, value in product.attributes.items()]
+def build_prompt(product: Product, style: Style, facts: Sequence[Fact] | None = None) -> str:
+    """The instruction an LLM writer gets: the extracted facts as its only source, the page's shape, the style."""
+    facts = extract_facts(product) if facts is None else facts
+    lines = [f"- {fact.name}: {fact.value}" for fact in facts]
+    lines.insert(1, f"- price: {format_price(product.price, product.currency)}")
     keywords = f"Work in these search keywords: {', '.join(style.keywords)}.\n" if style.keywords else ""
     return (
-        f"Write a {style.tone} product description of about {LENGTH_WORDS[style.length]} words.\n"
+        f"Write a {style.tone} product description of about {LENGTH_WORDS[style.length]} words: one short lead "
+        "sentence, then 3 to 5 bullet points (each starting with what it does for the shopper), then one paragraph.\n"
         f"{keywords}Use only these facts; do not state any colour, material, size, number, brand, "
         "or claim (waterproof, organic, handmade, best, health benefits, ...) that is not listed.\n"
-        + "\n".join(facts)
+        + "\n".join(lines)
     )
 
 

@@ -5,9 +5,10 @@
 >>> [v.message for v in checker.check("A blue waterproof Northpeak runner for $79.", product)]
 ["colour 'blue' is not in the product's attributes", ...]
 
-What counts as backed: the product's title, brand, category, type, colour, material, gender,
-sizes, free-form attributes (names and values), its price, currency and stock. The catalog's own
-free-text description is deliberately not a source: it is what the check is meant to replace.
+What counts as backed: exactly the facts `skills.describe.facts.extract_facts` finds (title, brand,
+category, type, colour, material, gender, sizes, free-form attributes with their names, each pair of
+a specification string, and the facts of recognisable shape in the merchant's own description),
+plus the price, currency and stock. The rest of the description's prose backs nothing.
 Phrases on the allow-list (marketing idioms such as "best of both worlds") are skipped.
 """
 from __future__ import annotations
@@ -21,6 +22,7 @@ from skills.describe.vocab import (
     CLAIMS, COLOUR_SYNONYMS, COLOURS, COMMON_WORDS, CURRENCY_MARKS, DEFAULT_ALLOWED_PHRASES, GENDER_SUPPORT,
     GENDER_WORDS, IN_STOCK, LETTER_SIZES, MATERIALS, SCARCITY,
 )
+from skills.describe.facts import Fact, extract_facts
 from skills.describe.number_words import COUNT_WORDS, UNITS, number_phrases
 from skills.describe.product_types import KINDS
 
@@ -67,11 +69,10 @@ class Facts:
     named_kinds: frozenset[str] = frozenset()  # every kind its attributes name ("a laptop sleeve")
 
     @classmethod
-    def of(cls, product: Product) -> Facts:
-        parts = [product.title, product.brand, product.category, product.product_type, product.colour,
-                 product.material, product.gender, " ".join(product.sizes)]
-        parts += [f"{name} {value}" for name, value in product.attributes.items()]
-        text = " ".join(p for p in parts if p).lower()
+    def of(cls, product: Product, facts: Sequence[Fact] | None = None) -> Facts:
+        """What `product` backs: exactly its extracted facts (`extract_facts`), its price, currency and stock."""
+        facts = extract_facts(product) if facts is None else facts
+        text = " ; ".join(f"{f.label} {f.value}" for f in facts).lower()  # apart: "bracelet ; strap colour"
         words = _words_and_parts(text)
         numbers = {_value(m) for m in _NUMBER.finditer(text)} | {round(float(product.price), 2)}
         numbers |= {n.value for n in number_phrases(text)}

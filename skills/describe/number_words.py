@@ -33,9 +33,10 @@ class NumberPhrase:
 def number_phrases(lowered: str) -> Iterator[NumberPhrase]:
     """Each run of number words in a lower-cased text, with the number it states."""
     tokens = list(_TOKEN.finditer(lowered))
+    words = [t.group(0) for t in tokens]
     i = 0
     while i < len(tokens):
-        end, value = _read(tokens, i)
+        end, value = _read(words, i)
         if end > i:
             text = lowered[tokens[i].start():tokens[end - 1].end()]
             if text != "one":
@@ -45,9 +46,8 @@ def number_phrases(lowered: str) -> Iterator[NumberPhrase]:
             i += 1
 
 
-def _read(tokens: list[re.Match[str]], start: int) -> tuple[int, int]:
-    """(index after the run, its value); the run is empty when tokens[start] starts no number."""
-    words = [t.group(0) for t in tokens]
+def _read(words: list[str], start: int) -> tuple[int, int]:
+    """(index after the run, its value); the run is empty when words[start] starts no number."""
     first = words[start]
     if first == "half" and words[start + 1:start + 3] == ["a", "dozen"]:
         return start + 3, 6

@@ -84,3 +84,18 @@ def test_the_safety_filter_blocks_banned_words_competitors_and_unbacked_claims(c
     assert any(p.startswith("superlative '#1'") for p in problems)
     assert any(p.startswith("health 'cures'") for p in problems)
     assert safety.problems("Trail Runner 2 for $79. Shop now.", runner) == []
+
+
+def test_headlines_lead_with_a_fact_of_the_product_where_the_placement_allows(writer):
+    specs = '{"product_specification"=>[{"key"=>"Fabric", "value"=>"Cotton Lycra"}, {"key"=>"Color", "value"=>"Navy"}]}'
+    shorts = Product(id="fk-1", title="Alisha Solid Women's Cycling Shorts", brand="Alisha", price=379.0, currency="INR",
+                     description="Shorts with two side pockets.", attributes={"product_specifications": specs})
+    for placement in ("search", "social", "onsite"):
+        batch = writer.write(shorts, placement, count=3, angles=["benefit", "price"])
+        headlines = [v.fields["headline"] for v in batch.variants]
+        assert all("Cotton Lycra" in h for h in headlines), headlines
+        assert all(len(h) <= PLACEMENTS[placement].limits["headline"] for h in headlines)
+    long_named = Product(id="x", title="Extraordinarily Long Named Cycling Shorts", brand="Alisha",
+                         price=379.0, attributes={"product_specifications": specs})
+    [variant] = writer.write(long_named, "search", count=1, angles=["benefit"]).variants
+    assert len(variant.fields["headline"]) <= 30  # too long with the benefit: a shorter headline instead

@@ -67,3 +67,22 @@ def test_bulk_descriptions_with_a_local_llm_are_checked_like_any_draft(checker, 
         assert [r["attempt"] for r in record["rejected"]] == [1, 2]
         assert "does not name the product" in record["rejected"][0]["violations"][0]
     assert len(json.loads(report.read_text())) == 6
+
+
+async def test_the_llm_writer_gets_the_extracted_facts_as_its_only_source(checker):
+    from knowledge.product import Product
+
+    specs = '{"product_specification"=>[{"key"=>"Fabric", "value"=>"Cotton Lycra"}, {"key"=>"Color", "value"=>"Navy"}]}'
+    product = Product(id="fk-7", title="Alisha Cycling Shorts", brand="Alisha", price=379.0, currency="INR",
+                      description="Shorts with two side pockets. Loved by 5000 riders across the country.",
+                      attributes={"product_specifications": specs})
+    honest = "Navy cycling shorts from Alisha in cotton lycra, with two side pockets, for ₹379."
+    llm = ScriptedBackend(["Alisha cycling shorts, loved by 5000 riders.", honest])
+    writer = llm_writer(llm, asyncio.get_running_loop(), timeout_s=5)
+    description = await asyncio.to_thread(DescriptionGenerator(checker, writer).describe, product)
+    prompt = llm.requests[0].messages[-1]["content"]
+    assert "- material: Cotton Lycra" in prompt and "- colour: Navy" in prompt and "- feature: two side pockets" in prompt
+    assert "5000" not in prompt and "=>" not in prompt  # prose and raw spec strings are not facts
+    assert (description.source, description.text) == ("llm", honest)
+    assert "number '5000'" in description.rejected[0].violations[0]
+    assert description.seo_title and len(description.meta_description) <= 155
