@@ -27,10 +27,8 @@ from agent.config_parse import build, env_overrides, read_yaml, set_dotted
 from agent.config_paths import ADAPTERS, MODEL, PATH, resolve_relative
 from agent.defaults import NLU_DATA, POLICIES, shipped
 from agent.errors import ConfigError
-from skills.ads.placements import PLACEMENTS
-from skills.ads.safety import DEFAULT_BANNED_WORDS
-from skills.describe.style import LENGTHS, TONES
-from skills.describe.vocab import DEFAULT_ALLOWED_PHRASES
+from skills.ads.config import AdsConfig
+from skills.describe.config import DescribeConfig
 from knowledge.catalog_io import CATALOG_FORMATS, MAPPABLE_FIELDS
 from knowledge.vector_index import INDEX_KINDS, IndexSpec
 
@@ -160,25 +158,6 @@ class PoliciesConfig:
         if pycountry.countries.get(alpha_2=self.home_country.upper()) is None:
             raise ConfigError(f"policies.home_country {self.home_country!r} is not a country code: expected an "
                               "ISO 3166 alpha-2 code such as US, GB, DE or CA")
-
-
-@dataclass(frozen=True)
-class DescribeConfig:
-    tone: str = field(default="friendly", metadata={"choices": TONES})
-    length: str = field(default="medium", metadata={"choices": LENGTHS})
-    max_attempts: int = field(default=3, metadata={"range": (1, 10)})  # LLM drafts before the template writes
-    allowed_phrases: tuple[str, ...] = DEFAULT_ALLOWED_PHRASES  # marketing phrases the grounding check skips
-    writer: str = field(default="template", metadata={"choices": ("template", "llm")})  # llm: the configured LLM drafts
-
-
-@dataclass(frozen=True)
-class AdsConfig:
-    placement: str = field(default="social", metadata={"choices": tuple(PLACEMENTS)})
-    banned_words: tuple[str, ...] = DEFAULT_BANNED_WORDS
-    competitors: tuple[str, ...] = ()
-    low_stock: int = field(default=10, metadata={"range": (1, 100_000)})  # urgency copy only at 1..low_stock
-    ab_path: str = field(default="", metadata=PATH)  # A/B test database; empty: data_dir/ab.db
-    segment_min_size: int = field(default=5, metadata={"range": (1, 1_000_000)})  # shoppers a profile segment needs
 
 
 @dataclass(frozen=True)

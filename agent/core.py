@@ -27,6 +27,7 @@ from agent.nlu.understanding import Understanding
 from agent.observe import TurnMetrics, now
 from agent.parts import Router, TurnContext
 from agent.responder import message_payload, respond
+from agent.skill_catalog import CATALOG
 from agent.state import DialogState
 from agent.store import ConversationStore
 from agent.store.coordination import ConversationLock, LocalLock
@@ -173,7 +174,7 @@ class Agent:
                            attachments=message.attachments if message else (), progress=_progress(message),
                            stream=message.stream if message else None)
         try:
-            if getattr(self.skills[decision.skill], "merchant_only", False) and role != "merchant":
+            if CATALOG.merchant_only(decision.skill) and role != "merchant":
                 return SkillResult(MERCHANT_ONLY), False
             args = self.skills.build_input(decision.skill, decision.arguments)
             return await self.skills[decision.skill].run(args, ctx), False

@@ -4,9 +4,13 @@
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from agent.config import AisleConfig
+from agent.llm.responder import PhrasedSkill
 from knowledge.retriever import Retriever
-from skills.recommend import RecommendSettings, RecommendSkill, open_recommender
+from skills.base import Skill
+from skills.recommend import Recommender, RecommendSettings, RecommendSkill, open_recommender
 from skills.recommend.search_hook import SearchSuggestion
 from skills.registry import SkillRegistry
 from skills.search import SearchSkill
@@ -29,3 +33,12 @@ def register_recommend_skill(skills: SkillRegistry, retriever: Retriever, config
     search = next((skill for skill in skills if isinstance(skill, SearchSkill)), None)
     if search is not None:
         search.after.append(SearchSuggestion(recommender))
+
+
+def recommender_of(skills: Iterable[Skill]) -> Recommender | None:
+    """The running recommender (for the dashboard and privacy erasure), also where an LLM words its replies."""
+    for skill in skills:
+        inner = skill.skill if isinstance(skill, PhrasedSkill) else skill
+        if isinstance(inner, RecommendSkill):
+            return inner.recommender
+    return None

@@ -60,6 +60,11 @@ class SkillCatalog:
     def skill_for(self, intent: str) -> str:
         return self._intents[intent][1] if intent in self._intents else "out_of_scope"
 
+    def merchant_only(self, skill: str) -> bool:
+        """A skill whose every declared intent is for the shop's team (ads); a skill declaring none is for shoppers."""
+        flags = [intent.merchant for intent, owner in self._intents.values() if owner == skill]
+        return bool(flags) and all(flags)
+
     def intents_where(self, flag: str) -> frozenset[str]:
         """The intents declared ``shopping``, ``escape`` or ``merchant``."""
         return frozenset(name for name, (intent, _) in self._intents.items() if getattr(intent, flag))

@@ -128,7 +128,6 @@ class PhrasedSkill:
         self.name = skill.name
         self.description = skill.description
         self.Input = skill.Input  # type: ignore[misc]
-        self.merchant_only = getattr(skill, "merchant_only", False)
 
     async def run(self, args: Any, ctx: SkillContext) -> SkillResult:
         return await self.responder.phrase(await self.skill.run(args, ctx), ctx.text, ctx.stream)

@@ -17,6 +17,7 @@ from agent.llm.router import LLMRouter
 from agent.llm.types import LLMBackend
 from agent.nlu.router import EmbeddingRouter
 from agent.parts import Router
+from agent.skill_catalog import CATALOG
 from knowledge.catalog_index import CatalogIndex
 from skills.registry import SkillRegistry
 
@@ -64,7 +65,7 @@ def llm_parts(llm: LLMBackend | None, config: LLMConfig, router: EmbeddingRouter
         return LLMParts(router, skills)
     channel_tools = config.tools_by_channel()
     _check_channel_tools(channel_tools, {skill.name for skill in skills})
-    merchant_tools = {s.name for s in skills if getattr(s, "merchant_only", False)}
+    merchant_tools = {s.name for s in skills if CATALOG.merchant_only(s.name)}
     routed = LLMRouter(llm, router, skills.tool_schemas(), fast_path_confidence=config.fast_path_confidence,
                        timeout_s=config.timeout_s, max_tokens=config.max_new_tokens, adapter=config.adapter,
                        channel_tools=channel_tools, merchant_tools=merchant_tools)

@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 
 from aiohttp import hdrs, web
 
+from agent.recommend_setup import recommender_of
 from channels.context import AGENT, SERVICES
 from channels.admin.figures import MAX_DAYS, Figures, Sources, compute_figures
 from channels.admin.page import CSP, PLOTS, dashboard_page, login_page, plot_png
@@ -173,8 +174,7 @@ def setup(app: web.Application, token: bytes, bearer_ok: Callable[[web.Request],
 
 def _sources(app: web.Application) -> Sources:
     agent = app[AGENT]
-    recommender = next((s.recommender for s in agent.skills
-                        if getattr(s, "name", "") == "recommend" and hasattr(s, "recommender")), None)
+    recommender = recommender_of(agent.skills)
     services = app[SERVICES]
 
     def title_of(product_id: str) -> str | None:

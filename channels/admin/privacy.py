@@ -14,6 +14,7 @@ from typing import Any
 from aiohttp import web
 
 from agent.privacy import ShopperData, erase_user, export_user
+from agent.recommend_setup import recommender_of
 from channels.context import AGENT
 from channels.validation import MAX_SENDER_CHARS
 
@@ -33,8 +34,7 @@ class RecommenderEvents:
 
 def shopper_data(agent: Any) -> ShopperData:
     """Where the running agent keeps shoppers' data (media and recommendations where switched on)."""
-    recommender = next((getattr(s, "recommender") for s in agent.skills
-                        if getattr(s, "name", "") == "recommend" and hasattr(s, "recommender")), None)
+    recommender = recommender_of(agent.skills)
     return ShopperData(agent.store, agent.media,
                        RecommenderEvents(recommender) if recommender is not None else None)
 

@@ -79,7 +79,7 @@ def init_project(root: Path, products: int = 200, force: bool = False) -> list[s
     policies = sum(1 for c in copies if c.target.parent.name == POLICIES)
     tests = sum(1 for c in copies if c.target.parent.name == CONVERSATIONS)
     return [f"{CONFIG:<32} the configuration: every setting with its default",
-            f"{'data/' + NLU_DATA:<32} intent examples (Rasa NLU YAML); `aisle train nlu` learns from them",
+            f"{'data/' + NLU_DATA:<32} synonyms, lookups, regexes (Rasa NLU YAML); examples here replace the skills' own",
             f"{f'data/{POLICIES}/ ({policies} files)':<32} the policies quoted in answers (markdown)",
             f"{CATALOG.as_posix():<32} an example catalog of {products} products, pictures in catalog/images/",
             f"{f'tests/{CONVERSATIONS}/ ({tests} files)':<32} conversation tests that `aisle test` runs"]

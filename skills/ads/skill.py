@@ -57,7 +57,6 @@ class AdsSkill:
     name: ClassVar[str] = "ads"
     description: ClassVar[str] = "Write ad-copy variants for a product within each placement's limits (merchants only)."
     Input: ClassVar[type] = AdsInput
-    merchant_only: ClassVar[bool] = True
 
     def __init__(self, writer: AdWriter, lookup: Lookup, experiments: Experiments | None = None,
                  default_placement: str = "social", segments: SegmentBook | None = None) -> None:
