@@ -77,7 +77,7 @@ def test_bench_recs_quick_writes_the_contract_keys(tmp_path, capsys):
     out = tmp_path / "recs.json"
     assert bench_main(["--quick", "--train-seconds", "2", "--data", str(tmp_path / "data"), "--out", str(out)]) == 0
     result = json.loads(out.read_text())
-    for model in ("popularity", "item_item", "sequential", "sequential_bce"):
+    for model in ("popularity", "item_item", "sequential", "served"):
         assert set(result["amazon_beauty"][model]) >= {"hr10", "ndcg10"}
     assert result["train_seconds"] > 0 and set(result["latency_ms"]) >= {"p50", "p99"}
     assert result["quick"] is True and result["machine"]["cpu_count"] >= 1
