@@ -16,7 +16,8 @@ cross-entropy; `--compare-bce` adds SASRec's original sampled objective in the s
 `served` is the recommendation path itself (`bench/recs_served.py`): each user's history stored as
 events in SQLite, and `Recommender.recommend` asked for the top 10 "for you": the blend of
 sequential, co-occurrence, content, taste and popularity, the business rules and the
-diversification, as the `recommend` skill serves them; its latency is that of those requests.
+diversification, as the `recommend` skill serves them with the shop's default settings; its latency
+is that of those requests. `served_relevance_only` is the same path with `recommend.diversity: 0`.
 ``--quick`` samples 3,000 users and trains for at most 25 seconds.
 
 torch's worker threads spin while they wait for each other; on a machine shared with other work
@@ -48,13 +49,12 @@ from skills.recommend.cooccurrence import CoOccurrence
 from skills.recommend.popularity import decayed_popularity
 from skills.recommend.sasrec import save_checkpoint
 from skills.recommend.service import RecommendSettings
-from training.recs import TrainRecsConfig, choose_precision, train
-from training.recs_data import Sequences, leave_one_out, read_item_attributes, read_sequence_file
+from training.recs import TrainRecsConfig, choose_precision, read_data_file, train
+from training.recs_data import Sequences, leave_one_out
 from training.recs_eval import Scorer, rank_all
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = ROOT / ".." / "shared" / "data" / "amazon_beauty" / "Beauty.txt"
-ATTRIBUTES_SUFFIX = "_item2attributes.json"
 S3REC = "Zhou et al., S3-Rec, CIKM 2020, table 3"
 BSAREC = "Shin et al., BSARec, AAAI 2024"
 ESASREC = "eSASRec, arXiv 2508.06450: SASRec with sampled softmax, tuned"
@@ -66,6 +66,9 @@ PUBLISHED = {  # full ranking, leave-one-out, on the S3-Rec files of the same na
     "sports": {"sasrec_tuned": (0.0569, 0.0314, ESASREC)},
     "toys": {"sasrec_tuned": (0.0970, 0.0580, ESASREC)},
 }
+
+
+DIVERSITY = 0.3  # `recommend.diversity`'s default in agent/defaults/aisle.yml
 
 
 @dataclass(frozen=True)
@@ -89,15 +92,8 @@ def dataset_name(path: Path) -> str:
     return path.parent.name if stem in path.parent.name.lower() else stem
 
 
-def load(path: Path) -> Sequences:
-    """The sequences, with their items' attributes where `<name>_item2attributes.json` lies beside them."""
-    data = read_sequence_file(path)
-    attributes = path.with_name(path.stem + ATTRIBUTES_SUFFIX)
-    return read_item_attributes(attributes, data) if attributes.is_file() else data
-
-
 def run(path: Path, config: RecsBenchConfig, log=print) -> dict[str, Any]:
-    data = load(path)
+    data = read_data_file(path)
     if config.sample_users and config.sample_users < len(data.users):
         data = _sample(data, config.sample_users, config.seed)
     split = leave_one_out(data.seqs)
@@ -119,14 +115,17 @@ def run(path: Path, config: RecsBenchConfig, log=print) -> dict[str, Any]:
                          "valid_ndcg10": metrics["valid"]["ndcg10"], "epochs": metrics["epochs"],
                          "train_seconds": metrics["train_seconds"], "cpu_seconds": metrics["cpu_seconds"],
                          "precision": metrics["precision"], "attributes": metrics["attributes"]}
-    log("asking the served recommender for every evaluated user's top 10")
-    served = _served(data, split, trained["sequential"])
-    results["served"] = {**served["metrics"], "users": served["users"]}
+    for row, diversity in (("served", DIVERSITY), ("served_relevance_only", 0.0)):
+        log(f"asking the served recommender (diversity {diversity}) for every evaluated user's top 10")
+        served = _served(data, split, trained["sequential"], diversity)
+        results[row] = {**served["metrics"], "users": served["users"], "diversity": diversity,
+                        "latency_ms": served["latency_ms"]}
+    latency = results["served"]["latency_ms"]
     name = dataset_name(path)
     return {
         name: results, "dataset": name, "data_file": str(path),
         "train_seconds": results["sequential"]["train_seconds"],
-        "train_cpu_seconds": results["sequential"]["cpu_seconds"], "latency_ms": served["latency_ms"],
+        "train_cpu_seconds": results["sequential"]["cpu_seconds"], "latency_ms": latency,
         "published": _published(path),
         "data": {"users": len(data.users), "items": data.n_items, "interactions": data.interactions,
                  "evaluated_users": len(split.test_target), "attributes": bool(data.attributes)},
@@ -140,11 +139,13 @@ def _published(path: Path) -> dict[str, dict[str, Any]]:
     return {name: {"hr10": hr, "ndcg10": ndcg, "source": source} for name, (hr, ndcg, source) in table.items()}
 
 
-def _served(data: Sequences, split, trained) -> dict[str, Any]:
+def _served(data: Sequences, split, trained, diversity: float) -> dict[str, Any]:
+    """The served path with the shop's default settings (`recommend.diversity` as given)."""
     with tempfile.TemporaryDirectory(prefix="aisle-recs-bench-") as folder:
         model_path = Path(folder) / "sasrec.pt"
         save_checkpoint(model_path, trained.model, data.item_ids, trained.metrics, {})
-        return evaluate_served(data, split.test_history, split.test_target, model_path, RecommendSettings())
+        settings = RecommendSettings(relevance_share=1.0 - diversity)
+        return evaluate_served(data, split.test_history, split.test_target, model_path, settings)
 
 
 def _sample(data: Sequences, users: int, seed: int) -> Sequences:

@@ -36,12 +36,13 @@ from skills.recommend.demo_events import demo_events
 from skills.recommend.events import EventStore, interest
 from skills.recommend.sasrec import SASRec, SASRecConfig, save_checkpoint
 from training.recs_data import (
-    SequenceDataError, Sequences, attribute_matrix, leave_one_out, pad_left, read_sequence_file, sequences_from_events,
-    training_batches,
+    SequenceDataError, Sequences, attribute_matrix, leave_one_out, pad_left, read_item_attributes, read_sequence_file,
+    sequences_from_events, training_batches,
 )
 from training.recs_eval import rank_all
 
-LOSSES = ("ce", "bce")
+LOSSES = ("ce", "ss", "bce")
+ATTRIBUTES_SUFFIX = "_item2attributes.json"  # beside a sequence file: {item id: [attribute, ...]} (S3-Rec)
 PRECISIONS = ("auto", "fp32", "bf16")
 NATIVE_BF16_FLAGS = frozenset({"avx512_bf16", "amx_bf16"})
 
@@ -72,8 +73,9 @@ class TrainRecsConfig:
     layers: int = 2
     heads: int = 1
     dropout: float = 0.3
-    loss: str = field(default="ce", metadata={"choices": LOSSES})  # ce: softmax over ALL items
+    loss: str = field(default="ce", metadata={"choices": LOSSES})  # ce: softmax over ALL items; ss: sampled
     negatives: int = 1  # bce only: random negative items per positive
+    shared_negatives: int = 2048  # ss only: random items per step that every position is scored against
     batch_size: int = 128  # sequences per step at most: small data gets smaller steps, 8 or more per epoch
     lr: float = 3e-3
     weight_decay: float = 0.0
@@ -91,7 +93,8 @@ class TrainRecsConfig:
             raise ValueError(f"loss {self.loss!r} is not one of {', '.join(LOSSES)}")
         if self.precision not in PRECISIONS:
             raise ValueError(f"precision {self.precision!r} is not one of {', '.join(PRECISIONS)}")
-        for name in ("max_len", "batch_size", "max_epochs", "negatives", "threads", "patience", "eval_every"):
+        for name in ("max_len", "batch_size", "max_epochs", "negatives", "shared_negatives", "threads", "patience",
+                     "eval_every"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be at least 1, got {getattr(self, name)}")
 
@@ -177,6 +180,8 @@ def _step(model: SASRec, optimizer: torch.optim.Optimizer, inputs: torch.Tensor,
     wanted = targets[targets > 0]
     if config.loss == "ce":
         loss = F.cross_entropy(_all_item_logits(table, hidden, config.precision == "bf16"), wanted - 1)
+    elif config.loss == "ss":
+        loss = _sampled_softmax(table, hidden, wanted, config.shared_negatives, n_items)
     else:
         loss = _sampled_bce(table, hidden, wanted, config.negatives, n_items)
     optimizer.zero_grad(set_to_none=True)
@@ -191,6 +196,22 @@ def _all_item_logits(table: torch.Tensor, hidden: torch.Tensor, bf16: bool) -> t
     if not bf16:
         return hidden @ weights.T
     return (hidden.to(torch.bfloat16) @ weights.to(torch.bfloat16).T).float()
+
+
+def _sampled_softmax(table: torch.Tensor, hidden: torch.Tensor, wanted: torch.Tensor, negatives: int,
+                     n_items: int) -> torch.Tensor:
+    """Softmax over the next item and `negatives` items drawn uniformly, shared by every position.
+
+    Uniform draws need no sampling correction; a drawn item that is the position's own next item
+    is masked out rather than counted as a negative.
+    """
+    if negatives >= n_items:
+        return F.cross_entropy(hidden @ table[1:].T, wanted - 1)
+    drawn = torch.randint(1, n_items + 1, (negatives,))
+    positive = (hidden * table[wanted]).sum(-1, keepdim=True)
+    negative = (hidden @ table[drawn].T).masked_fill(wanted[:, None] == drawn[None, :], float("-inf"))
+    logits = torch.cat([positive, negative], dim=1)
+    return F.cross_entropy(logits, torch.zeros(len(wanted), dtype=torch.long))
 
 
 def _sampled_bce(table: torch.Tensor, hidden: torch.Tensor, wanted: torch.Tensor, negatives: int,
@@ -216,6 +237,8 @@ def shop_sequences(events_path: Path, products: Sequence[Product], demo_shoppers
     """Item sequences from the shop's stored events (views, clicks, carts, purchases, good ratings).
 
     With `demo_shoppers` the demo catalog's invented shoppers are included, as the server counts them.
+    Each product's brand, category and kind are its attributes. Impressions (cards merely shown) are
+    not interest and are left out.
     """
     seeded = demo_events(products, shoppers=demo_shoppers, now=time.time()) if demo_shoppers else []
     store = EventStore.open(events_path)
@@ -224,14 +247,31 @@ def shop_sequences(events_path: Path, products: Sequence[Product], demo_shoppers
     finally:
         store.close()
     known = {p.id for p in products} or None
-    return sequences_from_events(((e.user, e.item) for e in events if e.item and interest(e) > 0), known)
+    data = sequences_from_events(((e.user, e.item) for e in events if e.item and interest(e) > 0), known)
+    by_id = {p.id: p for p in products}
+    return replace(data, attributes=[_catalog_attributes(by_id.get(item)) for item in data.item_ids])
+
+
+def _catalog_attributes(product: Product | None) -> tuple[str, ...]:
+    if product is None:
+        return ()
+    values = (("brand", product.brand), ("category", product.category), ("kind", product.product_type))
+    return tuple(f"{name}:{value.lower()}" for name, value in values if value)
+
+
+def read_data_file(path: Path) -> Sequences:
+    """A `user item item ...` file, with `<name>_item2attributes.json` beside it when there is one."""
+    data = read_sequence_file(path)
+    attributes = path.with_name(path.stem + ATTRIBUTES_SUFFIX)
+    return read_item_attributes(attributes, data) if attributes.is_file() else data
 
 
 def train_shop_model(config: AisleConfig, data_file: str | None = None, out: str | None = None,
-                     max_minutes: float | None = None, loss: str | None = None) -> str:
+                     max_minutes: float | None = None, loss: str | None = None,
+                     precision: str | None = None) -> str:
     """`aisle train recs`: train on a sequence file, or on the shop's events; returns the summary."""
     if data_file:
-        data = read_sequence_file(Path(data_file))
+        data = read_data_file(Path(data_file))
     else:
         if not config.catalog_path.exists():
             raise SequenceDataError(f"no catalog at {config.catalog_path}: run `aisle index` (or `aisle serve`) first")
@@ -241,7 +281,9 @@ def train_shop_model(config: AisleConfig, data_file: str | None = None, out: str
     if sum(len(seq) >= 3 for seq in data.seqs) < 2:
         raise SequenceDataError("too little history to train on: fewer than 2 shoppers with 3 or more products")
     overrides = {"max_seconds": max_minutes * 60} if max_minutes else {}
-    train_config = replace(TrainRecsConfig(), **overrides, **({"loss": loss} if loss else {}))
+    overrides |= {"loss": loss} if loss else {}
+    overrides |= {"precision": precision} if precision else {}
+    train_config = replace(TrainRecsConfig(), **overrides)
     target = Path(out) if out else config.recs_model_path
     return summary(train(train_config, data, target), target)
 

@@ -47,7 +47,7 @@ def for_you(r: Request) -> Picked:
     exclude = set(r.profile.purchased) | set(r.profile.disliked) | set(history)
     mask = allowed(r.items, sorted(exclude), r.allowed_rows)
     if history:  # another listing of a product already seen is not a discovery
-        mask &= ~np.isin(r.items.titles, r.items.titles[history])
+        mask &= ~np.isin(r.items.title_codes, r.items.title_codes[history])
     if not signals:
         return _from_range(r, mask), ()
     total, parts = blend(signals, r.settings.weights)

@@ -77,3 +77,15 @@ def test_bench_recs_runs_any_sequence_file_through_the_served_path(tmp_path, cap
     assert result["shop_sessions"]["sequential"]["attributes"] == 7
     assert result["published"] == {} and "no published figures" in printed
     assert "nothing to do" not in printed and set(result["latency_ms"]) >= {"p50", "p99"}
+
+
+def test_a_catalog_without_product_kinds_still_fills_the_list():
+    import numpy as np
+
+    from knowledge.product import Product
+    from skills.recommend.blend import diversify
+    from skills.recommend.items import ItemTable
+
+    items = ItemTable(tuple(Product(id=str(n), title=f"item {n}", stock=1) for n in range(30)))
+    picked = diversify(np.arange(30), np.linspace(1, 0, 30), items, k=10, per_type=2)
+    assert len(picked) == 10 and picked[0] == 0  # no kind is not one kind: the per-kind cap does not apply
