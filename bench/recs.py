@@ -86,10 +86,13 @@ class RecsBenchConfig:
         return cls(quick=True, sample_users=3000, train_seconds=25.0) if quick else cls()
 
 
+S3REC_FILES = {"beauty": "amazon_beauty", "sports_and_outdoors": "amazon_sports", "toys_and_games": "amazon_toys"}
+
+
 def dataset_name(path: Path) -> str:
-    """`amazon_beauty` for `amazon_beauty/Beauty.txt`; otherwise the file's name without suffix."""
+    """`amazon_beauty` for S3-Rec's `Beauty.txt` (and Sports, Toys); otherwise the file's name without suffix."""
     stem = path.stem.lower()
-    return path.parent.name if stem in path.parent.name.lower() else stem
+    return S3REC_FILES.get(stem) or (path.parent.name if stem in path.parent.name.lower() else stem)
 
 
 def run(path: Path, config: RecsBenchConfig, log=print) -> dict[str, Any]:
