@@ -18,7 +18,7 @@ events in SQLite, and `Recommender.recommend` asked for the top 10 "for you": th
 sequential, co-occurrence, content, taste and popularity, the business rules and the
 diversification, as the `recommend` skill serves them with the shop's default settings; its latency
 is that of those requests. `served_relevance_only` is the same path with `recommend.diversity: 0`.
-``--quick`` samples 3,000 users and trains for at most 25 seconds.
+``--quick`` samples 3,000 users, trains for at most 25 seconds and asks the served path for 1,000.
 
 torch's worker threads spin while they wait for each other; on a machine shared with other work
 that spinning eats the cores it waits for, so this benchmark asks them to sleep instead
@@ -75,6 +75,7 @@ DIVERSITY = 0.3  # `recommend.diversity`'s default in agent/defaults/aisle.yml
 class RecsBenchConfig:
     quick: bool = False
     sample_users: int = 0  # 0: every user
+    served_users: int = 0  # users asked through the served path (all of them feed its models); 0: every one
     train_seconds: float = 1080.0  # wall-clock budget of each sequential model
     compare_bce: bool = False  # also train with SASRec's sampled objective, in the same budget
     bce_eval_every: int = 5  # the sampled objective runs many cheap epochs: validate every few
@@ -83,7 +84,7 @@ class RecsBenchConfig:
 
     @classmethod
     def for_run(cls, quick: bool) -> RecsBenchConfig:
-        return cls(quick=True, sample_users=3000, train_seconds=25.0) if quick else cls()
+        return cls(quick=True, sample_users=3000, served_users=1000, train_seconds=25.0) if quick else cls()
 
 
 S3REC_FILES = {"beauty": "amazon_beauty", "sports_and_outdoors": "amazon_sports", "toys_and_games": "amazon_toys"}
@@ -120,7 +121,7 @@ def run(path: Path, config: RecsBenchConfig, log=print) -> dict[str, Any]:
                          "precision": metrics["precision"], "attributes": metrics["attributes"]}
     for row, diversity in (("served", DIVERSITY), ("served_relevance_only", 0.0)):
         log(f"asking the served recommender (diversity {diversity}) for every evaluated user's top 10")
-        served = _served(data, split, trained["sequential"], diversity)
+        served = _served(data, split, trained["sequential"], diversity, config)
         results[row] = {**served["metrics"], "users": served["users"], "diversity": diversity,
                         "latency_ms": served["latency_ms"]}
     latency = results["served"]["latency_ms"]
@@ -142,13 +143,16 @@ def _published(path: Path) -> dict[str, dict[str, Any]]:
     return {name: {"hr10": hr, "ndcg10": ndcg, "source": source} for name, (hr, ndcg, source) in table.items()}
 
 
-def _served(data: Sequences, split, trained, diversity: float) -> dict[str, Any]:
+def _served(data: Sequences, split, trained, diversity: float, config: RecsBenchConfig) -> dict[str, Any]:
     """The served path with the shop's default settings (`recommend.diversity` as given)."""
     with tempfile.TemporaryDirectory(prefix="aisle-recs-bench-") as folder:
         model_path = Path(folder) / "sasrec.pt"
         save_checkpoint(model_path, trained.model, data.item_ids, trained.metrics, {})
         settings = RecommendSettings(relevance_share=1.0 - diversity)
-        return evaluate_served(data, split.test_history, split.test_target, model_path, settings)
+        cases = len(split.test_target)
+        users = None if not config.served_users or config.served_users >= cases else \
+            sorted(random.Random(config.seed).sample(range(cases), config.served_users))
+        return evaluate_served(data, split.test_history, split.test_target, model_path, settings, users=users)
 
 
 def _sample(data: Sequences, users: int, seed: int) -> Sequences:

@@ -196,9 +196,14 @@ class EventStore:
             accepted = self._db.total_changes - before
         return AddResult(accepted, len(rows) - accepted)
 
-    def for_user(self, user: str, limit: int = 200) -> list[Event]:
-        """The user's most recent `limit` events, oldest first."""
-        rows = self._query(f"SELECT {_COLUMNS} FROM (SELECT * FROM shopper_events WHERE user = ? "
+    def for_user(self, user: str, limit: int = 200, impressions: bool | None = None) -> list[Event]:
+        """The user's most recent `limit` events, oldest first.
+
+        `impressions`: None counts every event, False only the ones that are not impressions (so a long
+        scroll cannot push what the shopper did out of the window), True only impressions.
+        """
+        kind = {None: "", False: "AND type != 'impression' ", True: "AND type = 'impression' "}[impressions]
+        rows = self._query(f"SELECT {_COLUMNS} FROM (SELECT * FROM shopper_events WHERE user = ? {kind}"
                            "ORDER BY ts DESC, rowid DESC LIMIT ?) ORDER BY ts, rowid", (user, limit))
         return [_event(row) for row in rows]
 

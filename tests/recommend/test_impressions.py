@@ -50,3 +50,13 @@ def test_impressions_do_not_feed_popularity(recommender, recs_index):
     recommender.record(view("webchat:glancer-02", *shown, kind="impression"))
     after = recommender.refresh().popularity  # refitted a moment later: only the decay may differ
     assert np.allclose(after / after.max(), before / before.max(), rtol=1e-6, atol=0)
+
+
+def test_a_long_scroll_does_not_push_what_the_shopper_did_out_of_the_profile(recommender, recs_index):
+    user = "webchat:scroller-02"
+    viewed = [p.id for p in recs_index.products if p.category == "bags" and p.in_stock][:2]
+    others = [p.id for p in recs_index.products if p.category != "bags" and p.in_stock][:300]
+    recommender.record(view(user, *viewed, start=NOW - 5000) + view(user, *others, kind="impression", start=NOW - 3000))
+    profile = recommender.profile(user)
+    assert {recs_index.products[row].id for row in profile.recent} == set(viewed)
+    assert set(profile.categories) == {"bags"}
