@@ -205,6 +205,8 @@ def _table(result: dict[str, Any]) -> str:
         rows.append(f"{'published ' + name:<26}{metrics['hr10']:>8.4f}{metrics['ndcg10']:>9.4f}  ({metrics['source']})")
     if not result["published"]:
         rows.append("no published figures for this file: compare the rows above with each other")
+    elif result["quick"]:
+        rows.append("--quick: a sample of users and a short training, not comparable with the published figures")
     latency = result["latency_ms"]
     rows.append(f"sequential training {result['train_seconds']:.0f} s wall, {result['train_cpu_seconds']:.0f} s CPU; "
                 f"one served request p50 {latency['p50']} ms, p99 {latency['p99']} ms")
