@@ -1,17 +1,24 @@
-"""Sequential recommendation benchmark: popularity, item-to-item and SASRec on Amazon Beauty.
+"""Sequential recommendation benchmark: popularity, item-to-item, SASRec and the served path.
 
-    python -m bench.recs [--quick] [--data DIR] --out results/recs.json
+    python -m bench.recs [--quick] [--data FILE] --out results/recs.json
+
+`--data` is any file of `user item item ...` lines in time order (the S3-Rec layout; Amazon Beauty
+by default, a folder holding `Beauty.txt` works too); a `<name>_item2attributes.json` beside it
+gives the items' attributes (brand and category ids), used as side information by the model and as
+the catalog's content by the served path.
 
 Protocol (``../shared/data/README.md``): leave-one-out; the last item of each user is the test
 target, the one before it the validation target (early stopping and model choice); every item is
-ranked, the user's own earlier items masked; HR@10 and NDCG@10. Popularity and item-to-item are
-fitted on everything before the test item; the sequential model trains on everything before the
-validation item, once with the full softmax over all items (cross-entropy) and once with SASRec's
-original sampled objective (one random negative, binary cross-entropy), each within the same
-wall-clock budget. The latency is one whole recommendation request through the serving path
-(`skills.recommend.Recommender`: the shopper's events from SQLite, the profile, the trained model,
-co-occurrence, blending, diversity and explanations), measured warm.
-``--quick`` samples 3,000 users and trains each model for at most 25 seconds.
+ranked, the user's own earlier items masked; HR@10 and NDCG@10; a score that is not a number never
+counts as a hit. Popularity and item-to-item are fitted on everything before the test item; the
+sequential model trains on everything before the validation item (full softmax over all items,
+cross-entropy; `--compare-bce` adds SASRec's original sampled objective in the same budget).
+`served` is the recommendation path itself (`bench/recs_served.py`): each user's history stored as
+events in SQLite, and `Recommender.recommend` asked for the top 10 "for you": the blend of
+sequential, co-occurrence, content, taste and popularity, the business rules and the
+diversification, as the `recommend` skill serves them with the shop's default settings; its latency
+is that of those requests. `served_relevance_only` is the same path with `recommend.diversity: 0`.
+``--quick`` samples 3,000 users, trains for at most 25 seconds and asks the served path for 1,000.
 
 torch's worker threads spin while they wait for each other; on a machine shared with other work
 that spinning eats the cores it waits for, so this benchmark asks them to sleep instead
@@ -29,7 +36,6 @@ import platform
 import random
 import sys
 import tempfile
-import time
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -37,74 +43,121 @@ from typing import Any
 import numpy as np
 import torch
 
-from knowledge.product import Product
+from bench.recs_served import evaluate_served
+from knowledge.errors import AisleError
 from skills.recommend.cooccurrence import CoOccurrence
-from skills.recommend.events import Event, EventStore
-from skills.recommend.items import ItemTable
 from skills.recommend.popularity import decayed_popularity
-from skills.recommend.blend import Weights
-from skills.recommend.sasrec import SASRec, save_checkpoint
-from skills.recommend.service import Recommender, RecommendSettings
-from training.recs import TrainRecsConfig, train
-from training.recs_data import Sequences, leave_one_out, pad_left, read_sequence_file
+from skills.recommend.sasrec import save_checkpoint
+from skills.recommend.service import RecommendSettings
+from training.recs import TrainRecsConfig, choose_precision, read_data_file, train
+from training.recs_data import Sequences, leave_one_out
 from training.recs_eval import Scorer, rank_all
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_DATA = ROOT / ".." / "shared" / "data" / "amazon_beauty"
-FILE = "Beauty.txt"
-PUBLISHED = {"popularity": (0.0152, 0.0068), "gru4rec": (0.0283, 0.0137), "bert4rec": (0.0347, 0.0170),
-             "sasrec": (0.0605, 0.0318), "s3rec": (0.0647, 0.0327)}
+DEFAULT_DATA = ROOT / ".." / "shared" / "data" / "amazon_beauty" / "Beauty.txt"
+S3REC = "Zhou et al., S3-Rec, CIKM 2020, table 3"
+BSAREC = "Shin et al., BSARec, AAAI 2024"
+ESASREC = "eSASRec, arXiv 2508.06450: SASRec with sampled softmax, tuned"
+PUBLISHED = {  # full ranking, leave-one-out, on the S3-Rec files of the same name
+    "beauty": {"popularity": (0.0152, 0.0068, S3REC), "gru4rec": (0.0283, 0.0137, S3REC),
+               "bert4rec": (0.0347, 0.0170, S3REC), "sasrec": (0.0605, 0.0318, S3REC),
+               "s3rec": (0.0647, 0.0327, S3REC), "sasrec_tuned": (0.0921, 0.0531, ESASREC),
+               "bsarec": (0.1008, 0.0611, BSAREC)},
+    "sports": {"sasrec_tuned": (0.0569, 0.0314, ESASREC)},
+    "toys": {"sasrec_tuned": (0.0970, 0.0580, ESASREC)},
+}
+
+
+DIVERSITY = 0.3  # `recommend.diversity`'s default in agent/defaults/aisle.yml
 
 
 @dataclass(frozen=True)
 class RecsBenchConfig:
     quick: bool = False
     sample_users: int = 0  # 0: every user
+    served_users: int = 0  # users asked through the served path (all of them feed its models); 0: every one
     train_seconds: float = 1080.0  # wall-clock budget of each sequential model
+    compare_bce: bool = False  # also train with SASRec's sampled objective, in the same budget
     bce_eval_every: int = 5  # the sampled objective runs many cheap epochs: validate every few
-    latency_requests: int = 1000
+    precision: str = "auto"
     seed: int = 0
 
     @classmethod
     def for_run(cls, quick: bool) -> RecsBenchConfig:
-        return cls(quick=True, sample_users=3000, train_seconds=25.0, latency_requests=300) if quick else cls()
+        return cls(quick=True, sample_users=3000, served_users=1000, train_seconds=25.0) if quick else cls()
 
 
-def run(data_dir: Path, config: RecsBenchConfig, log=print) -> dict[str, Any]:
-    data = read_sequence_file(data_dir / FILE)
+S3REC_FILES = {"beauty": "amazon_beauty", "sports_and_outdoors": "amazon_sports", "toys_and_games": "amazon_toys"}
+
+
+def dataset_name(path: Path) -> str:
+    """`amazon_beauty` for S3-Rec's `Beauty.txt` (and Sports, Toys); otherwise the file's name without suffix."""
+    stem = path.stem.lower()
+    return S3REC_FILES.get(stem) or (path.parent.name if stem in path.parent.name.lower() else stem)
+
+
+def run(path: Path, config: RecsBenchConfig, log=print) -> dict[str, Any]:
+    data = read_data_file(path)
     if config.sample_users and config.sample_users < len(data.users):
         data = _sample(data, config.sample_users, config.seed)
     split = leave_one_out(data.seqs)
-    baselines = {"popularity": _popularity_scorer(data), "co_occurrence": _item_item_scorer(data)}
-    results = {"popularity": _evaluate(baselines["popularity"], data),
-               "item_item": _evaluate(baselines["co_occurrence"], data)}
+    if not split.test_target:
+        raise AisleError(f"{path}: no user has 3 or more items, so nothing can be held out to test")
+    results = {"popularity": _evaluate(_popularity_scorer(data), data),
+               "item_item": _evaluate(_item_item_scorer(data), data)}
     threads = os.cpu_count() or 1
+    runs = (("sequential", "ce", 1),) + ((("sequential_bce", "bce", config.bce_eval_every),) if config.compare_bce else ())
     trained = {}
-    for name, loss, every in (("sequential", "ce", 1), ("sequential_bce", "bce", config.bce_eval_every)):
+    for name, loss, every in runs:
         train_config = TrainRecsConfig(loss=loss, max_seconds=config.train_seconds, threads=threads,
-                                       eval_every=every, seed=config.seed)
-        log(f"training {name} ({loss}) for at most {config.train_seconds:.0f} s on {threads} threads")
+                                       eval_every=every, seed=config.seed, precision=config.precision)
+        log(f"training {name} ({loss}, {choose_precision(config.precision)}) for at most "
+            f"{config.train_seconds:.0f} s on {threads} threads")
         trained[name] = train(train_config, data, progress=False, log=lambda line: log("  " + line))
         metrics = trained[name].metrics
         results[name] = {**metrics["test"], "valid_hr10": metrics["valid"]["hr10"],
                          "valid_ndcg10": metrics["valid"]["ndcg10"], "epochs": metrics["epochs"],
-                         "train_seconds": metrics["train_seconds"], "cpu_seconds": metrics["cpu_seconds"]}
-    served = {"sequential": _sequential_scorer(trained["sequential"].model), **baselines}
-    results["blend"] = _evaluate(_blend_scorer(served), data)
-    latency = _request_latency(data, split.test_history, trained["sequential"], config)
+                         "train_seconds": metrics["train_seconds"], "cpu_seconds": metrics["cpu_seconds"],
+                         "precision": metrics["precision"], "attributes": metrics["attributes"]}
+    for row, diversity in (("served", DIVERSITY), ("served_relevance_only", 0.0)):
+        log(f"asking the served recommender (diversity {diversity}) for every evaluated user's top 10")
+        served = _served(data, split, trained["sequential"], diversity, config)
+        results[row] = {**served["metrics"], "users": served["users"], "diversity": diversity,
+                        "latency_ms": served["latency_ms"]}
+    latency = results["served"]["latency_ms"]
+    name = dataset_name(path)
     return {
-        "amazon_beauty": results, "train_seconds": results["sequential"]["train_seconds"],
+        name: results, "dataset": name, "data_file": str(path),
+        "train_seconds": results["sequential"]["train_seconds"],
         "train_cpu_seconds": results["sequential"]["cpu_seconds"], "latency_ms": latency,
-        "published": {name: {"hr10": hr, "ndcg10": ndcg} for name, (hr, ndcg) in PUBLISHED.items()},
+        "published": _published(path),
         "data": {"users": len(data.users), "items": data.n_items, "interactions": data.interactions,
-                 "evaluated_users": len(split.test_target)},
+                 "evaluated_users": len(split.test_target), "attributes": bool(data.attributes)},
         "config": asdict(config), "machine": machine(), "quick": config.quick,
     }
 
 
+def _published(path: Path) -> dict[str, dict[str, Any]]:
+    """Published figures for this file's data set (S3-Rec's Beauty, Sports, Toys), else none."""
+    table = PUBLISHED.get(path.stem.lower().removesuffix("_and_outdoors").removesuffix("_and_games"), {})
+    return {name: {"hr10": hr, "ndcg10": ndcg, "source": source} for name, (hr, ndcg, source) in table.items()}
+
+
+def _served(data: Sequences, split, trained, diversity: float, config: RecsBenchConfig) -> dict[str, Any]:
+    """The served path with the shop's default settings (`recommend.diversity` as given)."""
+    with tempfile.TemporaryDirectory(prefix="aisle-recs-bench-") as folder:
+        model_path = Path(folder) / "sasrec.pt"
+        save_checkpoint(model_path, trained.model, data.item_ids, trained.metrics, {})
+        settings = RecommendSettings(relevance_share=1.0 - diversity)
+        cases = len(split.test_target)
+        users = None if not config.served_users or config.served_users >= cases else \
+            sorted(random.Random(config.seed).sample(range(cases), config.served_users))
+        return evaluate_served(data, split.test_history, split.test_target, model_path, settings, users=users)
+
+
 def _sample(data: Sequences, users: int, seed: int) -> Sequences:
     picked = sorted(random.Random(seed).sample(range(len(data.users)), users))
-    return Sequences([data.users[i] for i in picked], [data.seqs[i] for i in picked], data.item_ids)
+    return replace(data, users=[data.users[i] for i in picked], seqs=[data.seqs[i] for i in picked])
 
 
 def _popularity_scorer(data: Sequences) -> Scorer:
@@ -128,55 +181,9 @@ def _item_item_scorer(data: Sequences) -> Scorer:
     return scorer
 
 
-def _sequential_scorer(model: SASRec) -> Scorer:
-    return lambda chunk: model.score_next(pad_left(chunk, min(model.config.max_len, max(map(len, chunk)))))
-
-
-def _blend_scorer(parts: dict[str, Scorer], weights: Weights = Weights()) -> Scorer:
-    """The served blend: each signal scaled to [0, 1] per shopper (the model's as probabilities), weighted."""
-    def scorer(chunk):
-        total = 0
-        for name, part in parts.items():
-            scores = part(chunk).float()[:, 1:]
-            if name == "sequential":
-                scores = torch.softmax(scores, dim=1)
-            top = scores.max(dim=1, keepdim=True).values.clamp_min(1e-12)
-            total = total + weights.of(name) * scores.clamp_min(0) / top
-        return torch.hstack([torch.zeros(len(chunk), 1), total])
-
-    return scorer
-
-
 def _evaluate(scorer: Scorer, data: Sequences) -> dict[str, float]:
     split = leave_one_out(data.seqs)
     return rank_all(scorer, split.test_history, split.test_target, data.n_items)
-
-
-def _request_latency(data: Sequences, histories: list[list[int]], trained, config: RecsBenchConfig
-                     ) -> dict[str, float]:
-    """p50/p99 of `Recommender.recommend` for random users whose histories are stored as events."""
-    items = ItemTable(tuple(Product(id=item, title=f"item {item}", category="beauty", stock=1)
-                            for item in data.item_ids))
-    with tempfile.TemporaryDirectory(prefix="aisle-recs-bench-") as folder:
-        model_path = Path(folder) / "sasrec.pt"
-        save_checkpoint(model_path, trained.model, data.item_ids, trained.metrics, {})
-        store = EventStore.open(Path(folder) / "events.db")
-        users = random.Random(config.seed).sample(range(len(histories)), min(len(histories), 2000))
-        store.add(Event(id=f"{u}-{n}", user=f"u{u}", type="view", item=data.item_ids[item - 1], ts=1e9 + n)
-                  for u in users for n, item in enumerate(histories[u]))
-        settings = RecommendSettings(model_path=model_path, per_type=50, refresh_seconds=1e9)
-        recommender = Recommender(lambda: items, store, settings)
-        recommender.refresh()
-        order = [users[i % len(users)] for i in range(config.latency_requests + 50)]
-        times = []
-        for n, user in enumerate(order):
-            started = time.perf_counter()
-            recommender.recommend(f"u{user}")
-            if n >= 50:  # the first ones warm up
-                times.append((time.perf_counter() - started) * 1000)
-        store.close()
-    return {"p50": round(float(np.percentile(times, 50)), 2), "p99": round(float(np.percentile(times, 99)), 2),
-            "n": len(times)}
 
 
 def machine() -> dict[str, Any]:
@@ -190,33 +197,48 @@ def machine() -> dict[str, Any]:
 
 
 def _table(result: dict[str, Any]) -> str:
-    rows = [f"{'model':<22}{'HR@10':>8}{'NDCG@10':>9}"]
-    for name, metrics in result["amazon_beauty"].items():
-        rows.append(f"{name:<22}{metrics['hr10']:>8.4f}{metrics['ndcg10']:>9.4f}")
+    rows = [f"{result['dataset']}: {result['data']['users']} users, {result['data']['items']} items",
+            f"{'model':<26}{'HR@10':>8}{'NDCG@10':>9}"]
+    for name, metrics in result[result["dataset"]].items():
+        rows.append(f"{name:<26}{metrics['hr10']:>8.4f}{metrics['ndcg10']:>9.4f}")
     for name, metrics in result["published"].items():
-        rows.append(f"{'published ' + name:<22}{metrics['hr10']:>8.4f}{metrics['ndcg10']:>9.4f}")
+        rows.append(f"{'published ' + name:<26}{metrics['hr10']:>8.4f}{metrics['ndcg10']:>9.4f}  ({metrics['source']})")
+    if not result["published"]:
+        rows.append("no published figures for this file: compare the rows above with each other")
+    elif result["quick"]:
+        rows.append("--quick: a sample of users and a short training, not comparable with the published figures")
     latency = result["latency_ms"]
     rows.append(f"sequential training {result['train_seconds']:.0f} s wall, {result['train_cpu_seconds']:.0f} s CPU; "
-                f"one request p50 {latency['p50']} ms, p99 {latency['p99']} ms")
+                f"one served request p50 {latency['p50']} ms, p99 {latency['p99']} ms")
     return "\n".join(rows)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.recs", description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="3,000 users, 25 s of training per model")
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help=f"folder holding {FILE}")
+    parser.add_argument("--quick", action="store_true", help="3,000 users, 25 s of training")
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA,
+                        help="a file of `user item item ...` lines, oldest first (default: Amazon Beauty); "
+                             "a folder means its Beauty.txt")
     parser.add_argument("--out", type=Path, required=True, help="JSON file to write")
-    parser.add_argument("--train-seconds", type=float, help="training budget of each sequential model "
+    parser.add_argument("--train-seconds", type=float, help="training budget of the sequential model "
                                                              "(default 1080, quick 25)")
+    parser.add_argument("--compare-bce", action="store_true", help="also train with sampled negatives (BCE)")
+    parser.add_argument("--precision", choices=("auto", "fp32", "bf16"), default="auto",
+                        help="auto: bfloat16 only on CPUs with native bfloat16 (AVX-512 BF16 or AMX)")
     args = parser.parse_args(argv)
-    if not (args.data / FILE).is_file():
-        print(f"bench.recs: {args.data / FILE} not found; nothing to do")
+    path = args.data / "Beauty.txt" if args.data.is_dir() else args.data
+    if not path.is_file():
+        print(f"bench.recs: {path} not found; nothing to do")
         return 0
-    config = RecsBenchConfig.for_run(args.quick)
+    config = replace(RecsBenchConfig.for_run(args.quick), compare_bce=args.compare_bce, precision=args.precision)
     if args.train_seconds:
         config = replace(config, train_seconds=args.train_seconds)
     load_before = os.getloadavg()
-    result = run(args.data, config, log=lambda line: print(line, flush=True))
+    try:
+        result = run(path, config, log=lambda line: print(line, flush=True))
+    except AisleError as exc:
+        print(f"bench.recs: {exc}", file=sys.stderr)
+        return 2
     result["load_average"] = {"before": [round(x, 2) for x in load_before],
                               "after": [round(x, 2) for x in os.getloadavg()]}
     print(_table(result))

@@ -7,6 +7,12 @@ It reads top to bottom: the config, the data (leave-one-out: the second-to-last 
 validates, the last one tests), the loop (full-softmax cross-entropy over every item, or sampled
 negatives with binary cross-entropy, to compare), evaluation against all items after every epoch,
 early stopping on validation NDCG@10, and a checkpoint that carries its config and metrics.
+Items' attributes (brand, category: a `<name>_item2attributes.json` beside a sequence file, the
+catalog's fields for the shop's own events) are side information when there are any.
+
+Precision: the all-items product runs in bfloat16 only on CPUs that compute it natively (AVX-512
+BF16 or AMX); elsewhere bfloat16 is emulated and several times slower than float32, so `auto`
+picks float32 there.
 """
 from __future__ import annotations
 
@@ -30,11 +36,34 @@ from skills.recommend.demo_events import demo_events
 from skills.recommend.events import EventStore, interest
 from skills.recommend.sasrec import SASRec, SASRecConfig, save_checkpoint
 from training.recs_data import (
-    SequenceDataError, Sequences, leave_one_out, pad_left, read_sequence_file, sequences_from_events, training_batches,
+    SequenceDataError, Sequences, attribute_matrix, leave_one_out, pad_left, read_item_attributes, read_sequence_file,
+    sequences_from_events, training_batches,
 )
 from training.recs_eval import rank_all
 
-LOSSES = ("ce", "bce")
+LOSSES = ("ce", "ss", "bce")
+ATTRIBUTES_SUFFIX = "_item2attributes.json"  # beside a sequence file: {item id: [attribute, ...]} (S3-Rec)
+PRECISIONS = ("auto", "fp32", "bf16")
+NATIVE_BF16_FLAGS = frozenset({"avx512_bf16", "amx_bf16"})
+
+
+def cpu_flags() -> frozenset[str]:
+    """The CPU's feature flags as Linux reports them (empty where /proc/cpuinfo is absent)."""
+    try:
+        text = Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return frozenset()
+    return frozenset(word for line in text.splitlines() if line.startswith("flags")
+                     for word in line.split(":", 1)[1].split())
+
+
+def choose_precision(requested: str = "auto", flags: frozenset[str] | None = None) -> str:
+    """fp32 or bf16: `auto` is bf16 only where the CPU has native bfloat16 arithmetic."""
+    if requested not in PRECISIONS:
+        raise ValueError(f"precision {requested!r} is not one of {', '.join(PRECISIONS)}")
+    if requested != "auto":
+        return requested
+    return "bf16" if (cpu_flags() if flags is None else flags) & NATIVE_BF16_FLAGS else "fp32"
 
 
 @dataclass(frozen=True)
@@ -44,8 +73,9 @@ class TrainRecsConfig:
     layers: int = 2
     heads: int = 1
     dropout: float = 0.3
-    loss: str = field(default="ce", metadata={"choices": LOSSES})  # ce: softmax over ALL items
+    loss: str = field(default="ce", metadata={"choices": LOSSES})  # ce: softmax over ALL items; ss: sampled
     negatives: int = 1  # bce only: random negative items per positive
+    shared_negatives: int = 2048  # ss only: random items per step that every position is scored against
     batch_size: int = 128  # sequences per step at most: small data gets smaller steps, 8 or more per epoch
     lr: float = 3e-3
     weight_decay: float = 0.0
@@ -53,20 +83,25 @@ class TrainRecsConfig:
     max_seconds: float = 1080.0  # training stops here even if validation still improves
     patience: int = 4  # evaluations without a better validation NDCG@10 before stopping
     eval_every: int = 1  # epochs between evaluations on the validation targets
-    bf16: bool = True  # score all items in bfloat16 (about 3x faster on CPUs with AVX-512 BF16; same accuracy)
+    precision: str = field(default="auto", metadata={"choices": PRECISIONS})  # auto: bf16 only where native
+    attributes: bool = True  # use the items' attributes as side information when the data has them
     threads: int = field(default_factory=lambda: os.cpu_count() or 1)
     seed: int = 0
 
     def __post_init__(self) -> None:
         if self.loss not in LOSSES:
             raise ValueError(f"loss {self.loss!r} is not one of {', '.join(LOSSES)}")
-        for name in ("max_len", "batch_size", "max_epochs", "negatives", "threads", "patience", "eval_every"):
+        if self.precision not in PRECISIONS:
+            raise ValueError(f"precision {self.precision!r} is not one of {', '.join(PRECISIONS)}")
+        for name in ("max_len", "batch_size", "max_epochs", "negatives", "shared_negatives", "threads", "patience",
+                     "eval_every"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be at least 1, got {getattr(self, name)}")
 
-    def model_config(self, n_items: int) -> SASRecConfig:
+    def model_config(self, n_items: int, n_attributes: int = 0, per_item: int = 0) -> SASRecConfig:
         return SASRecConfig(n_items=n_items, max_len=self.max_len, dim=self.dim, layers=self.layers,
-                            heads=self.heads, dropout=self.dropout)
+                            heads=self.heads, dropout=self.dropout, n_attributes=n_attributes,
+                            attributes_per_item=per_item)
 
 
 @dataclass
@@ -83,7 +118,8 @@ def train(config: TrainRecsConfig, data: Sequences, out: Path | None = None, pro
     torch.set_num_threads(config.threads)
     rng = random.Random(config.seed)
     split = leave_one_out(data.seqs)
-    model = SASRec(config.model_config(data.n_items))
+    model = new_model(config, data)
+    config = replace(config, precision=choose_precision(config.precision))
     optimizer = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
     batch_size = min(config.batch_size, max(8, len(split.train) // 8))
     started, cpu_started = time.perf_counter(), time.process_time()
@@ -110,11 +146,20 @@ def train(config: TrainRecsConfig, data: Sequences, out: Path | None = None, pro
     model.load_state_dict(best_state)
     test = evaluate(model, split.test_history, split.test_target, data.n_items)
     metrics = {"valid": best, "test": test, "train_seconds": round(seconds, 1), "cpu_seconds": round(cpu_seconds, 1),
-               "epochs": epoch, "users": len(data.users), "items": data.n_items, "interactions": data.interactions}
+               "epochs": epoch, "users": len(data.users), "items": data.n_items, "interactions": data.interactions,
+               "precision": config.precision, "attributes": model.config.n_attributes}
     if out is not None:
         out.parent.mkdir(parents=True, exist_ok=True)
         save_checkpoint(out, model, data.item_ids, metrics, asdict(config))
     return TrainResult(model.eval(), metrics, seconds, epoch)
+
+
+def new_model(config: TrainRecsConfig, data: Sequences) -> SASRec:
+    """A fresh model for `data`: with its items' attributes when it has any and `config.attributes`."""
+    if not (config.attributes and data.attributes and any(data.attributes)):
+        return SASRec(config.model_config(data.n_items))
+    matrix, n_attributes = attribute_matrix(data.attributes)
+    return SASRec(config.model_config(data.n_items, n_attributes, matrix.shape[1]), matrix)
 
 
 def _epoch(model: SASRec, optimizer: torch.optim.Optimizer, batches, config: TrainRecsConfig, n_items: int,
@@ -130,32 +175,51 @@ def _epoch(model: SASRec, optimizer: torch.optim.Optimizer, batches, config: Tra
 
 def _step(model: SASRec, optimizer: torch.optim.Optimizer, inputs: torch.Tensor, targets: torch.Tensor,
           config: TrainRecsConfig, n_items: int) -> float:
-    hidden = model(inputs)[targets > 0]
+    table = model.item_table()
+    hidden = model(inputs, table)[targets > 0]
     wanted = targets[targets > 0]
     if config.loss == "ce":
-        loss = F.cross_entropy(_all_item_logits(model, hidden, config.bf16), wanted - 1)
+        loss = F.cross_entropy(_all_item_logits(table, hidden, config.precision == "bf16"), wanted - 1)
+    elif config.loss == "ss":
+        loss = _sampled_softmax(table, hidden, wanted, config.shared_negatives, n_items)
     else:
-        loss = _sampled_bce(model, hidden, wanted, config.negatives, n_items)
+        loss = _sampled_bce(table, hidden, wanted, config.negatives, n_items)
     optimizer.zero_grad(set_to_none=True)
     loss.backward()
     optimizer.step()
     return loss.item()
 
 
-def _all_item_logits(model: SASRec, hidden: torch.Tensor, bf16: bool) -> torch.Tensor:
+def _all_item_logits(table: torch.Tensor, hidden: torch.Tensor, bf16: bool) -> torch.Tensor:
     """(positions, n_items) scores of every real item: the full softmax's input."""
-    weights = model.items.weight[1:]
+    weights = table[1:]
     if not bf16:
         return hidden @ weights.T
     return (hidden.to(torch.bfloat16) @ weights.to(torch.bfloat16).T).float()
 
 
-def _sampled_bce(model: SASRec, hidden: torch.Tensor, wanted: torch.Tensor, negatives: int,
+def _sampled_softmax(table: torch.Tensor, hidden: torch.Tensor, wanted: torch.Tensor, negatives: int,
+                     n_items: int) -> torch.Tensor:
+    """Softmax over the next item and `negatives` items drawn uniformly, shared by every position.
+
+    Uniform draws need no sampling correction; a drawn item that is the position's own next item
+    is masked out rather than counted as a negative.
+    """
+    if negatives >= n_items:
+        return F.cross_entropy(hidden @ table[1:].T, wanted - 1)
+    drawn = torch.randint(1, n_items + 1, (negatives,))
+    positive = (hidden * table[wanted]).sum(-1, keepdim=True)
+    negative = (hidden @ table[drawn].T).masked_fill(wanted[:, None] == drawn[None, :], float("-inf"))
+    logits = torch.cat([positive, negative], dim=1)
+    return F.cross_entropy(logits, torch.zeros(len(wanted), dtype=torch.long))
+
+
+def _sampled_bce(table: torch.Tensor, hidden: torch.Tensor, wanted: torch.Tensor, negatives: int,
                  n_items: int) -> torch.Tensor:
     """SASRec's original objective: the next item against `negatives` uniformly drawn items."""
     drawn = torch.randint(1, n_items + 1, (len(wanted), negatives))
-    positive = (hidden * model.items(wanted)).sum(-1)
-    negative = (hidden.unsqueeze(1) * model.items(drawn)).sum(-1)
+    positive = (hidden * table[wanted]).sum(-1)
+    negative = (hidden.unsqueeze(1) * table[drawn]).sum(-1)
     return (F.softplus(-positive).mean() + F.softplus(negative).sum(1).mean())
 
 
@@ -173,6 +237,8 @@ def shop_sequences(events_path: Path, products: Sequence[Product], demo_shoppers
     """Item sequences from the shop's stored events (views, clicks, carts, purchases, good ratings).
 
     With `demo_shoppers` the demo catalog's invented shoppers are included, as the server counts them.
+    Each product's brand, category and kind are its attributes. Impressions (cards merely shown) are
+    not interest and are left out.
     """
     seeded = demo_events(products, shoppers=demo_shoppers, now=time.time()) if demo_shoppers else []
     store = EventStore.open(events_path)
@@ -181,14 +247,31 @@ def shop_sequences(events_path: Path, products: Sequence[Product], demo_shoppers
     finally:
         store.close()
     known = {p.id for p in products} or None
-    return sequences_from_events(((e.user, e.item) for e in events if e.item and interest(e) > 0), known)
+    data = sequences_from_events(((e.user, e.item) for e in events if e.item and interest(e) > 0), known)
+    by_id = {p.id: p for p in products}
+    return replace(data, attributes=[_catalog_attributes(by_id.get(item)) for item in data.item_ids])
+
+
+def _catalog_attributes(product: Product | None) -> tuple[str, ...]:
+    if product is None:
+        return ()
+    values = (("brand", product.brand), ("category", product.category), ("kind", product.product_type))
+    return tuple(f"{name}:{value.lower()}" for name, value in values if value)
+
+
+def read_data_file(path: Path) -> Sequences:
+    """A `user item item ...` file, with `<name>_item2attributes.json` beside it when there is one."""
+    data = read_sequence_file(path)
+    attributes = path.with_name(path.stem + ATTRIBUTES_SUFFIX)
+    return read_item_attributes(attributes, data) if attributes.is_file() else data
 
 
 def train_shop_model(config: AisleConfig, data_file: str | None = None, out: str | None = None,
-                     max_minutes: float | None = None, loss: str | None = None) -> str:
+                     max_minutes: float | None = None, loss: str | None = None,
+                     precision: str | None = None) -> str:
     """`aisle train recs`: train on a sequence file, or on the shop's events; returns the summary."""
     if data_file:
-        data = read_sequence_file(Path(data_file))
+        data = read_data_file(Path(data_file))
     else:
         if not config.catalog_path.exists():
             raise SequenceDataError(f"no catalog at {config.catalog_path}: run `aisle index` (or `aisle serve`) first")
@@ -198,7 +281,9 @@ def train_shop_model(config: AisleConfig, data_file: str | None = None, out: str
     if sum(len(seq) >= 3 for seq in data.seqs) < 2:
         raise SequenceDataError("too little history to train on: fewer than 2 shoppers with 3 or more products")
     overrides = {"max_seconds": max_minutes * 60} if max_minutes else {}
-    train_config = replace(TrainRecsConfig(), **overrides, **({"loss": loss} if loss else {}))
+    overrides |= {"loss": loss} if loss else {}
+    overrides |= {"precision": precision} if precision else {}
+    train_config = replace(TrainRecsConfig(), **overrides)
     target = Path(out) if out else config.recs_model_path
     return summary(train(train_config, data, target), target)
 

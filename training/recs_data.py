@@ -9,9 +9,10 @@ Items are numbered 1..n (0 pads); ``item_ids[i - 1]`` is the shop's id of item `
 """
 from __future__ import annotations
 
+import json
 import random
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -32,6 +33,7 @@ class Sequences:
     users: list[str]
     seqs: list[list[int]]
     item_ids: list[str]
+    attributes: list[tuple[str, ...]] | None = None  # per item (item_ids order): brand, category, ...
 
     @property
     def n_items(self) -> int:
@@ -66,6 +68,33 @@ def read_sequence_file(path: Path) -> Sequences:
             users.append(parts[0])
             raw.append(parts[1:])
     return _numbered(users, raw)
+
+
+def read_item_attributes(path: Path, data: Sequences) -> Sequences:
+    """`data` with each item's attributes from a JSON object `{item id: [attribute, ...]}`.
+
+    The S3-Rec layout (`Beauty_item2attributes.json`: brand and category ids per item); items the
+    file does not name have none.
+    """
+    try:
+        table = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise SequenceDataError(f"{path}: cannot read item attributes ({exc})") from exc
+    if not isinstance(table, dict) or not all(isinstance(v, list) for v in table.values()):
+        raise SequenceDataError(f"{path}: expected a JSON object of item id -> list of attributes")
+    attributes = [tuple(str(a) for a in table.get(item, ())) for item in data.item_ids]
+    return replace(data, attributes=attributes)
+
+
+def attribute_matrix(attributes: Sequence[Sequence[str]]) -> tuple[torch.Tensor, int]:
+    """(n_items + 1, most per item) attribute numbers (1..n, 0 pads; row 0 is padding) and n."""
+    number: dict[str, int] = {}
+    rows = [[number.setdefault(a, len(number) + 1) for a in dict.fromkeys(attrs)] for attrs in attributes]
+    width = max(map(len, rows), default=0)
+    out = np.zeros((len(rows) + 1, max(width, 1)), dtype=np.int64)
+    for i, row in enumerate(rows, 1):
+        out[i, :len(row)] = row
+    return torch.from_numpy(out), len(number)
 
 
 def sequences_from_events(rows: Iterable[tuple[str, str]], known_items: set[str] | None = None) -> Sequences:

@@ -32,8 +32,11 @@ def add_training_commands(commands: argparse._SubParsersAction) -> None:
     recs.add_argument("--data", help="a file of `user item item ...` lines, oldest first; default: the shop's events")
     recs.add_argument("--out", help="checkpoint to write (default: <data_dir>/models/recs/sasrec.pt)")
     recs.add_argument("--max-minutes", type=float, help="training time budget in minutes (default 18)")
-    recs.add_argument("--loss", choices=("ce", "bce"),
-                      help="ce: softmax over all items (default); bce: SASRec's sampled negatives")
+    recs.add_argument("--loss", choices=("ce", "ss", "bce"),
+                      help="ce: softmax over all items (default); ss: softmax over 2,048 sampled items; "
+                           "bce: SASRec's original sampled negatives")
+    recs.add_argument("--precision", choices=("auto", "fp32", "bf16"),
+                      help="auto (default): bfloat16 only on CPUs with native bfloat16 (AVX-512 BF16 or AMX)")
     recs.set_defaults(command=_train_recs)
 
     test = commands.add_parser("test", help="evaluate the intent model and run conversation tests")
@@ -64,7 +67,7 @@ def _train_recs(config: AisleConfig, args: argparse.Namespace) -> int:
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # torch's threads sleep, not spin, while they wait
     from training.recs import train_shop_model
 
-    print(train_shop_model(config, args.data, args.out, args.max_minutes, args.loss))
+    print(train_shop_model(config, args.data, args.out, args.max_minutes, args.loss, args.precision))
     return 0
 
 

@@ -84,7 +84,10 @@ def price_band_factor(items: ItemTable, band: tuple[float, float] | None, stretc
 
 def diversify(candidates: np.ndarray, scores: np.ndarray, items: ItemTable, k: int,
               relevance_share: float = 0.7, per_type: int = 2) -> list[int]:
-    """Maximal marginal relevance over `candidates` (rows, best first), at most `per_type` per kind."""
+    """Maximal marginal relevance over `candidates` (rows, best first), at most `per_type` per kind.
+
+    Products with no kind in the catalog are not one kind: the cap does not apply to them.
+    """
     pool = np.asarray(candidates, dtype=np.int64)
     if not len(pool):
         return []
@@ -92,6 +95,7 @@ def diversify(candidates: np.ndarray, scores: np.ndarray, items: ItemTable, k: i
     relevance = relevance_share * scores[pool] / top
     similar = items.similarities(pool)
     kinds = items.codes["product_type"][pool]
+    unknown = items.vocab["product_type"].get("")
     redundancy = np.zeros(len(pool))
     open_ = np.ones(len(pool), dtype=bool)
     taken: dict[int, int] = {}
@@ -103,7 +107,7 @@ def diversify(candidates: np.ndarray, scores: np.ndarray, items: ItemTable, k: i
         open_[best] = False
         kind = int(kinds[best])
         taken[kind] = taken.get(kind, 0) + 1
-        if taken[kind] >= per_type:
+        if taken[kind] >= per_type and kind != unknown:
             open_ &= kinds != kind
         redundancy = np.maximum(redundancy, similar[best])
     return picked

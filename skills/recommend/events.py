@@ -1,5 +1,10 @@
 """Shopper events (views, clicks, add-to-cart, purchases, ratings, searches), stored durably in SQLite.
 
+An `impression` is a product card merely shown to the shopper (scrolled into sight): it is stored
+and counted apart, but says nothing about the shopper's taste, so it never feeds a profile's
+interests, the shop-wide models or a "because you viewed" reason. A `view` is the shopper looking
+at the product itself (its page, or asking about it).
+
 An event is identified by its user and its id: sending the same event twice stores it once, so a
 client may retry a batch safely::
 
@@ -23,7 +28,7 @@ from typing import Any
 
 from knowledge.errors import AisleError
 
-EVENT_TYPES = ("view", "click", "add_to_cart", "purchase", "rating", "search", "checkout")
+EVENT_TYPES = ("impression", "view", "click", "add_to_cart", "purchase", "rating", "search", "checkout")
 ITEM_EVENTS = frozenset(EVENT_TYPES) - {"search", "checkout"}  # a checkout is of a whole cart
 MAX_ID_CHARS = 128
 MAX_QUERY_CHARS = 500
@@ -75,7 +80,7 @@ class Event:
         return (self.user, self.id, self.type, self.item, self.query, self.value, self.size, self.source, self.ts)
 
 
-INTEREST = {"view": 1.0, "click": 1.5, "add_to_cart": 3.0, "purchase": 5.0}
+INTEREST = {"view": 1.0, "click": 1.5, "add_to_cart": 3.0, "purchase": 5.0}  # an impression: none
 
 
 def interest(event: Event) -> float:
@@ -191,9 +196,14 @@ class EventStore:
             accepted = self._db.total_changes - before
         return AddResult(accepted, len(rows) - accepted)
 
-    def for_user(self, user: str, limit: int = 200) -> list[Event]:
-        """The user's most recent `limit` events, oldest first."""
-        rows = self._query(f"SELECT {_COLUMNS} FROM (SELECT * FROM shopper_events WHERE user = ? "
+    def for_user(self, user: str, limit: int = 200, impressions: bool | None = None) -> list[Event]:
+        """The user's most recent `limit` events, oldest first.
+
+        `impressions`: None counts every event, False only the ones that are not impressions (so a long
+        scroll cannot push what the shopper did out of the window), True only impressions.
+        """
+        kind = {None: "", False: "AND type != 'impression' ", True: "AND type = 'impression' "}[impressions]
+        rows = self._query(f"SELECT {_COLUMNS} FROM (SELECT * FROM shopper_events WHERE user = ? {kind}"
                            "ORDER BY ts DESC, rowid DESC LIMIT ?) ORDER BY ts, rowid", (user, limit))
         return [_event(row) for row in rows]
 

@@ -31,6 +31,7 @@ class ItemTable:
     in_stock: np.ndarray = field(init=False, repr=False)
     categories: np.ndarray = field(init=False, repr=False)
     titles: np.ndarray = field(init=False, repr=False)
+    title_codes: np.ndarray = field(init=False, repr=False)  # the same number for the same (lower-case) title
     codes: dict[str, np.ndarray] = field(init=False, repr=False)
     vocab: dict[str, dict[str, int]] = field(init=False, repr=False)
     names: dict[str, dict[str, str]] = field(init=False, repr=False)  # lower-case value -> as the catalog spells it
@@ -46,6 +47,8 @@ class ItemTable:
         set_(self, "in_stock", np.array([p.in_stock for p in self.products], dtype=bool))
         set_(self, "categories", np.array([p.category or "" for p in self.products], dtype=object))
         set_(self, "titles", np.array([p.title.lower() for p in self.products], dtype=object))
+        numbered: dict[str, int] = {}
+        set_(self, "title_codes", np.array([numbered.setdefault(t, len(numbered)) for t in self.titles], dtype=np.int64))
         vocab = {name: {} for name in ATTRIBUTES}
         codes = {name: np.array([vocab[name].setdefault(_attr(p, name), len(vocab[name])) for p in self.products],
                                 dtype=np.int64) for name in ATTRIBUTES}

@@ -47,7 +47,7 @@ def for_you(r: Request) -> Picked:
     exclude = set(r.profile.purchased) | set(r.profile.disliked) | set(history)
     mask = allowed(r.items, sorted(exclude), r.allowed_rows)
     if history:  # another listing of a product already seen is not a discovery
-        mask &= ~np.isin(r.items.titles, r.items.titles[history])
+        mask &= ~np.isin(r.items.title_codes, r.items.title_codes[history])
     if not signals:
         return _from_range(r, mask), ()
     total, parts = blend(signals, r.settings.weights)
@@ -159,11 +159,14 @@ class _Explainer:
     def sequential(self, row: int) -> Reason | None:
         model = self.r.models.sequential
         anchor = model.closest_in_history(self.history, row) if model is not None else None
-        return None if anchor is None else explain.because_you(self.r.items.products[anchor], _verb(self.r, anchor))
+        verb = _verb(self.r, anchor)
+        return None if verb is None else explain.because_you(self.r.items.products[anchor], verb)
 
     def co_occurrence(self, row: int) -> Reason | None:
         anchor = self.together.get(row)
-        return None if anchor is None else explain.viewed_together(self.r.items.products[anchor])
+        if anchor is None or _verb(self.r, anchor) is None:
+            return None
+        return explain.viewed_together(self.r.items.products[anchor])
 
     def content(self, row: int) -> Reason | None:
         if not self.recent:
@@ -173,7 +176,8 @@ class _Explainer:
         if similarity[best] < MEANINGFUL_SIMILARITY:
             return None
         anchor = self.recent[best]
-        return explain.similar_to(self.r.items.products[anchor], _verb(self.r, anchor))
+        verb = _verb(self.r, anchor)
+        return None if verb is None else explain.similar_to(self.r.items.products[anchor], verb)
 
     def affinity(self, row: int) -> Reason | None:
         product, profile = self.r.items.products[row], self.r.profile
@@ -209,8 +213,10 @@ def _popular_reason(r: Request, row: int, history: list[int]) -> Reason | None:
     return explain.popular_in(product.category, int(r.models.category_rank[row]))
 
 
-def _verb(r: Request, row: int) -> str:
-    return explain.VERBS.get(r.profile.actions.get(row, "view"), "viewed")
+def _verb(r: Request, row: int | None) -> str | None:
+    """What the shopper really did with `row` ("viewed", "bought", ...); None if nothing (only shown)."""
+    action = r.profile.actions.get(row) if row is not None else None
+    return explain.VERBS.get(action, "viewed") if action else None
 
 
 PICKERS: dict[str, Callable[[Request], Picked]] = {"for_you": for_you, "goes_with": goes_with, "similar": similar,

@@ -44,6 +44,7 @@ class UserProfile:
     disliked: frozenset[int] = frozenset()
     actions: dict[int, str] = field(default_factory=dict)  # row -> the strongest thing the shopper did with it
     searches: tuple[str, ...] = ()
+    shown: tuple[int, ...] = ()  # rows only shown to the shopper (impressions), never acted on; oldest first
 
     @property
     def is_new(self) -> bool:
@@ -96,6 +97,7 @@ class UserProfile:
             "price_band": list(self.price_band) if self.price_band else None,
             "price_sensitivity": self.price_sensitivity, "last_seen": self.last_seen,
             "recently_viewed": [product[row].id for row in reversed(self.recent[-10:])],
+            "recently_shown": [product[row].id for row in reversed(self.shown[-10:])],
             "purchased": sorted(product[row].id for row in self.purchased),
             "recent_searches": list(self.searches), "summary": self.describe(),
         }
@@ -107,9 +109,13 @@ def build_profile(user: str, events: Sequence[Event], items: ItemTable, now: flo
     prefs: dict[str, dict[str, float]] = {name: defaultdict(float) for name in PREFERENCES}
     prices, weights, recent, purchased, disliked, sizes = [], [], [], set(), set(), Counter()
     actions: dict[int, str] = {}
+    shown: list[int] = []
     for event in events:
         row = items.row(event.item) if event.item else None
         if row is None:
+            continue
+        if event.type == "impression":  # shown, not chosen: no taste, no "because you viewed"
+            shown.append(row)
             continue
         weight = interest(event) * 2.0 ** (-max(now - event.ts, 0.0) / 86_400.0 / HALF_LIFE_DAYS)
         product = items.products[row]
@@ -138,6 +144,7 @@ def build_profile(user: str, events: Sequence[Event], items: ItemTable, now: flo
         sizes=tuple(size for size, _ in sizes.most_common(3)), price_band=band, price_sensitivity=sensitivity,
         last_seen=max((e.ts for e in events), default=None), recent=tuple(recent),
         purchased=frozenset(purchased), disliked=frozenset(disliked), actions=actions, searches=searches,
+        shown=tuple(dict.fromkeys(row for row in shown if row not in actions)),
     )
 
 

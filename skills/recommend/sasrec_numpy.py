@@ -46,7 +46,8 @@ class NumpySASRec:
         layers = [_Layer(pair(f"blocks.{i}.norm1"), pair(f"blocks.{i}.qkv"), pair(f"blocks.{i}.proj"),
                          pair(f"blocks.{i}.norm2"), pair(f"blocks.{i}.ff.0"), pair(f"blocks.{i}.ff.3"))
                   for i in range(model.config.layers)]
-        return cls(state["items.weight"], state["positions.weight"], layers, pair("norm"), model.config.heads)
+        items = model.item_table().detach().float().numpy().copy()
+        return cls(items, state["positions.weight"], layers, pair("norm"), model.config.heads)
 
     def hidden(self, seq: Sequence[int]) -> np.ndarray:
         """The last position's hidden state (dim,) for one sequence of item numbers, oldest first."""

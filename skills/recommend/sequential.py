@@ -28,7 +28,7 @@ class SequentialScorer:
         # model item number of each catalog row (0: unknown to the model)
         self.numbers = np.array([known.get(p.id, 0) for p in items.products], dtype=np.int64)
         self.coverage = float((self.numbers > 0).mean()) if len(self.numbers) else 0.0
-        self._embeddings = model.items.weight.detach().numpy()
+        self._embeddings = self.fast.items
 
     @classmethod
     def load(cls, path: Path, items: ItemTable) -> SequentialScorer:

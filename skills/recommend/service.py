@@ -38,6 +38,7 @@ from skills.recommend.sequential import SequentialScorer
 log = logging.getLogger(__name__)
 MODES = ("for_you", "goes_with", "similar", "popular")
 DAY = 86_400.0
+SHOWN_WINDOW = 50  # impressions read per request, apart from the shopper's own actions
 
 
 @dataclass(frozen=True)
@@ -127,8 +128,12 @@ class Recommender:
         return build_profile(user, self.events_of(user, items), items)
 
     def events_of(self, user: str, items: ItemTable) -> list[Event]:
-        """The user's recent events, oldest first (the demo's invented shoppers included)."""
-        stored = self.store.for_user(user)
+        """The user's recent events, oldest first (the demo's invented shoppers included).
+
+        What they did and what they were merely shown are read apart, each with its own window.
+        """
+        stored = sorted(self.store.for_user(user, impressions=False) +
+                        self.store.for_user(user, limit=SHOWN_WINDOW, impressions=True), key=lambda e: e.ts)
         seeded = self._seed_events(items).get(user)
         return sorted(seeded + stored, key=lambda e: e.ts) if seeded else stored
 

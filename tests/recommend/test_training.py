@@ -23,13 +23,14 @@ def test_train_recs_on_a_sequence_file_writes_a_checkpoint_with_its_config_and_m
     assert set(checkpoint["metrics"]) >= {"valid", "test", "train_seconds", "epochs"}
 
 
-@pytest.mark.parametrize("loss", ["ce", "bce"])
+@pytest.mark.parametrize("loss", ["ce", "ss", "bce"])
 def test_the_sequential_model_learns_what_comes_next(tmp_path, loss):
     from training.recs import TrainRecsConfig, train
     from training.recs_data import read_sequence_file
 
     data = read_sequence_file(write_sequences(tmp_path / "Beauty.txt"))
-    config = TrainRecsConfig(loss=loss, dim=32, threads=1, max_epochs=40, patience=40, max_seconds=300)
+    config = TrainRecsConfig(loss=loss, dim=32, threads=1, max_epochs=40, patience=40, max_seconds=300,
+                             shared_negatives=16)  # ss: 16 of the 60 items per step, really sampled
     result = train(config, data, progress=False, log=lambda _: None)
     assert result.metrics["test"]["hr10"] > 0.5  # the next item follows the last one: chance is about 0.2
 
@@ -77,7 +78,7 @@ def test_bench_recs_quick_writes_the_contract_keys(tmp_path, capsys):
     out = tmp_path / "recs.json"
     assert bench_main(["--quick", "--train-seconds", "2", "--data", str(tmp_path / "data"), "--out", str(out)]) == 0
     result = json.loads(out.read_text())
-    for model in ("popularity", "item_item", "sequential", "sequential_bce"):
+    for model in ("popularity", "item_item", "sequential", "served"):
         assert set(result["amazon_beauty"][model]) >= {"hr10", "ndcg10"}
     assert result["train_seconds"] > 0 and set(result["latency_ms"]) >= {"p50", "p99"}
     assert result["quick"] is True and result["machine"]["cpu_count"] >= 1

@@ -1,4 +1,4 @@
-"""The widget in headless Chromium reports the product cards a shopper sees and opens, by itself."""
+"""The widget in headless Chromium reports the product cards a shopper is shown and opens, by itself."""
 from __future__ import annotations
 
 import asyncio
@@ -28,7 +28,7 @@ async def until(check, timeout: float = 20.0):
     raise AssertionError("timed out waiting for the widget's events")
 
 
-async def test_cards_seen_and_opened_become_events(aiohttp_server, tmp_path):
+async def test_cards_shown_and_opened_become_impressions_and_clicks(aiohttp_server, tmp_path):
     products = demo_products()
     media_root = tmp_path / "media"
     draw_product_images(products, media_root)
@@ -52,9 +52,10 @@ async def test_cards_seen_and_opened_become_events(aiohttp_server, tmp_path):
         user = "webchat:" + await page.evaluate("localStorage.getItem('aisle.session')")
         shown = {await cards.nth(i).get_attribute("data-product-id") for i in range(4)}
 
-        views = await until(lambda: [e for e in store.for_user(user) if e.type == "view"] if
-                            len([e for e in store.for_user(user) if e.type == "view"]) >= 4 else None)
-        assert {e.item for e in views} == shown and all(e.source == "widget" for e in views)
+        seen = await until(lambda: [e for e in store.for_user(user) if e.type == "impression"] if
+                           len([e for e in store.for_user(user) if e.type == "impression"]) >= 4 else None)
+        assert {e.item for e in seen} == shown and all(e.source == "widget" for e in seen)
+        assert not [e for e in store.for_user(user) if e.type == "view"]  # shown is not viewed
 
         async with page.context.expect_page():
             await cards.first.locator("a").click()

@@ -1,12 +1,13 @@
 // Shopper events for recommendations: the product cards a shopper sees and opens, sent in batches
 // (POST /events, each with its own id so a retry is stored once). widget.js calls
-// `AisleEvents.create(() => sessionId)` and hands `watchCard` each card it shows.
+// `AisleEvents.create(() => sessionId)` and hands `watchCard` each card it shows. A card scrolled
+// into sight is an `impression` (shown, not chosen: it never counts as a view); opening it is a `click`.
 window.AisleEvents = (() => {
   "use strict";
 
   function create(session) {
     const pendingEvents = [];
-    const seenCards = new Set();  // one view per product per page load
+    const seenCards = new Set();  // one impression per product per page load
     let flushTimer = null;
     const viewObserver = "IntersectionObserver" in window
       ? new IntersectionObserver(onCardsVisible, { threshold: 0.6 }) : null;
@@ -29,7 +30,7 @@ window.AisleEvents = (() => {
         const productId = entry.target.dataset.productId;
         if (seenCards.has(productId)) continue;
         seenCards.add(productId);
-        trackEvent("view", productId);
+        trackEvent("impression", productId);
       }
     }
 
