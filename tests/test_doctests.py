@@ -14,6 +14,7 @@ DOCTESTED = (
     "agent.nlu.sentiment", "skills.ads.bandit", "skills.ads.placements", "skills.ads.segments",
     "skills.describe.grounding", "skills.describe.number_words", "skills.describe.product_types",
     "skills.describe.style", "skills.orders.guard", "skills.request", "skills.recommend.sasrec", "skills.tryon.garments", "knowledge.embedders", "knowledge.places",
+    "knowledge.search_tuning",
     "channels.business_hours", "channels.llm_server", "channels.registry", "channels.rendering",
 )
 
