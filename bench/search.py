@@ -21,7 +21,7 @@ import os
 import random
 import sys
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -63,10 +63,10 @@ class SearchBenchConfig:
                 raise ValueError(f"{name} must be at least 1, got {getattr(self, name)!r}")
 
     @classmethod
-    def for_run(cls, quick: bool, embedder: str) -> SearchBenchConfig:
-        if quick:
-            return cls(quick=True, latency_queries=150, throughput_products=300, embedder=embedder)
-        return cls(embedder=embedder)
+    def for_run(cls, quick: bool, embedder: str, latency_queries: int | None = None) -> SearchBenchConfig:
+        config = cls(quick=True, latency_queries=150, throughput_products=300, embedder=embedder) if quick \
+            else cls(embedder=embedder)
+        return config if latency_queries is None else replace(config, latency_queries=latency_queries)
 
 
 def run(data_dir: Path, config: SearchBenchConfig, cache_dir: Path) -> dict[str, Any]:
@@ -208,13 +208,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="a folder in the BEIR layout")
     parser.add_argument("--out", type=Path, required=True, help="where to write the JSON result")
     parser.add_argument("--embedder", choices=EMBEDDERS, default="minilm")
+    parser.add_argument("--latency-queries", type=int, default=None,
+                        help="queries timed for latency (default 500, 150 with --quick)")
     parser.add_argument("--cache-dir", type=Path, default=ROOT / "var" / "bench-cache")
     args = parser.parse_args(argv)
     absent = missing_files(args.data)
     if absent:
         print(f"bench.search: no search data at {args.data} (missing {', '.join(absent)}); skipped")
         return 0
-    result = run(args.data, SearchBenchConfig.for_run(args.quick, args.embedder), args.cache_dir)
+    result = run(args.data, SearchBenchConfig.for_run(args.quick, args.embedder, args.latency_queries), args.cache_dir)
     print(format_table(result))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")

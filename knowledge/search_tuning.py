@@ -5,9 +5,9 @@ catalog: on short titles full of sizes and model numbers keywords win; on descri
 embedding does. No shop has relevance labels, so the tuner makes its own: it draws products,
 turns each one's text into a shopper-like query (two to four of its words, in order, sometimes
 with a typo), and counts the product a query came from as its relevant result. BM25's ``k1``/``b``
-are chosen first, then the fusion (a linear blend at dense weights 0 to 1, or reciprocal-rank
-fusion) with the best nDCG@10 over those queries. Everything runs on a sample of the catalog, so
-the cost is bounded whatever its size::
+are chosen first (the defaults stay unless another pair is clearly better), then the fusion (a
+linear blend at dense weights 0 to 1, or reciprocal-rank fusion) with the best nDCG@10 over those
+queries. Everything runs on a sample of the catalog, so the cost is bounded whatever its size::
 
     record = tune_search(products, vectors, embedder)     # goes into the index manifest
     hybrid, lexical = settings_from_manifest(manifest)     # what the retriever then uses
@@ -31,7 +31,8 @@ from knowledge.product import Product
 from knowledge.vector_index import VectorIndex
 
 TUNING_KEY = "search_tuning"
-TUNER_VERSION = 1
+TUNER_VERSION = 3
+LEADING_WORDS = 16
 _WORD = re.compile(r"[a-z0-9]+(?:[./-][a-z0-9]+)*")
 _VOWELS = set("aeiou")
 _DISCOUNT = [1 / math.log2(rank + 2) for rank in range(10)]
@@ -127,14 +128,17 @@ def settings_from_manifest(manifest: Mapping[str, Any] | None, base: HybridConfi
 
 
 def pseudo_query(text: str, rng: random.Random, typo_share: float = 0.0) -> str | None:
-    """Two to four of ``text``'s words, in their order, one of them mistyped with chance ``typo_share``.
+    """Two to four of ``text``'s first distinct words, in their order, one mistyped with chance ``typo_share``.
+
+    Only the first ``LEADING_WORDS`` count: a product's text starts with its name, and shoppers search
+    for the name and its attributes, not for the 80th word of a description.
 
     >>> pseudo_query("Brushed Nickel Cabinet Pull 3 in.", random.Random(1))
     'brushed cabinet 3'
     >>> pseudo_query("Lamp", random.Random(1)) is None
     True
     """
-    words = list(dict.fromkeys(w for w in _WORD.findall(text.lower()) if w not in STOPWORDS))
+    words = list(dict.fromkeys(w for w in _WORD.findall(text.lower()) if w not in STOPWORDS))[:LEADING_WORDS]
     if len(words) < 2:
         return None
     count = min(len(words), rng.choice((2, 3, 3, 4)))
@@ -270,12 +274,14 @@ def _ndcg10(ranked: Sequence[int], relevant: frozenset[int]) -> float:
     return gain / _IDEAL[min(len(relevant), 10)]
 
 
-def _best_lexical(grid: Mapping[tuple[float, float], float], default: LexicalConfig) -> tuple[float, float]:
-    """The best (k1, b); the default's own pair wins ties, so noise alone never moves it."""
-    top = max(grid.values())
-    if grid.get((default.k1, default.b), -1.0) >= top - 1e-9:
+def _best_lexical(grid: Mapping[tuple[float, float], float], default: LexicalConfig,
+                  margin: float = 0.01) -> tuple[float, float]:
+    """The best (k1, b) when it beats the default pair by more than ``margin`` (relative), else the
+    default: BM25's grid is flat on most catalogs, and noise alone must not move it."""
+    best = max(grid, key=lambda pair: grid[pair])
+    if grid.get((default.k1, default.b), -1.0) * (1 + margin) >= grid[best]:
         return default.k1, default.b
-    return max(grid, key=lambda pair: grid[pair])
+    return best
 
 
 def _best_fusion(grid: Mapping[float, float], rrf: float, base: HybridConfig, tolerance: float = 0.01) -> HybridConfig:
