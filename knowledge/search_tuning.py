@@ -14,6 +14,7 @@ queries. Everything runs on a sample of the catalog, so the cost is bounded what
 """
 from __future__ import annotations
 
+import logging
 import math
 import random
 import re
@@ -30,6 +31,7 @@ from knowledge.lexical import STOPWORDS, LexicalConfig, Tokenizer
 from knowledge.product import Product
 from knowledge.vector_index import VectorIndex
 
+log = logging.getLogger(__name__)
 TUNING_KEY = "search_tuning"
 TUNER_VERSION = 3
 LEADING_WORDS = 16
@@ -98,6 +100,9 @@ def tune_search(products: Sequence[Product], vectors: VectorIndex, embedder: Emb
     fusion_grid = dict(zip(plan.dense_weights, fused[:-1]))
     hybrid = _best_fusion(fusion_grid, fused[-1], base)
     chosen = fused[-1] if hybrid.fusion == "rrf" else fusion_grid[hybrid.dense_weight]
+    log.info("search settings for this catalog: %s, BM25 k1 %s b %s (%d pseudo-queries, %.1f s)",
+             "RRF" if hybrid.fusion == "rrf" else f"dense weight {hybrid.dense_weight}", k1, b,
+             len(probe.queries), time.perf_counter() - started)
     return {
         "version": TUNER_VERSION, "tuned": True,
         "method": "pseudo-queries: 2-4 words of a product's own text, in order, some with a typo; "
