@@ -33,7 +33,7 @@ from knowledge.vector_index import VectorIndex
 
 log = logging.getLogger(__name__)
 TUNING_KEY = "search_tuning"
-TUNER_VERSION = 3
+TUNER_VERSION = 4
 LEADING_WORDS = 16
 _WORD = re.compile(r"[a-z0-9]+(?:[./-][a-z0-9]+)*")
 _VOWELS = set("aeiou")
@@ -289,13 +289,14 @@ def _best_lexical(grid: Mapping[tuple[float, float], float], default: LexicalCon
     return best
 
 
-def _best_fusion(grid: Mapping[float, float], rrf: float, base: HybridConfig, tolerance: float = 0.01) -> HybridConfig:
+def _best_fusion(grid: Mapping[float, float], rrf: float, base: HybridConfig, tolerance: float = 0.02) -> HybridConfig:
     """The centre of the run of dense weights that score within ``tolerance`` (relative) of the best,
     each weight's score averaged with its neighbours' first (the grid is noisy); reciprocal-rank
     fusion instead when it beats every weight outright.
 
-    Where a wide range of weights is about as good, the centre stays good when the catalog's real
-    queries differ a little from the pseudo-queries.
+    Pseudo-queries copy a product's own words, so they flatter keyword search: real queries share
+    fewer words with what they look for. Of the weights that are about as good, the centre leans
+    away from the keyword end and stays good when real queries differ from the pseudo-queries.
     """
     if rrf > max(grid.values()):
         return replace(base, fusion="rrf")
