@@ -35,6 +35,9 @@ log = logging.getLogger(__name__)
 TUNING_KEY = "search_tuning"
 TUNER_VERSION = 4
 LEADING_WORDS = 16
+MIN_QUERIES = 100
+"""A small catalog gets a quarter of its size in pseudo-queries, never fewer than this, so that tuning
+costs it about as much, relatively, as it costs a large one."""
 _WORD = re.compile(r"[a-z0-9]+(?:[./-][a-z0-9]+)*")
 _VOWELS = set("aeiou")
 _DISCOUNT = [1 / math.log2(rank + 2) for rank in range(10)]
@@ -46,8 +49,9 @@ class TuningPlan:
     """How much of the catalog the tuner reads and which settings it tries.
 
     ``pool`` products are searched among (all of them on a smaller catalog); ``queries`` of them
-    give a pseudo-query each; ``typo_share`` of the queries get one typing slip, as real search
-    logs do. Below ``min_products`` the catalog is too small to say anything and the defaults stay.
+    give a pseudo-query each (a quarter of the catalog, at least ``MIN_QUERIES``, when that is
+    fewer); ``typo_share`` of the queries get one typing slip, as real search logs do. Below
+    ``min_products`` the catalog is too small to say anything and the defaults stay.
     """
 
     pool: int = 4000
@@ -175,12 +179,13 @@ def _probe(products: Sequence[Product], vectors: VectorIndex, embedder: Embedder
     for position, text in enumerate(texts):
         same_text.setdefault(text.lower(), []).append(position)
     queries, relevant = [], []
+    wanted = min(plan.queries, max(MIN_QUERIES, len(products) // 4))
     for position in rng.sample(range(len(rows)), len(rows)):
         query = pseudo_query(texts[position], rng, plan.typo_share)
         if query is not None:
             queries.append(query)
             relevant.append(frozenset(same_text[texts[position].lower()]))
-        if len(queries) == plan.queries:
+        if len(queries) == wanted:
             break
     matrix = vectors.vectors_of_ids(vectors.row_ids[rows])
     query_vectors = np.asarray(embedder.embed(queries), dtype=np.float32) if queries else matrix[:0]
