@@ -34,6 +34,7 @@ from knowledge.errors import CatalogError
 from knowledge.index_files import (FIX, FORMAT_VERSION, MANIFEST_NAME, locked, read_manifest, read_rows,
                                    read_vectors, write_generation, write_json)
 from knowledge.product import Product
+from knowledge.search_tuning import TUNER_VERSION, TUNING_KEY, tune_search
 from knowledge.vector_index import IndexSpec, VectorIndex
 
 __all__ = ["CatalogIndex", "CatalogSnapshot", "MANIFEST_NAME", "UpdateReport", "read_manifest"]
@@ -180,8 +181,10 @@ def _open_snapshot(source: _Source, products: tuple[Product, ...], embedder: Emb
     stored = None if rebuild else _read_stored(source, embedder)
     if stored is not None and stored.hashes == hashes and stored.vectors.kind == source.spec.kind_for(len(hashes)):
         manifest = stored.manifest
-        if any(manifest.get(key) != value for key, value in identity.items()):
+        if any(manifest.get(key) != value for key, value in identity.items()) or not _tuned(manifest):
             manifest = {**manifest, **identity}
+            if not _tuned(manifest):
+                manifest[TUNING_KEY] = tune_search(products, stored.vectors, embedder)
             write_json(source.index_dir / MANIFEST_NAME, manifest)
         return CatalogSnapshot(products, stored.vectors, hashes, manifest)
     started = time.perf_counter()
@@ -190,11 +193,18 @@ def _open_snapshot(source: _Source, products: tuple[Product, ...], embedder: Emb
     manifest = {
         **identity, "generation": _next_generation(source.index_dir), "embedded": embedded,
         "build_seconds": round(time.perf_counter() - started, 3), "built_at": _now(),
+        TUNING_KEY: tune_search(products, vectors, embedder),
     }
     manifest = write_generation(source.index_dir, manifest, vectors, hashes)
     if stored is not None:
         log.info("catalog changed since indexing: %d of %d products embedded again", embedded, len(products))
     return CatalogSnapshot(products, vectors, hashes, manifest)
+
+
+def _tuned(manifest: dict[str, Any]) -> bool:
+    """Whether the manifest records search settings chosen by the current tuner."""
+    record = manifest.get(TUNING_KEY)
+    return isinstance(record, dict) and record.get("version") == TUNER_VERSION
 
 
 def _read_stored(source: _Source, embedder: Embedder) -> _Stored | None:

@@ -2,7 +2,7 @@
 
 Each retriever proposes its best ``depth`` rows; the union is scored by both retrievers, and the
 two scores are fused. ``linear`` blends per-query normalised scores (the default: it beat
-reciprocal-rank fusion on the Home Depot search benchmark, see ``bench/search.py``); ``rrf`` adds
+reciprocal-rank fusion on the search benchmarks, see ``bench/search.py``); ``rrf`` adds
 1 / (rrf_k + rank) over the lists a row appears in::
 
     candidates = Candidates.gather(dense_hits, lexical_hits, lexical_scores, dense_lookup)
@@ -44,8 +44,10 @@ class HybridConfig:
 
     ``dense_weight`` is the share of the dense score in the ``linear`` blend (1 - it goes to BM25);
     ``rrf_k`` is the rank offset of ``rrf``; ``depth`` is how many rows each retriever proposes.
-    The defaults come from the tuning split of ``bench/search.py``: min-max at 0.3 was within 0.003
-    nDCG@10 of the best cell (z-score at 0.2) and had the better Recall@100.
+    A catalog's index chooses its own ``fusion`` and ``dense_weight`` when it is built
+    (:mod:`knowledge.search_tuning`); these defaults serve where it could not (under 50 products)
+    and come from the Home Depot search benchmark, where min-max at 0.3 was within 0.003 nDCG@10 of
+    the best cell.
     """
 
     fusion: str = "linear"

@@ -45,7 +45,8 @@ class LexicalConfig:
     """How titles are tokenised and how BM25 weighs them.
 
     ``stemmer`` is a Snowball algorithm name (``"english"``, ``"porter"``) or None for no stemming.
-    The defaults were chosen on the tuning split of the Home Depot search benchmark: stemming is
+    ``k1`` and ``b`` are chosen per catalog when its index is built (:mod:`knowledge.search_tuning`),
+    starting from these defaults, which were chosen on the Home Depot search benchmark: stemming is
     worth about +0.04 nDCG@10 there; dropping stopwords cost 0.003, so they are kept; short titles
     favour a low ``k1`` and a mild length normalisation ``b``.
     """

@@ -9,8 +9,10 @@
 Every returned product satisfies the filter; if fewer than ``k`` products do, fewer come back.
 An empty query with a filter ranks by the filter's own description ("red sneakers under $80").
 The dense and lexical rankings are fused as :class:`HybridConfig` says; a :class:`Reranker`, when
-given, re-orders the best fused hits. The keyword index and the filter columns follow the catalog:
-when ``index.version`` changes they are rebuilt on the next search.
+given, re-orders the best fused hits. Unless given, the fusion and BM25 settings are the ones the
+index chose for this catalog when it was built (:mod:`knowledge.search_tuning`). The keyword
+index and the filter columns follow the catalog: when ``index.version`` changes they are rebuilt
+on the next search.
 """
 from __future__ import annotations
 
@@ -24,6 +26,7 @@ from knowledge.columns import ProductColumns
 from knowledge.filters import ProductFilter
 from knowledge.hybrid import Candidates, Hit, HybridConfig, Reranker, fuse
 from knowledge.lexical import LexicalConfig, LexicalIndex, top_rows
+from knowledge.search_tuning import settings_from_manifest
 
 __all__ = ["Hit", "Retriever"]
 
@@ -40,14 +43,17 @@ class _Derived:
 class Retriever:
     """Filtered hybrid (dense + BM25) search over a :class:`CatalogIndex`."""
 
-    def __init__(self, index: CatalogIndex, config: HybridConfig = HybridConfig(),
-                 lexical: LexicalConfig = LexicalConfig(), reranker: Reranker | None = None,
+    def __init__(self, index: CatalogIndex, config: HybridConfig | None = None,
+                 lexical: LexicalConfig | None = None, reranker: Reranker | None = None,
                  rerank_depth: int = 20) -> None:
+        """``config`` and ``lexical`` default to what the index's tuning chose for this catalog
+        (``manifest["search_tuning"]``), or the built-in defaults where it chose nothing."""
         if rerank_depth < 1:
             raise ValueError(f"rerank_depth must be at least 1, got {rerank_depth!r}")
+        tuned_hybrid, tuned_lexical = settings_from_manifest(index.manifest)
         self.index = index
-        self.config = config
-        self.lexical_config = lexical
+        self.config = config or tuned_hybrid
+        self.lexical_config = lexical or tuned_lexical
         self.reranker = reranker
         self.rerank_depth = rerank_depth
         self._lock = threading.Lock()

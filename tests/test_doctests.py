@@ -15,6 +15,7 @@ DOCTESTED = (
     "skills.describe.grounding", "skills.describe.specs", "skills.describe.fact_vocab", "skills.describe.facts",
     "skills.describe.families", "skills.describe.number_words", "skills.describe.product_types",
     "skills.describe.style", "skills.orders.guard", "skills.request", "skills.recommend.sasrec", "skills.tryon.garments", "knowledge.embedders", "knowledge.places",
+    "knowledge.search_tuning",
     "channels.handoff.business_hours", "channels.llm_server.app", "channels.registry", "channels.rendering",
 )
 
