@@ -147,10 +147,13 @@ async def test_a_model_fine_tuned_on_synthetic_dialogs_picks_the_right_tool_and_
     2e-3, 300 steps passed on every draw measured (seeds 0 to 3).
 
     The prompts show the tools compact (`agent/llm/tool_prompt.py`), as `aisle train llm` does by default and
-    the local backend then serves: once the search tool carried the whole shopping request, its parameters'
-    descriptions made the system prompt 1,265 tokens (it was 703; compact it is 734), and the model, which has
-    to find the shopper's few words in it, reached only 0.53 (300 steps) and 0.62 (450 steps). Nothing else had
-    changed: no prompt was cut, the loss is on the answer alone, a shopper's message took 6.4 tokens (6.3)."""
+    the local backend then serves, in the test model's one-line-per-tool template: 291 tokens of system prompt;
+    this draw then reaches 0.98 tool-name accuracy, 1.0 JSON validity, 0.52 exact arguments. Once the search
+    tool carried the whole shopping request, its schema written in full as JSON made that prompt 1,265 tokens
+    (703 before), and the model, which has to find the shopper's few words in it, reached only 0.53 (300
+    steps) and 0.62 (450 steps); compact JSON (734 tokens) fixed the tool names (0.97, 0.82) but not the JSON
+    validity (0.85, 0.73). Nothing else had changed: no prompt was cut, the loss is on the answer alone, a
+    shopper's message took 6.4 tokens (6.3). 64 new tokens: 6% of the calls are longer than 48."""
     data = tmp_path / "dialogs.jsonl"
     write_chat_jsonl(data, [{**r, "messages": r["messages"][:3]} for r in dialogs])  # each ends on its call
     out = tmp_path / "model"
