@@ -76,10 +76,13 @@ def open_shop(work: Path):
 
 def shop_model(work: Path, records: list[dict], shape: str = "tiny", dtype: str = "float32") -> Path:
     from agent.llm.testkit import build_chat_model, build_tokenizer
+    from agent.llm.tool_prompt import shown_tools
+    from training.llm import LLMTrainConfig
     from training.llm_data import render
 
-    template = build_tokenizer()
-    corpus = [render(template, r["messages"], r["tools"]) for r in records[:300]]
+    template = build_tokenizer()  # trained on the prompts as fine-tuning will show them
+    shown = LLMTrainConfig.tool_prompt
+    corpus = [render(template, r["messages"], shown_tools(r["tools"], shown)) for r in records[:300]]
     return build_chat_model(work / f"model-{shape}", shape=shape, dtype=dtype, corpus=corpus, vocab_size=4096)
 
 

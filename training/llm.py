@@ -13,6 +13,7 @@ resumes exactly); the same evaluation after; the output folder::
         adapter_config.json, adapter_model.safetensors   LoRA: the folder `llm.adapters` names
         (config.json, model.safetensors, tokenizer)        --full: the folder `llm.model` names
         train_config.json   this script's config
+        aisle-llm.json      how its prompts showed the tools (`tool_prompt`): the local backend shows them the same way
         metrics.json        before/after tool-call accuracy, perplexity, tokens/s, the loss curve
         loss.png            training (and validation) loss per step
         checkpoints/step-NNNNNN/   the last `keep_checkpoints`, each with its config and metrics
@@ -31,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from agent.errors import AisleError, ConfigError
+from agent.llm.tool_prompt import TOOL_PROMPTS, shown_tools, write_tool_prompt
 from training.chat_data import read_chat_jsonl
 from training.config_options import config_args, config_parser
 from training.llm_data import TokenizeReport, batch_loss, collate, tokenize_records
@@ -41,7 +43,8 @@ from training.splits import split_by_conversation, straddling
 
 log = logging.getLogger(__name__)
 _CHOICES = {"method": ("lora", "full"), "quantize": ("auto", "4bit", "none"), "precision": ("auto", "bf16", "fp32"),
-            "gradient_checkpointing": ("auto", "on", "off"), "device": ("auto", "cpu", "cuda")}
+            "gradient_checkpointing": ("auto", "on", "off"), "device": ("auto", "cpu", "cuda"),
+            "tool_prompt": TOOL_PROMPTS}
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,9 @@ class LLMTrainConfig:
     weight_decay: float = 0.0
     max_grad_norm: float = 1.0
     max_length: int = 4096
+    # how prompts show the tools: compact drops the parameters' descriptions (the calls teach them); the
+    # output folder records it and the local backend serves the model or adapter the same way
+    tool_prompt: str = "compact"
     share_prefix: bool = True  # run a batch's common prefix (system prompt, tools) once
     precision: str = "auto"  # auto: bf16 autocast on a GPU that has it; fp32 elsewhere
     gradient_checkpointing: str = "auto"  # auto: on with a GPU
@@ -174,9 +180,9 @@ class _Data:
 
 def _data(config: LLMTrainConfig, tokenizer: Any) -> _Data:
     """The conversations split by conversation (or the given validation file), tokenised."""
-    records = read_chat_jsonl(config.data)
+    records = _shown(read_chat_jsonl(config.data), config.tool_prompt)
     if config.validation_data:
-        train_records, held_records = records, read_chat_jsonl(config.validation_data)
+        train_records, held_records = records, _shown(read_chat_jsonl(config.validation_data), config.tool_prompt)
     else:
         train_records, held_records = split_by_conversation(records, config.validation_share, config.seed)
     if overlap := straddling(train_records, held_records):
@@ -186,6 +192,11 @@ def _data(config: LLMTrainConfig, tokenizer: Any) -> _Data:
     if not train_examples:
         raise ConfigError(f"{config.data}: no conversation has an assistant message within max_length")
     return _Data(train_examples, held_examples, call_cases(held_records, config.eval_calls), report)
+
+
+def _shown(records: list[dict], tool_prompt: str) -> list[dict]:
+    """The records with their tools as the prompts will show them (`agent/llm/tool_prompt.py`)."""
+    return [{**r, "tools": shown_tools(r["tools"], tool_prompt)} if r.get("tools") else r for r in records]
 
 
 def _schedule(step: int, warmup: int, total: int) -> float:
@@ -289,6 +300,7 @@ def _save_model(out: Path, model, tokenizer, config: LLMTrainConfig, metrics: di
     model.config.use_cache = True  # off for training only; serving wants its cache
     model.save_pretrained(out)
     tokenizer.save_pretrained(out)
+    write_tool_prompt(out, config.tool_prompt)  # served the way it was trained
     loss_png(progress.losses, progress.validation, out / "loss.png")
     (out / "train_config.json").write_text(json.dumps(dataclasses.asdict(config), indent=2), encoding="utf-8")
     (out / "metrics.json").write_text(json.dumps(metrics, indent=2, ensure_ascii=False), encoding="utf-8")

@@ -7,7 +7,8 @@
 
 The device is CUDA when there is one, else the CPU (`device="auto"`); weights are bf16 on a GPU
 that supports it, float32 on a CPU (`dtype="auto"`). Prompts are rendered with the model's own chat
-template, tools included, and left-padded for batching. One worker thread owns the model; requests
+template, tools included (shown the way the model or adapter was fine-tuned to see them,
+`agent/llm/tool_prompt.py`), and left-padded for batching. One worker thread owns the model; requests
 from all conversations queue for it and are decoded together (`agent/llm/batching.py`).
 """
 from __future__ import annotations
@@ -20,6 +21,7 @@ from collections.abc import AsyncIterator, Mapping, Sequence
 from typing import Any
 
 from agent.llm.batching import Batcher, Finished, Job
+from agent.llm.tool_prompt import read_tool_prompt, shown_tools
 from agent.llm.toolcalls import StreamSplitter
 from agent.llm.types import ChatRequest, Chunk, Completion, LLMError, LLMTimeout
 
@@ -66,6 +68,7 @@ class LocalBackend:
         self.model: Any = None
         self.tokenizer: Any = None
         self.grammars: Any = None
+        self.tool_prompts: dict[str, str] = {}  # model or adapter -> how its prompts show tools
 
     # lifecycle -----------------------------------------------------------------------------------
     async def __aenter__(self) -> LocalBackend:
@@ -95,6 +98,7 @@ class LocalBackend:
             tokenizer.pad_token = tokenizer.eos_token
         self.tokenizer, self.model = tokenizer, model.to(self.device).eval()
         self.eos_ids = _eos_ids(tokenizer, model)
+        self.tool_prompts[BASE] = read_tool_prompt(self.model_name)
         for name, path in self.adapter_paths.items():
             self._load_adapter(name, path)
         if self.constrained:
@@ -112,6 +116,7 @@ class LocalBackend:
                              batch_wait_ms=batch_wait_ms, timeout_s=self.timeout_s, constrained=self.constrained)
         other.model, other.tokenizer, other.grammars, other.eos_ids = self.model, self.tokenizer, self.grammars, self.eos_ids
         other._model_lock = self._model_lock
+        other.tool_prompts = self.tool_prompts
         return other
 
     # adapters --------------------------------------------------------------------------------------
@@ -137,6 +142,7 @@ class LocalBackend:
             else:
                 self.model = PeftModel.from_pretrained(self.model, path, adapter_name=name).eval()
             self.adapter_paths[name] = path
+            self.tool_prompts[name] = read_tool_prompt(path)
 
     def _unload_adapter(self, name: str) -> None:
         with self._model_lock:
@@ -148,6 +154,7 @@ class LocalBackend:
                 self.model.set_adapter(next(a for a in self.adapters if a != name))  # never delete the active one
                 self.model.delete_adapter(name)
             self.adapter_paths.pop(name, None)
+            self.tool_prompts.pop(name, None)
 
     # requests --------------------------------------------------------------------------------------
     async def complete(self, request: ChatRequest) -> Completion:
@@ -195,10 +202,14 @@ class LocalBackend:
             raise LLMError("the local model is not loaded: use `async with LocalBackend(...)`")
         if request.adapter and request.adapter not in self.adapters:
             raise LLMError(f"no adapter named {request.adapter!r}; loaded: {', '.join(self.adapters) or 'none'}")
-        prompt = self.prompt_ids(request.messages, request.tools if request.tool_choice != "none" else [])
+        prompt = self.prompt_ids(request.messages, request.tools if request.tool_choice != "none" else [],
+                                 request.adapter)
         return Job(request, prompt, asyncio.get_running_loop(), matcher=self._matcher(request))
 
-    def prompt_ids(self, messages: Sequence[dict], tools: Sequence[dict] = ()) -> list[int]:
+    def prompt_ids(self, messages: Sequence[dict], tools: Sequence[dict] = (), adapter: str | None = None) -> list[int]:
+        """The prompt's tokens, its tools shown the way the model (or the adapter) was fine-tuned to see them
+        (`agent/llm/tool_prompt.py`); the full schemas still constrain and validate the answer."""
+        tools = shown_tools(tools, self.tool_prompts.get(adapter or BASE, "full"))
         text = self.tokenizer.apply_chat_template(list(messages), tools=list(tools) or None,
                                                   add_generation_prompt=True, tokenize=False)
         return self.tokenizer(text, add_special_tokens=False)["input_ids"]

@@ -6,8 +6,11 @@
 
 The model is a randomly initialised Qwen2-shaped causal LM; the tokenizer is a byte-level BPE trained
 on the fly on a small shopping corpus; the chat template is Hermes/Qwen-style markup with tools
-(`agent/llm/chat_template.jinja`). Weights are random, so what it says is noise, but every path a real
-model takes (chat template, left padding, KV cache, adapters, constrained decoding) is exercised.
+(`agent/llm/chat_template.jinja`), each tool on one line as `name(arguments): description`, an argument's
+description below it where the schema has one: a small model that learns from nothing must find the
+shopper's words in that prompt, and a tool list written as JSON schemas is several times longer.
+Weights are random, so what it says is noise, but every path a real model takes (chat template, left
+padding, KV cache, adapters, constrained decoding) is exercised.
 `shape="small"` is cheaper still, for tests that train it; `shape="qwen2-0.5b"` gives a model with the layer sizes of Qwen2-0.5B, whose compute per token equals
 the real one's, for GPU throughput measurements.
 """

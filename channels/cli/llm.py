@@ -37,6 +37,9 @@ def add_llm_commands(commands: argparse._SubParsersAction) -> None:
                              ("--eval-calls", int, "held-out tool calls scored before and after (default 200)"),
                              ("--save-every", int, "steps between checkpoints (default 100)")):
         llm.add_argument(flag, type=kind, help=text)
+    llm.add_argument("--tool-prompt", choices=("compact", "full"),
+                     help="how prompts show the tools: compact (default) leaves out the parameters' descriptions, "
+                          "which the calls teach; the model is served the same way")
     llm.add_argument("--fresh", action="store_true", help="start over instead of resuming from checkpoints in --out")
     llm.set_defaults(command=_train_llm)
 
@@ -97,7 +100,7 @@ def _train_llm(config: AisleConfig, args: argparse.Namespace) -> int:
         fields.update(parse_lora(args.lora))
     for option, field in (("epochs", "epochs"), ("steps", "max_steps"), ("batch_size", "batch_size"),
                           ("grad_accum", "grad_accum"), ("lr", "learning_rate"), ("max_length", "max_length"),
-                          ("eval_calls", "eval_calls"), ("save_every", "save_every")):
+                          ("eval_calls", "eval_calls"), ("save_every", "save_every"), ("tool_prompt", "tool_prompt")):
         if getattr(args, option) is not None:
             fields[field] = getattr(args, option)
     train_config = dataclasses.replace(LLMTrainConfig(), **fields)
