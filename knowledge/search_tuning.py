@@ -33,7 +33,7 @@ from knowledge.vector_index import VectorIndex
 
 log = logging.getLogger(__name__)
 TUNING_KEY = "search_tuning"
-TUNER_VERSION = 4
+TUNER_VERSION = 5
 LEADING_WORDS = 16
 MIN_QUERIES = 100
 """A small catalog gets a quarter of its size in pseudo-queries, never fewer than this, so that tuning
@@ -102,7 +102,7 @@ def tune_search(products: Sequence[Product], vectors: VectorIndex, embedder: Emb
     weights = np.asarray(plan.dense_weights, dtype=np.float64)
     fused = _fusion_ndcg(probe, bm25.scores(k1, b), weights, base)
     fusion_grid = dict(zip(plan.dense_weights, fused[:-1]))
-    hybrid = _best_fusion(fusion_grid, fused[-1], base)
+    hybrid = choose_fusion(fusion_grid, fused[-1], base)
     chosen = fused[-1] if hybrid.fusion == "rrf" else fusion_grid[hybrid.dense_weight]
     log.info("search settings for this catalog: %s, BM25 k1 %s b %s (%d pseudo-queries, %.1f s)",
              "RRF" if hybrid.fusion == "rrf" else f"dense weight {hybrid.dense_weight}", k1, b,
@@ -294,14 +294,15 @@ def _best_lexical(grid: Mapping[tuple[float, float], float], default: LexicalCon
     return best
 
 
-def _best_fusion(grid: Mapping[float, float], rrf: float, base: HybridConfig, tolerance: float = 0.02) -> HybridConfig:
-    """The centre of the run of dense weights that score within ``tolerance`` (relative) of the best,
+def choose_fusion(grid: Mapping[float, float], rrf: float, base: HybridConfig, tolerance: float = 0.01) -> HybridConfig:
+    """The highest of the run of dense weights that score within ``tolerance`` (relative) of the best,
     each weight's score averaged with its neighbours' first (the grid is noisy); reciprocal-rank
     fusion instead when it beats every weight outright.
 
     Pseudo-queries copy a product's own words, so they flatter keyword search: real queries share
-    fewer words with what they look for. Of the weights that are about as good, the centre leans
-    away from the keyword end and stays good when real queries differ from the pseudo-queries.
+    fewer words with what they look for ("earbuds" for headphones, "couch" for a sofa). Of the weights
+    that are about as good on pseudo-queries, the one that counts the embedding most is the one that
+    stays good when shoppers use other words.
     """
     if rrf > max(grid.values()):
         return replace(base, fusion="rrf")
@@ -309,9 +310,7 @@ def _best_fusion(grid: Mapping[float, float], rrf: float, base: HybridConfig, to
     smoothed = [float(np.mean([grid[v] for v in weights[max(0, i - 1): i + 2]])) for i in range(len(weights))]
     best = int(np.argmax(smoothed))
     good = [score >= smoothed[best] * (1 - tolerance) for score in smoothed]
-    low, high = best, best
-    while low > 0 and good[low - 1]:
-        low -= 1
+    high = best
     while high < len(weights) - 1 and good[high + 1]:
         high += 1
-    return replace(base, fusion="linear", dense_weight=weights[(low + high + 1) // 2])
+    return replace(base, fusion="linear", dense_weight=weights[high])
