@@ -79,6 +79,9 @@ everything gift gifts present presents idea ideas everyday daily now today tomor
 someone somebody myself yourself himself herself women men kids ladies gents unisex boys girls children
 size sizes everything nothing thing things one ones pair pairs instead example sure now then once good
 this that these those all everyone everybody free change me""".split())
+_FUNCTION_WORDS = frozenset("""a an the to for of in on at by with from and or but nor it its this that these those them
+his her my our your their some any maybe perhaps just also very so too buy get got find see need want""".split())
+"""Words that never open an occasion or an interest ("looking for for women", "I'd like to buy")."""
 _NOT_ACTIVITY = frozenset("""something anything nothing everything thing king ring bring during morning evening
 looking shopping wedding clothing bedding string sing spring sling ceiling building earring earrings
 sibling darling pudding stocking trainning""".split())
@@ -142,7 +145,7 @@ def _read_recipient(words: RequestWords, text: str) -> str:
 
 
 def _read_interest(words: RequestWords, text: str) -> str:
-    match = _INTEREST.search(text)
+    match = next((m for m in _INTEREST.finditer(text) if m.group(1).split()[0] not in _FUNCTION_WORDS), None)
     if match:
         phrase = match.group(1).split()
         words.interest = " ".join(phrase[:1] if len(phrase) > 1 and phrase[1] in ("and", "or", "but") else phrase)
@@ -183,7 +186,7 @@ def find_occasion(text: str) -> str:
         for match in pattern.finditer(text):
             phrase = match.group(1)
             head = phrase.split()[0]
-            if head in _NOT_OCCASIONS or (head in _NOT_ACTIVITY and pattern is _OCCASION_ING):
+            if head in _NOT_OCCASIONS or head in _FUNCTION_WORDS or (head in _NOT_ACTIVITY and pattern is _OCCASION_ING):
                 continue
             if pattern is _OCCASION_ING and _modifies(text, match.start(1)):
                 continue  # "noise cancelling", "moisture wicking", "fast charging": a feature, not an activity

@@ -67,6 +67,17 @@ def test_interest_and_occasion_are_read_but_not_mapped_here(lexicon):
     assert "occasion" not in parse_query("running shoes for women instead", lexicon).request
 
 
+@pytest.mark.parametrize("text", [
+    "I'm looking for backpacks for women", "I'd like to buy a red dress", "for my son, he likes to draw",
+    "I want to get sneakers for my husband", "could you find me boots for a maybe rainy day",
+])
+def test_function_words_left_over_are_no_occasion_or_interest(lexicon, text):
+    """Once catalog words are read, what is left ("looking for for", "like to buy") names no activity."""
+    request = parse_query(text, lexicon).request
+    assert request.get("occasion", "").split()[:1] not in (["for"], ["to"], ["a"], ["maybe"]), request
+    assert not request.get("interest", "").startswith(("to ", "a ", "the ")), request
+
+
 @pytest.mark.parametrize(("text", "sizes"), [
     ("size 7", {"7"}), ("sizes 8 or 9", {"8", "9"}), ("a medium t-shirt", {"m"}), ("jeans, 32 waist", {"32"}),
     ("size 9.5 sneakers", {"9.5"}), ("a small lamp", set()), ("i am not sure", set()), ("a 10 year old", set()),
