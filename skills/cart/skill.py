@@ -119,7 +119,8 @@ class CartSkill:
         if quantity < 1:
             return _failed("How many would you like? Say “add two”, for example.")
         cart = await self.store.get(owner)
-        planned = self._plan(found, args.size or size_word(args.mention), quantity, cart)
+        planned = self._plan(found, args.size or size_word(args.mention) or _size_in_force(ctx.slots, found),
+                             quantity, cart)
         if isinstance(planned, SkillResult):
             return planned
         cart = await self.store.add(owner, planned)
@@ -248,3 +249,12 @@ def _item_text(item: CartItem) -> str:
 
 def _failed(text: str, cart: Cart | None = None) -> SkillResult:
     return SkillResult(text, data={"failed": True, **({"cart": cart.to_dict()} if cart is not None else {})})
+
+
+def _size_in_force(slots: dict[str, Any], products: list[Product]) -> str | None:
+    """The one size the shopper's request in force names ("running shoes, size 8"), where every product
+    to add comes in it: a size already given is not asked again."""
+    sizes = (slots.get("last_search") or {}).get("sizes") or ()
+    if len(sizes) != 1 or not products or not all(size_in(sizes[0], p) for p in products if p.sizes):
+        return None
+    return sizes[0]

@@ -9,7 +9,8 @@ skill" in docs/development.md. It states only what the chart says, and says so w
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import ClassVar
 
@@ -38,6 +39,7 @@ class SizeGuideSkill:
         self.chart = chart
 
     async def run(self, args: SizeGuideInput, ctx: SkillContext) -> SkillResult:
+        args = _for_whom(args, ctx)
         if args.size is None or args.system not in self.chart.systems:
             return SkillResult("Which size should I convert? Tell me the size and its system, "
                                "for example “UK 8 in EU” or “EU 42 in US”.", quick_replies=("UK 8 in EU", "EU 42 in US"))
@@ -50,6 +52,16 @@ class SizeGuideSkill:
             [name for name in self.chart.systems if name != args.system]
         sizes = ", ".join(_named(name, row[name]) for name in wanted)
         return SkillResult(f"{given} is about {sizes} on our size chart. {CAVEAT}", data={"sizes": row})
+
+
+def _for_whom(args: SizeGuideInput, ctx: SkillContext) -> SizeGuideInput:
+    """A plain "US 8" while the shopper looks for women's products (the request in force) is a women's size;
+    "men's" said in the message keeps men's."""
+    shopping_for = (ctx.slots.get("last_search") or {}).get("gender") or ()
+    if "women" not in shopping_for or re.search(r"\bm[ae]n'?s?\b|\bmens\b", ctx.text.lower()):
+        return args
+    women = {"system": args.system, "wanted": args.wanted}
+    return replace(args, **{k: "us_women" for k, v in women.items() if v == "us_men"})
 
 
 def _named(system: str, size: float) -> str:

@@ -73,3 +73,14 @@ async def test_bad_requests_in_conversation_get_clear_answers(agent, carts):
     over = await say(agent, "cy", "make it 9")
     assert "at most 5" in over.text or "in stock" in over.text
     assert (await carts.get(conversation_owner("rest:cy"))).count == 1
+
+
+async def test_a_size_the_request_already_names_is_not_asked_again(agent, carts):
+    """"sneakers in size 9" then "add the first one": the shopper said 9 once; the cart takes it."""
+    found = await say(agent, "dee", "show me sneakers in size 9")
+    assert found.products and all("9" in p.sizes for p in found.products)
+    n, shoe = position_of(found.products, lambda p: p.stock >= 1)
+    added = await say(agent, "dee", f"add the {ORDINALS[n - 1]} one to my cart")
+    assert "which size" not in added.text.lower() and added.cart["count"] == 1, added.text
+    (line,) = (await carts.get(conversation_owner("rest:dee"))).lines
+    assert line.product_id == shoe.id and line.size == "9"

@@ -25,10 +25,11 @@ def router(minilm, tmp_path_factory):
     return EmbeddingRouter(minilm, model, Lexicon.from_products([]), 0.35, regexes=data.regexes)
 
 
-def run(args: SizeGuideInput) -> str:
+def run(args: SizeGuideInput, text: str = "", request: dict | None = None) -> str:
     import asyncio
 
-    return asyncio.run(SizeGuideSkill(SizeChart.load(CHART)).run(args, SkillContext("c", ""))).text
+    ctx = SkillContext("c", text, slots={"last_search": request} if request else {})
+    return asyncio.run(SizeGuideSkill(SizeChart.load(CHART)).run(args, ctx)).text
 
 
 @pytest.mark.parametrize("text, wanted", UNSEEN)
@@ -57,3 +58,13 @@ def test_a_broken_chart_names_the_file_and_what_is_wrong(tmp_path):
     chart.write_text("systems: [uk, eu]\nrows:\n  - [8]\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"row \[8.0\] has 1 sizes"):
         SizeChart.load(chart)
+
+
+def test_a_plain_us_size_while_shopping_for_women_is_a_womens_size_unless_mens_is_said():
+    women = {"product_type": "running shoes", "gender": "women"}
+    asked = SizeGuideInput(size=8, system="us_men", wanted="eu")
+    assert run(asked, "what's a US 8 in EU sizes?", women).startswith("US women's 8 is about EU")
+    assert run(asked, "what's a US men's 8 in EU?", women).startswith("US men's 8 is about EU")
+    assert run(asked, "what's a US 8 in EU sizes?", {"gender": "men"}).startswith("US men's 8 is about EU")
+    assert run(SizeGuideInput(size=40, system="eu", wanted="us_men"), "EU 40 in US?", women).startswith(
+        "EU 40 is about US women's")
