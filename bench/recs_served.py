@@ -7,11 +7,8 @@ user's top `k` "for you" list: the blend of sequential, co-occurrence, content, 
 popularity signals, the business rules and the diversification, exactly as served. The list's
 position of the held-out item gives HR@k and NDCG@k; the time of each request gives the latency.
 
-The data has no titles or prices, so a product is its id and its attributes: the attribute most
-items share becomes its category, its rarest one its brand (for the taste signal), and its content
-vector is its attributes' one-hot row weighted by inverse frequency, reduced to 64 dimensions by a
-truncated SVD (for the content signal and the diversification), standing in for the text embeddings
-a real catalog's search index provides::
+The data has no titles or prices, so a product is its id and its attributes
+(`skills.recommend.attribute_items`), as the training's blend fitting sees it::
 
     served = evaluate_served(data, split.test_history, split.test_target, model_path, settings)
     served["metrics"]["hr10"], served["latency_ms"]["p50"]
@@ -20,53 +17,21 @@ from __future__ import annotations
 
 import tempfile
 import time
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from scipy import sparse
 
-from knowledge.product import Product
-from skills.recommend.events import Event, EventStore
-from skills.recommend.items import ItemTable
+from skills.recommend.attribute_items import items_from_attributes
+from skills.recommend.blend_fit import events_before_held_out
+from skills.recommend.events import EventStore
 from skills.recommend.service import Recommender, RecommendSettings
 from training.recs_data import Sequences
 from training.recs_eval import rank_lists
 
 EVENT_TYPE = "purchase"  # the S3-Rec files are review histories: each item was bought and reviewed
-CONTENT_DIMENSIONS = 64  # like a small text embedding: cheap to score every product against
-STEP_SECONDS = 3600.0  # one hour between a user's items, all within the last few weeks
-
-
-def catalog(data: Sequences) -> ItemTable:
-    """Products (id, category, brand from the attributes, in stock) with attribute content vectors."""
-    attributes = data.attributes or [()] * data.n_items
-    frequency = Counter(a for attrs in attributes for a in set(attrs))
-    products = []
-    for item, attrs in zip(data.item_ids, attributes):
-        ranked = sorted(set(attrs), key=lambda a: (-frequency[a], a))
-        products.append(Product(id=item, title=f"item {item}", category=f"attribute {ranked[0]}" if ranked else "",
-                                brand=f"attribute {ranked[-1]}" if len(ranked) > 1 else "", stock=1))
-    return ItemTable(tuple(products), _attribute_vectors(attributes, frequency, len(data.item_ids)))
-
-
-def _attribute_vectors(attributes: Sequence[Sequence[str]], frequency: Counter, n: int) -> np.ndarray | None:
-    if not frequency:
-        return None
-    column = {a: i for i, a in enumerate(sorted(frequency))}
-    vectors = np.zeros((n, len(column)), dtype=np.float32)
-    for row, attrs in enumerate(attributes):
-        for a in set(attrs):
-            vectors[row, column[a]] = np.log(n / frequency[a])
-    if vectors.shape[1] > CONTENT_DIMENSIONS:  # the top right singular vectors, from the small Gram matrix
-        sparse_rows = sparse.csr_matrix(vectors)
-        _, basis = np.linalg.eigh((sparse_rows.T @ sparse_rows).toarray())
-        vectors = np.asarray(sparse_rows @ basis[:, -CONTENT_DIMENSIONS:])
-    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    return (vectors / np.maximum(norms, 1e-12)).astype(np.float32)
 
 
 def evaluate_served(data: Sequences, histories: Sequence[Sequence[int]], targets: Sequence[int],
@@ -77,12 +42,13 @@ def evaluate_served(data: Sequences, histories: Sequence[Sequence[int]], targets
     `users` picks which cases are asked (default every one); every case's history feeds the shop-wide
     models either way, as the shop's stored events would.
     """
-    items = catalog(data)
+    items = items_from_attributes(data.item_ids, data.attributes)
     asked = list(range(len(targets))) if users is None else list(users)
     with tempfile.TemporaryDirectory(prefix="aisle-recs-served-") as folder:
         store = EventStore.open(Path(folder) / "events.db")
         try:
-            store.add(_events(data, histories, now=time.time()))
+            names = [f"u{case}" for case in range(len(histories))]
+            store.add(events_before_held_out(names, histories, data.item_ids, time.time(), EVENT_TYPE))
             settings = replace(settings, model_path=model_path, refresh_seconds=1e9)
             recommender = Recommender(lambda: items, store, settings)
             recommender.refresh()
@@ -96,15 +62,6 @@ def evaluate_served(data: Sequences, histories: Sequence[Sequence[int]], targets
             store.close()
     metrics = rank_lists(lists, [targets[case] for case in asked], k)
     return {"metrics": metrics, "latency_ms": _latency(times), "users": len(asked)}
-
-
-def _events(data: Sequences, histories: Sequence[Sequence[int]], now: float) -> list[Event]:
-    events = []
-    for case, history in enumerate(histories):
-        start = now - STEP_SECONDS * (len(history) + 1)
-        events += [Event(id=f"{case}-{n}", user=f"u{case}", type=EVENT_TYPE, item=data.item_ids[item - 1],
-                         ts=start + n * STEP_SECONDS) for n, item in enumerate(history)]
-    return events
 
 
 def _latency(times: list[float]) -> dict[str, float]:

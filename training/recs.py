@@ -6,7 +6,10 @@
 It reads top to bottom: the config, the data (leave-one-out: the second-to-last item of each user
 validates, the last one tests), the loop (full-softmax cross-entropy over every item, or sampled
 negatives with binary cross-entropy, to compare), evaluation against all items after every epoch,
-early stopping on validation NDCG@10, and a checkpoint that carries its config and metrics.
+early stopping on validation NDCG@10, the served blend's weights fitted on validation items
+(`training.recs_blend`), a refit that also learns from the validation items (`refit_epochs` more
+epochs over every item but each user's last: the newest transitions matter most, and the test items
+stay unseen), and a checkpoint that carries its config, metrics and blend.
 Items' attributes (brand, category: a `<name>_item2attributes.json` beside a sequence file, the
 catalog's fields for the shop's own events) are side information when there are any.
 
@@ -32,13 +35,16 @@ from tqdm import tqdm
 from agent.config import AisleConfig
 from knowledge.catalog_io import load_catalog
 from knowledge.product import Product
+from skills.recommend.blend_fit import BlendFit
 from skills.recommend.demo_events import demo_events
 from skills.recommend.events import EventStore, interest
+from skills.recommend.items import ItemTable
 from skills.recommend.sasrec import SASRec, SASRecConfig, save_checkpoint
 from training.recs_data import (
     SequenceDataError, Sequences, attribute_matrix, leave_one_out, pad_left, read_item_attributes, read_sequence_file,
     sequences_from_events, training_batches,
 )
+from training.recs_blend import fit_served_blend
 from training.recs_eval import rank_all
 
 LOSSES = ("ce", "ss", "bce")
@@ -80,11 +86,13 @@ class TrainRecsConfig:
     lr: float = 3e-3
     weight_decay: float = 0.0
     max_epochs: int = 200
-    max_seconds: float = 1080.0  # training stops here even if validation still improves
+    max_seconds: float = 1080.0  # the whole training, refit included, stops here even if validation still improves
     patience: int = 4  # evaluations without a better validation NDCG@10 before stopping
     eval_every: int = 1  # epochs between evaluations on the validation targets
     precision: str = field(default="auto", metadata={"choices": PRECISIONS})  # auto: bf16 only where native
     attributes: bool = True  # use the items' attributes as side information when the data has them
+    blend_cases: int = 3000  # validation items the served blend's weights are fitted on; 0: keep the defaults
+    refit_epochs: int = 2  # after early stopping, epochs that also learn from the validation items; 0: none
     threads: int = field(default_factory=lambda: os.cpu_count() or 1)
     seed: int = 0
 
@@ -97,6 +105,9 @@ class TrainRecsConfig:
                      "eval_every"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be at least 1, got {getattr(self, name)}")
+        for name in ("blend_cases", "refit_epochs"):
+            if getattr(self, name) < 0:
+                raise ValueError(f"{name} must be 0 or more, got {getattr(self, name)}")
 
     def model_config(self, n_items: int, n_attributes: int = 0, per_item: int = 0) -> SASRecConfig:
         return SASRecConfig(n_items=n_items, max_len=self.max_len, dim=self.dim, layers=self.layers,
@@ -110,10 +121,14 @@ class TrainResult:
     metrics: dict
     seconds: float
     epochs: int
+    blend: BlendFit | None = None  # the served blend's weights fitted with this model
+    early_stopped: dict | None = None  # the weights before the refit (validation items unseen), when refitted
 
 
 def train(config: TrainRecsConfig, data: Sequences, out: Path | None = None, progress: bool = True,
-          log: Callable[[str], None] = print) -> TrainResult:
+          log: Callable[[str], None] = print, items: ItemTable | None = None) -> TrainResult:
+    """Train, stop early, fit the blend, refit; `items` is the catalog the blend is fitted over
+    (default: one made from the items' attributes)."""
     torch.manual_seed(config.seed)
     torch.set_num_threads(config.threads)
     rng = random.Random(config.seed)
@@ -130,7 +145,7 @@ def train(config: TrainRecsConfig, data: Sequences, out: Path | None = None, pro
                        desc=f"epoch {epoch}", unit="batch", disable=not progress, leave=False)
         losses = _epoch(model, optimizer, batches, config, data.n_items, deadline=started + config.max_seconds)
         elapsed = time.perf_counter() - started
-        out_of_time = elapsed >= config.max_seconds
+        out_of_time = elapsed * (1 + config.refit_epochs / epoch) >= config.max_seconds  # the refit's time kept
         if epoch % config.eval_every and not out_of_time and epoch < config.max_epochs:
             continue
         valid = evaluate(model, split.valid_history, split.valid_target, data.n_items)
@@ -142,16 +157,54 @@ def train(config: TrainRecsConfig, data: Sequences, out: Path | None = None, pro
             stale += 1
         if stale >= config.patience or out_of_time:
             break
-    seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
     model.load_state_dict(best_state)
     test = evaluate(model, split.test_history, split.test_target, data.n_items)
-    metrics = {"valid": best, "test": test, "train_seconds": round(seconds, 1), "cpu_seconds": round(cpu_seconds, 1),
-               "epochs": epoch, "users": len(data.users), "items": data.n_items, "interactions": data.interactions,
-               "precision": config.precision, "attributes": model.config.n_attributes}
+    metrics = {"valid": best, "test": test, "epochs": epoch, "users": len(data.users), "items": data.n_items,
+               "interactions": data.interactions, "precision": config.precision,
+               "attributes": model.config.n_attributes}
+    blend = None
+    if config.blend_cases:
+        blend = fit_served_blend(model.eval(), data, split, config.blend_cases, items, config.seed)
+        log(f"blend fitted on {blend.cases} validation items: {_weights_line(blend)}; validation NDCG@10 "
+            f"{blend.valid['ndcg10']:.4f} (default weights {blend.default['ndcg10']:.4f})")
+    early_stopped = None
+    if config.refit_epochs:
+        early_stopped = copy.deepcopy(model.state_dict())
+        done = refit(model, data, config, rng, deadline=started + config.max_seconds)
+        if done:
+            metrics |= {"test_early_stopped": test, "refit_epochs": done,
+                        "test": evaluate(model, split.test_history, split.test_target, data.n_items)}
+            log(f"refit {done} epochs with the validation items: test HR@10 {metrics['test']['hr10']:.4f} "
+                f"(early-stopped model {test['hr10']:.4f})")
+        else:
+            early_stopped = None
+            log("no time was left to refit with the validation items")
+    seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
+    metrics |= {"train_seconds": round(seconds, 1), "cpu_seconds": round(cpu_seconds, 1)}
     if out is not None:
         out.parent.mkdir(parents=True, exist_ok=True)
-        save_checkpoint(out, model, data.item_ids, metrics, asdict(config))
-    return TrainResult(model.eval(), metrics, seconds, epoch)
+        save_checkpoint(out, model, data.item_ids, metrics, asdict(config), blend.to_dict() if blend else None)
+    return TrainResult(model.eval(), metrics, seconds, epoch, blend, early_stopped)
+
+
+def refit(model: SASRec, data: Sequences, config: TrainRecsConfig, rng: random.Random, deadline: float) -> int:
+    """`config.refit_epochs` more epochs over every item but each user's last, with a fresh optimizer
+    (the early-stopped weights are the start); returns the epochs run."""
+    optimizer = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
+    every_but_last = [seq[:-1] if len(seq) >= 3 else list(seq) for seq in data.seqs]
+    batch_size = min(config.batch_size, max(8, len(every_but_last) // 8))
+    model.train()
+    done = 0
+    while done < config.refit_epochs and time.perf_counter() < deadline:
+        _epoch(model, optimizer, training_batches(every_but_last, batch_size, config.max_len, rng), config,
+               data.n_items, deadline)
+        done += 1
+    model.eval()
+    return done
+
+
+def _weights_line(fit: BlendFit) -> str:
+    return ", ".join(f"{name} {value:g}" for name, value in asdict(fit.weights).items())
 
 
 def new_model(config: TrainRecsConfig, data: Sequences) -> SASRec:
@@ -270,6 +323,7 @@ def train_shop_model(config: AisleConfig, data_file: str | None = None, out: str
                      max_minutes: float | None = None, loss: str | None = None,
                      precision: str | None = None) -> str:
     """`aisle train recs`: train on a sequence file, or on the shop's events; returns the summary."""
+    items = None  # a sequence file: the blend is fitted over a catalog made from its attributes
     if data_file:
         data = read_data_file(Path(data_file))
     else:
@@ -278,6 +332,7 @@ def train_shop_model(config: AisleConfig, data_file: str | None = None, out: str
         products = load_catalog(config.catalog_path, config.catalog.format, config.catalog.columns).products
         demo = 0 if config.catalog.path else config.recommend.demo_shoppers
         data = shop_sequences(config.events_path, products, demo)
+        items = ItemTable(tuple(products))  # the shop's catalog; content is the search index's, not fitted here
     if sum(len(seq) >= 3 for seq in data.seqs) < 2:
         raise SequenceDataError("too little history to train on: fewer than 2 shoppers with 3 or more products")
     overrides = {"max_seconds": max_minutes * 60} if max_minutes else {}
@@ -285,7 +340,7 @@ def train_shop_model(config: AisleConfig, data_file: str | None = None, out: str
     overrides |= {"precision": precision} if precision else {}
     train_config = replace(TrainRecsConfig(), **overrides)
     target = Path(out) if out else config.recs_model_path
-    return summary(train(train_config, data, target), target)
+    return summary(train(train_config, data, target, items=items), target)
 
 
 def summary(result: TrainResult, out: Path | None) -> str:
@@ -294,6 +349,11 @@ def summary(result: TrainResult, out: Path | None) -> str:
              f"in {m['train_seconds']:.0f} s ({m['epochs']} epochs)",
              f"validation HR@10 {m['valid']['hr10']:.4f} NDCG@10 {m['valid']['ndcg10']:.4f}; "
              f"test HR@10 {m['test']['hr10']:.4f} NDCG@10 {m['test']['ndcg10']:.4f} (ranked against all items)"]
+    if "test_early_stopped" in m:
+        lines.append(f"refitted {m['refit_epochs']} epochs with the validation products as targets too "
+                     f"(test HR@10 before the refit {m['test_early_stopped']['hr10']:.4f})")
+    if result.blend is not None:
+        lines.append(f"served blend fitted on {result.blend.cases} validation products: {_weights_line(result.blend)}")
     if out is not None:
-        lines.append(f"wrote {out}; the server uses it from its next start")
+        lines.append(f"wrote {out}; the server uses it (and its blend) from its next start")
     return "\n".join(lines)

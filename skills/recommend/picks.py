@@ -43,11 +43,8 @@ class Request:
 
 def for_you(r: Request) -> Picked:
     history = list(r.profile.recent)
-    signals = _personal_signals(r, history)
-    exclude = set(r.profile.purchased) | set(r.profile.disliked) | set(history)
-    mask = allowed(r.items, sorted(exclude), r.allowed_rows)
-    if history:  # another listing of a product already seen is not a discovery
-        mask &= ~np.isin(r.items.title_codes, r.items.title_codes[history])
+    signals = personal_signals(r, history)
+    mask = for_you_mask(r, history)
     if not signals:
         return _from_range(r, mask), ()
     total, parts = blend(signals, r.settings.weights)
@@ -57,7 +54,17 @@ def for_you(r: Request) -> Picked:
     return [(row, float(total[row]), explainer.reason(row)) for row in rows], tuple(signals)
 
 
-def _personal_signals(r: Request, history: list[int]) -> dict[str, np.ndarray]:
+def for_you_mask(r: Request, history: list[int]) -> np.ndarray:
+    """Rows a "for you" list may show: allowed, and neither had before nor another listing of it."""
+    exclude = set(r.profile.purchased) | set(r.profile.disliked) | set(history)
+    mask = allowed(r.items, sorted(exclude), r.allowed_rows)
+    if history:  # another listing of a product already seen is not a discovery
+        mask &= ~np.isin(r.items.title_codes, r.items.title_codes[history])
+    return mask
+
+
+def personal_signals(r: Request, history: list[int]) -> dict[str, np.ndarray]:
+    """Each signal's scores over every product, scaled to [0, 1]; signals with nothing to say are left out."""
     signals: dict[str, np.ndarray | None] = {}
     if history:
         if r.models.sequential is not None:

@@ -141,10 +141,12 @@ def _attention_mask(real: torch.Tensor) -> torch.Tensor:
     return (causal & (real.unsqueeze(1) | eye)).unsqueeze(1)
 
 
-def save_checkpoint(path, model: SASRec, item_ids: list[str], metrics: dict, train_config: dict) -> None:
-    """The weights with everything needed to use them again: config, item vocabulary, metrics."""
+def save_checkpoint(path, model: SASRec, item_ids: list[str], metrics: dict, train_config: dict,
+                    blend: dict | None = None) -> None:
+    """The weights with everything needed to use them again: config, item vocabulary, metrics, and the
+    blend weights fitted with this model (`blend_fit.BlendFit.to_dict()`), when there are any."""
     torch.save({"model": model.state_dict(), "config": model.config.to_dict(), "item_ids": list(item_ids),
-                "metrics": metrics, "train_config": train_config}, path)
+                "metrics": metrics, "train_config": train_config, "blend": blend}, path)
 
 
 def load_checkpoint(path) -> tuple[SASRec, list[str], dict]:

@@ -18,7 +18,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 
@@ -27,6 +27,7 @@ from knowledge.product import Product
 from skills.recommend import picks
 from skills.recommend.blas import single_threaded_blas
 from skills.recommend.blend import Weights
+from skills.recommend.blend_fit import BlendFit
 from skills.recommend.events import AddResult, Event, EventStore
 from skills.recommend.explain import Reason
 from skills.recommend.items import ItemTable
@@ -102,6 +103,9 @@ class Recommender:
         self._seed = seed
         self._seeded: dict[str, list[Event]] | None = None
         self._checkpoint = _read_checkpoint(settings.model_path)
+        fitted = BlendFit.weights_from(self._checkpoint[2].get("blend")) if self._checkpoint else None
+        if fitted is not None and settings.weights == Weights():  # weights set by hand win over fitted ones
+            self.settings = replace(settings, weights=fitted)
         self._models: Models | None = None
         self._refit_lock = threading.Lock()
         self._open_lock = threading.Lock()

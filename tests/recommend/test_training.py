@@ -23,6 +23,30 @@ def test_train_recs_on_a_sequence_file_writes_a_checkpoint_with_its_config_and_m
     assert set(checkpoint["metrics"]) >= {"valid", "test", "train_seconds", "epochs"}
 
 
+def test_training_fits_the_served_blend_and_refits_with_the_validation_items(tmp_path):
+    from training.recs import TrainRecsConfig, train
+    from training.recs_data import read_sequence_file
+
+    data = read_sequence_file(write_sequences(tmp_path / "Beauty.txt"))
+    config = TrainRecsConfig(dim=16, threads=1, max_epochs=3, blend_cases=40, refit_epochs=1)
+    result = train(config, data, tmp_path / "model.pt", progress=False, log=lambda _: None)
+    assert result.blend is not None and result.blend.cases == 40 and result.early_stopped is not None
+    assert result.metrics["refit_epochs"] == 1 and set(result.metrics["test_early_stopped"]) == {"hr10", "ndcg10"}
+    checkpoint = torch.load(tmp_path / "model.pt", weights_only=True)
+    assert checkpoint["blend"]["weights"]["sequential"] == 1.0 and checkpoint["blend"]["cases"] == 40
+    plain = train(TrainRecsConfig(dim=16, threads=1, max_epochs=1, blend_cases=0, refit_epochs=0), data,
+                  progress=False, log=lambda _: None)
+    assert plain.blend is None and plain.early_stopped is None and "test_early_stopped" not in plain.metrics
+
+
+@pytest.mark.parametrize("name", ["blend_cases", "refit_epochs"])
+def test_a_negative_blend_or_refit_setting_is_refused_by_name(name):
+    from training.recs import TrainRecsConfig
+
+    with pytest.raises(ValueError, match=name):
+        TrainRecsConfig(**{name: -1})
+
+
 @pytest.mark.parametrize("loss", ["ce", "ss", "bce"])
 def test_the_sequential_model_learns_what_comes_next(tmp_path, loss):
     from training.recs import TrainRecsConfig, train
