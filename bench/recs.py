@@ -11,13 +11,19 @@ Protocol (``../shared/data/README.md``): leave-one-out; the last item of each us
 target, the one before it the validation target (early stopping and model choice); every item is
 ranked, the user's own earlier items masked; HR@10 and NDCG@10; a score that is not a number never
 counts as a hit. Popularity and item-to-item are fitted on everything before the test item; the
-sequential model trains on everything before the validation item (full softmax over all items,
-cross-entropy; `--compare-bce` adds SASRec's original sampled objective in the same budget).
+sequential model trains as `aisle train recs` does (`training.recs`): on everything before the
+validation item (full softmax over all items, cross-entropy; `--compare-bce` adds SASRec's original
+sampled objective in the same budget), stopped early on the validation items, the served blend's
+weights fitted on them, then refitted for a few epochs with the validation items as targets too.
+The test items are never trained or fitted on. `sequential` is the early-stopped model (trained
+as the published models are: validation items only choose), `sequential_refit` the refitted one.
 `served` is the recommendation path itself (`bench/recs_served.py`): each user's history stored as
 events in SQLite, and `Recommender.recommend` asked for the top 10 "for you": the blend of
 sequential, co-occurrence, content, taste and popularity, the business rules and the
-diversification, as the `recommend` skill serves them with the shop's default settings; its latency
-is that of those requests. `served_relevance_only` is the same path with `recommend.diversity: 0`.
+diversification, as the `recommend` skill serves them with the shop's default settings and the
+shipped checkpoint; its latency is that of those requests. `served_relevance_only` is the same path
+with `recommend.diversity: 0`; the `served_early_stopped` rows use the early-stopped model (with
+the same fitted blend), the published protocol exactly.
 ``--quick`` samples 3,000 users, trains for at most 25 seconds and asks the served path for 1,000.
 
 torch's worker threads spin while they wait for each other; on a machine shared with other work
@@ -31,6 +37,7 @@ import os
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 import argparse
+import copy
 import json
 import platform
 import random
@@ -80,11 +87,13 @@ class RecsBenchConfig:
     compare_bce: bool = False  # also train with SASRec's sampled objective, in the same budget
     bce_eval_every: int = 5  # the sampled objective runs many cheap epochs: validate every few
     precision: str = "auto"
+    blend_cases: int = 3000  # validation items the blend's weights are fitted on (as `aisle train recs`)
     seed: int = 0
 
     @classmethod
     def for_run(cls, quick: bool) -> RecsBenchConfig:
-        return cls(quick=True, sample_users=3000, served_users=1000, train_seconds=25.0) if quick else cls()
+        return cls(quick=True, sample_users=3000, served_users=1000, train_seconds=25.0, blend_cases=500) \
+            if quick else cls()
 
 
 S3REC_FILES = {"beauty": "amazon_beauty", "sports_and_outdoors": "amazon_sports", "toys_and_games": "amazon_toys"}
@@ -110,18 +119,20 @@ def run(path: Path, config: RecsBenchConfig, log=print) -> dict[str, Any]:
     trained = {}
     for name, loss, every in runs:
         train_config = TrainRecsConfig(loss=loss, max_seconds=config.train_seconds, threads=threads,
-                                       eval_every=every, seed=config.seed, precision=config.precision)
+                                       eval_every=every, seed=config.seed, precision=config.precision,
+                                       blend_cases=config.blend_cases)
         log(f"training {name} ({loss}, {choose_precision(config.precision)}) for at most "
             f"{config.train_seconds:.0f} s on {threads} threads")
         trained[name] = train(train_config, data, progress=False, log=lambda line: log("  " + line))
-        metrics = trained[name].metrics
-        results[name] = {**metrics["test"], "valid_hr10": metrics["valid"]["hr10"],
-                         "valid_ndcg10": metrics["valid"]["ndcg10"], "epochs": metrics["epochs"],
-                         "train_seconds": metrics["train_seconds"], "cpu_seconds": metrics["cpu_seconds"],
-                         "precision": metrics["precision"], "attributes": metrics["attributes"]}
-    for row, diversity in (("served", DIVERSITY), ("served_relevance_only", 0.0)):
-        log(f"asking the served recommender (diversity {diversity}) for every evaluated user's top 10")
-        served = _served(data, split, trained["sequential"], diversity, config)
+        results |= _trained_rows(name, trained[name].metrics)
+    shipped = trained["sequential"]
+    rows = [("served", DIVERSITY, shipped.model.state_dict()), ("served_relevance_only", 0.0, shipped.model.state_dict())]
+    if shipped.early_stopped is not None:
+        rows += [("served_early_stopped", DIVERSITY, shipped.early_stopped),
+                 ("served_early_stopped_relevance_only", 0.0, shipped.early_stopped)]
+    for row, diversity, weights in rows:
+        log(f"asking the served recommender ({row}, diversity {diversity}) for every evaluated user's top 10")
+        served = _served(data, split, shipped, weights, diversity, config)
         results[row] = {**served["metrics"], "users": served["users"], "diversity": diversity,
                         "latency_ms": served["latency_ms"]}
     latency = results["served"]["latency_ms"]
@@ -131,6 +142,7 @@ def run(path: Path, config: RecsBenchConfig, log=print) -> dict[str, Any]:
         "train_seconds": results["sequential"]["train_seconds"],
         "train_cpu_seconds": results["sequential"]["cpu_seconds"], "latency_ms": latency,
         "published": _published(path),
+        "blend": shipped.blend.to_dict() if shipped.blend is not None else None,
         "data": {"users": len(data.users), "items": data.n_items, "interactions": data.interactions,
                  "evaluated_users": len(split.test_target), "attributes": bool(data.attributes)},
         "config": asdict(config), "machine": machine(), "quick": config.quick,
@@ -143,11 +155,28 @@ def _published(path: Path) -> dict[str, dict[str, Any]]:
     return {name: {"hr10": hr, "ndcg10": ndcg, "source": source} for name, (hr, ndcg, source) in table.items()}
 
 
-def _served(data: Sequences, split, trained, diversity: float, config: RecsBenchConfig) -> dict[str, Any]:
-    """The served path with the shop's default settings (`recommend.diversity` as given)."""
+def _trained_rows(name: str, metrics: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The early-stopped model's test figures under `name`, and the refitted one's under `name_refit`."""
+    common = {"valid_hr10": metrics["valid"]["hr10"], "valid_ndcg10": metrics["valid"]["ndcg10"],
+              "epochs": metrics["epochs"], "train_seconds": metrics["train_seconds"],
+              "cpu_seconds": metrics["cpu_seconds"], "precision": metrics["precision"],
+              "attributes": metrics["attributes"]}
+    if "test_early_stopped" not in metrics:
+        return {name: {**metrics["test"], **common}}
+    return {name: {**metrics["test_early_stopped"], **common},
+            f"{name}_refit": {**metrics["test"], "refit_epochs": metrics["refit_epochs"]}}
+
+
+def _served(data: Sequences, split, trained, weights: dict, diversity: float,
+            config: RecsBenchConfig) -> dict[str, Any]:
+    """The served path with the shop's default settings (`recommend.diversity` as given), the model's
+    `weights` and the blend fitted in training."""
     with tempfile.TemporaryDirectory(prefix="aisle-recs-bench-") as folder:
         model_path = Path(folder) / "sasrec.pt"
-        save_checkpoint(model_path, trained.model, data.item_ids, trained.metrics, {})
+        model = copy.deepcopy(trained.model)
+        model.load_state_dict(weights)
+        blend = trained.blend.to_dict() if trained.blend is not None else None
+        save_checkpoint(model_path, model, data.item_ids, trained.metrics, {}, blend)
         settings = RecommendSettings(relevance_share=1.0 - diversity)
         cases = len(split.test_target)
         users = None if not config.served_users or config.served_users >= cases else \
@@ -198,11 +227,11 @@ def machine() -> dict[str, Any]:
 
 def _table(result: dict[str, Any]) -> str:
     rows = [f"{result['dataset']}: {result['data']['users']} users, {result['data']['items']} items",
-            f"{'model':<26}{'HR@10':>8}{'NDCG@10':>9}"]
+            f"{'model':<36}{'HR@10':>8}{'NDCG@10':>9}"]
     for name, metrics in result[result["dataset"]].items():
-        rows.append(f"{name:<26}{metrics['hr10']:>8.4f}{metrics['ndcg10']:>9.4f}")
+        rows.append(f"{name:<36}{metrics['hr10']:>8.4f}{metrics['ndcg10']:>9.4f}")
     for name, metrics in result["published"].items():
-        rows.append(f"{'published ' + name:<26}{metrics['hr10']:>8.4f}{metrics['ndcg10']:>9.4f}  ({metrics['source']})")
+        rows.append(f"{'published ' + name:<36}{metrics['hr10']:>8.4f}{metrics['ndcg10']:>9.4f}  ({metrics['source']})")
     if not result["published"]:
         rows.append("no published figures for this file: compare the rows above with each other")
     elif result["quick"]:
