@@ -162,11 +162,7 @@ def train(config: TrainRecsConfig, data: Sequences, out: Path | None = None, pro
     metrics = {"valid": best, "test": test, "epochs": epoch, "users": len(data.users), "items": data.n_items,
                "interactions": data.interactions, "precision": config.precision,
                "attributes": model.config.n_attributes}
-    blend = None
-    if config.blend_cases:
-        blend = fit_served_blend(model.eval(), data, split, config.blend_cases, items, config.seed)
-        log(f"blend fitted on {blend.cases} validation items: {_weights_line(blend)}; validation NDCG@10 "
-            f"{blend.valid['ndcg10']:.4f} (default weights {blend.default['ndcg10']:.4f})")
+    blend = _fitted_blend(model.eval(), data, split, config, items, log) if config.blend_cases else None
     early_stopped = None
     if config.refit_epochs:
         early_stopped = copy.deepcopy(model.state_dict())
@@ -185,6 +181,19 @@ def train(config: TrainRecsConfig, data: Sequences, out: Path | None = None, pro
         out.parent.mkdir(parents=True, exist_ok=True)
         save_checkpoint(out, model, data.item_ids, metrics, asdict(config), blend.to_dict() if blend else None)
     return TrainResult(model.eval(), metrics, seconds, epoch, blend, early_stopped)
+
+
+def _fitted_blend(model: SASRec, data: Sequences, split, config: TrainRecsConfig, items: ItemTable | None,
+                  log: Callable[[str], None]) -> BlendFit | None:
+    """The served blend's weights fitted on validation items; None (the defaults serve) if it cannot be."""
+    try:
+        blend = fit_served_blend(model, data, split, config.blend_cases, items, config.seed)
+    except ValueError as exc:
+        log(f"the blend keeps its default weights: {exc}")
+        return None
+    log(f"blend fitted on {blend.cases} validation items: {_weights_line(blend)}; validation NDCG@10 "
+        f"{blend.valid['ndcg10']:.4f} (default weights {blend.default['ndcg10']:.4f})")
+    return blend
 
 
 def refit(model: SASRec, data: Sequences, config: TrainRecsConfig, rng: random.Random, deadline: float) -> int:

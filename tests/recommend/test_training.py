@@ -39,6 +39,20 @@ def test_training_fits_the_served_blend_and_refits_with_the_validation_items(tmp
     assert plain.blend is None and plain.early_stopped is None and "test_early_stopped" not in plain.metrics
 
 
+def test_a_blend_that_cannot_be_fitted_leaves_the_defaults_and_says_why(tmp_path):
+    from knowledge.product import Product
+    from skills.recommend.items import ItemTable
+    from training.recs import TrainRecsConfig, train
+    from training.recs_data import read_sequence_file
+
+    data = read_sequence_file(write_sequences(tmp_path / "Beauty.txt"))
+    elsewhere = ItemTable((Product(id="not-in-the-data", title="a mug"),))  # no held-out item is in this catalog
+    said = []
+    result = train(TrainRecsConfig(dim=16, threads=1, max_epochs=1, blend_cases=20, refit_epochs=0), data,
+                   progress=False, log=said.append, items=elsewhere)
+    assert result.blend is None and any("keeps its default weights" in line for line in said)
+
+
 @pytest.mark.parametrize("name", ["blend_cases", "refit_epochs"])
 def test_a_negative_blend_or_refit_setting_is_refused_by_name(name):
     from training.recs import TrainRecsConfig
