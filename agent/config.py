@@ -254,6 +254,9 @@ class LLMConfig:
         return dict(tuple(part.strip() for part in entry.split("=")) for entry in self.adapters)
 
 
+BLEND_SIGNALS = ("sequential", "co_occurrence", "content", "affinity", "popularity")  # skills.recommend.blend's
+
+
 @dataclass(frozen=True)
 class RecommendConfig:
     """Personal recommendations: the shopper-event store, the trained sequential model, the blend."""
@@ -268,6 +271,20 @@ class RecommendConfig:
     diversity: float = field(default=0.3, metadata={"range": (0.0, 1.0)})  # 0: by relevance only
     per_type: int = field(default=2, metadata={"range": (1, 50)})  # products of one kind in one list
     demo_shoppers: int = field(default=300, metadata={"range": (0, 10_000)})  # invented shoppers for the demo
+    # the blend's weights set by hand (signal -> weight); empty: those `aisle train recs` fitted, else the defaults
+    weights: dict[str, str] = field(default_factory=dict, metadata={"keys": BLEND_SIGNALS})
+
+    def __post_init__(self) -> None:
+        for name, text in self.weights.items():
+            try:
+                value = float(text)
+            except ValueError:
+                value = -1.0
+            if not 0.0 <= value <= 100.0:
+                raise ConfigError(f"recommend.weights.{name} = {text!r} is not valid: expected a number from 0 to 100")
+
+    def blend_weights(self) -> dict[str, float]:
+        return {name: float(text) for name, text in self.weights.items()}
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from agent.llm.responder import PhrasedSkill
 from knowledge.retriever import Retriever
 from skills.base import Skill
 from skills.recommend import Recommender, RecommendSettings, RecommendSkill, open_recommender
+from skills.recommend.blend import Weights
 from skills.recommend.search_hook import SearchSuggestion
 from skills.registry import SkillRegistry
 from skills.search import SearchSkill
@@ -18,9 +19,10 @@ from skills.search import SearchSkill
 
 def recommend_settings(config: AisleConfig) -> RecommendSettings:
     r = config.recommend
+    by_hand = {"weights": Weights(**r.blend_weights())} if r.weights else {}
     return RecommendSettings(results=r.results, half_life_days=r.half_life_days, history_days=r.history_days,
                              refresh_seconds=r.refresh_seconds, relevance_share=1.0 - r.diversity,
-                             per_type=r.per_type, model_path=config.recs_model_path)
+                             per_type=r.per_type, model_path=config.recs_model_path, **by_hand)
 
 
 def register_recommend_skill(skills: SkillRegistry, retriever: Retriever, config: AisleConfig) -> None:

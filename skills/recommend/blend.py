@@ -20,6 +20,9 @@ from skills.recommend.items import ItemTable
 
 
 
+SIGNALS = ("sequential", "co_occurrence", "content", "affinity", "popularity")
+
+
 @dataclass(frozen=True)
 class Weights:
     sequential: float = 1.0

@@ -18,7 +18,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 
@@ -51,7 +51,7 @@ class RecommendSettings:
     relevance_share: float = 0.7  # MMR: 1 ranks by relevance only, lower values favour variety
     per_type: int = 2  # at most this many products of one kind in a list
     model_path: Path | None = None  # the trained sequential model; None or missing: blend without it
-    weights: Weights = field(default_factory=Weights)
+    weights: Weights | None = None  # set by hand; None: the model's fitted weights, else the defaults
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,8 +104,7 @@ class Recommender:
         self._seeded: dict[str, list[Event]] | None = None
         self._checkpoint = _read_checkpoint(settings.model_path)
         fitted = BlendFit.weights_from(self._checkpoint[2].get("blend")) if self._checkpoint else None
-        if fitted is not None and settings.weights == Weights():  # weights set by hand win over fitted ones
-            self.settings = replace(settings, weights=fitted)
+        self.settings = replace(settings, weights=settings.weights or fitted or Weights())
         self._models: Models | None = None
         self._refit_lock = threading.Lock()
         self._open_lock = threading.Lock()

@@ -65,8 +65,26 @@ def test_the_served_recommender_uses_the_fitted_weights_unless_the_shop_set_its_
     by_hand = Weights(content=0.9)
     kept, _ = recommender_for(tmp_path / "b", item_ids, histories, blend=fitted, weights=by_hand)
     assert kept.settings.weights == by_hand
-    for recommender in (served, kept):
+    defaults_by_hand, _ = recommender_for(tmp_path / "c", item_ids, histories, blend=fitted, weights=Weights())
+    assert defaults_by_hand.settings.weights == Weights()  # said by hand, even if they are the defaults
+    for recommender in (served, kept, defaults_by_hand):
         recommender.close()
+
+
+def test_the_shop_sets_the_weights_in_its_config_and_a_wrong_one_is_named(tmp_path):
+    from agent.config import BLEND_SIGNALS, load_config
+    from agent.errors import ConfigError
+    from agent.recommend_setup import recommend_settings
+    from skills.recommend.blend import SIGNALS
+
+    assert BLEND_SIGNALS == SIGNALS
+    config = load_config(None, {"AISLE_RECOMMEND__WEIGHTS": "co_occurrence=0.5,popularity=0"})
+    assert recommend_settings(config).weights == Weights(co_occurrence=0.5, popularity=0.0)
+    assert recommend_settings(load_config(None, {})).weights is None  # the model's fitted weights, else defaults
+    with pytest.raises(ConfigError, match="recommend.weights.content"):
+        load_config(None, {"AISLE_RECOMMEND__WEIGHTS": "content=lots"})
+    with pytest.raises(ConfigError, match="'taste' is not one"):
+        load_config(None, {"AISLE_RECOMMEND__WEIGHTS": "taste=1"})
 
 
 @pytest.mark.parametrize("record", [None, {}, {"weights": "heavy"}, {"weights": {"co_occurrence": "lots"}}])
