@@ -170,7 +170,7 @@ def train(config: TrainRecsConfig, data: Sequences, out: Path | None = None, pro
         if done:
             metrics |= {"test_early_stopped": test, "refit_epochs": done,
                         "test": evaluate(model, split.test_history, split.test_target, data.n_items)}
-            log(f"refit {done} epochs with the validation items: test HR@10 {metrics['test']['hr10']:.4f} "
+            log(f"refit {_epochs(done)} with the validation items: test HR@10 {metrics['test']['hr10']:.4f} "
                 f"(early-stopped model {test['hr10']:.4f})")
         else:
             early_stopped = None
@@ -210,6 +210,10 @@ def refit(model: SASRec, data: Sequences, config: TrainRecsConfig, rng: random.R
         done += 1
     model.eval()
     return done
+
+
+def _epochs(count: int) -> str:
+    return f"{count} epoch" if count == 1 else f"{count} epochs"
 
 
 def _weights_line(fit: BlendFit) -> str:
@@ -355,11 +359,11 @@ def train_shop_model(config: AisleConfig, data_file: str | None = None, out: str
 def summary(result: TrainResult, out: Path | None) -> str:
     m = result.metrics
     lines = [f"trained on {m['users']} shoppers, {m['items']} products, {m['interactions']} interactions "
-             f"in {m['train_seconds']:.0f} s ({m['epochs']} epochs)",
+             f"in {m['train_seconds']:.0f} s ({_epochs(m['epochs'])})",
              f"validation HR@10 {m['valid']['hr10']:.4f} NDCG@10 {m['valid']['ndcg10']:.4f}; "
              f"test HR@10 {m['test']['hr10']:.4f} NDCG@10 {m['test']['ndcg10']:.4f} (ranked against all items)"]
     if "test_early_stopped" in m:
-        lines.append(f"refitted {m['refit_epochs']} epochs with the validation products as targets too "
+        lines.append(f"refitted {_epochs(m['refit_epochs'])} with the validation products as targets too "
                      f"(test HR@10 before the refit {m['test_early_stopped']['hr10']:.4f})")
     if result.blend is not None:
         lines.append(f"served blend fitted on {result.blend.cases} validation products: {_weights_line(result.blend)}")
