@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from knowledge.product import Product
+from skills.describe.brand_names import BrandNames
 from skills.describe.vocab import (
     CLAIMS, COLOUR_SYNONYMS, COLOURS, COMMON_WORDS, CURRENCY_MARKS, DEFAULT_ALLOWED_PHRASES, GENDER_SUPPORT,
     GENDER_WORDS, IN_STOCK, LETTER_SIZES, MATERIALS, SCARCITY,
@@ -98,8 +99,7 @@ class GroundingChecker:
                  low_stock: int = 10) -> None:
         self.allowed = tuple(sorted((p.lower() for p in allowed_phrases if p.strip()), key=len, reverse=True))
         self.low_stock = low_stock
-        names = sorted({b.strip() for b in brands if len(b.strip()) >= 2}, key=len, reverse=True)
-        self._brands = re.compile(rf"(?<!\w)(?:{'|'.join(map(re.escape, names))})(?!\w)", re.I) if names else None
+        self._brands = BrandNames(brands) or None
 
     def check(self, text: str, product: Product, facts: Facts | None = None) -> list[Violation]:
         facts = facts or Facts.of(product)
