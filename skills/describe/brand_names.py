@@ -2,9 +2,9 @@
 
 One alternation of every brand (a catalog has hundreds or thousands) is tried at every position of
 every text checked, and was the grounding check's largest cost. A brand can only match where the
-text has its first word, so the text's words pick the candidates first and only those are tried;
-the matches are exactly those of the whole alternation (case-insensitive, whole words, the longest
-brand first)::
+text has its first word, so the text's words pick the candidates first and only those are tried,
+each with its own compiled pattern (compiled once per brand); the matches are exactly those of the
+whole alternation (case-insensitive, whole words, the longest brand first)::
 
     names = BrandNames(["Levi's", "H&M", "Nike", "Nike Pro"])
     [m.group(0) for m in names.finditer("Nike Pro tights, not H&M")]   # ['Nike Pro', 'H&M']
@@ -35,12 +35,22 @@ class BrandNames:
         return bool(self.rank)
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
-        """The brand mentions in `text`, as the one alternation of every name would find them."""
+        """The brand mentions in `text`, as the one alternation of every name would find them: the
+        leftmost mention first, and where several names match there, the one the alternation tries first."""
         words = {word.lower() for word in _RUN.findall(text)}
         candidates = {name for word in words for name in self.by_first_word.get(word, ())} | set(self.always)
-        if not candidates:
-            return iter(())
-        return _pattern(tuple(sorted(candidates, key=self.rank.__getitem__))).finditer(text)
+        patterns = [_pattern((name,)) for name in sorted(candidates, key=self.rank.__getitem__)]
+        position = 0
+        while patterns:
+            found = None
+            for pattern in patterns:
+                match = pattern.search(text, position)
+                if match is not None and (found is None or match.start() < found.start()):
+                    found = match
+            if found is None:
+                return
+            yield found
+            position = found.end()
 
 
 def whole_alternation(names: Iterable[str]) -> re.Pattern[str] | None:
