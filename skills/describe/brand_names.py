@@ -53,12 +53,6 @@ class BrandNames:
             position = found.end()
 
 
-def whole_alternation(names: Iterable[str]) -> re.Pattern[str] | None:
-    """Every name in one case-insensitive, whole-word alternation, the longest first (the slow way)."""
-    ordered = sorted({n.strip() for n in names if len(n.strip()) >= 2}, key=lambda n: (-len(n), n))
-    return _pattern(tuple(ordered)) if ordered else None
-
-
 @lru_cache(maxsize=4096)
 def _pattern(names: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w)(?:{'|'.join(map(re.escape, names))})(?!\w)", re.I)

@@ -21,17 +21,16 @@ from typing import Any
 import numpy as np
 
 from skills.recommend import picks
-from skills.recommend.blend import Weights
+from skills.recommend.blend import SIGNALS, Weights
 from skills.recommend.events import Event
 
-ANCHOR = "sequential"  # the one weight held at 1: the others are relative to it
-GRID: dict[str, tuple[float, ...]] = {
+ANCHOR = SIGNALS[0]  # "sequential": the one weight held at 1, the others are relative to it
+GRID: dict[str, tuple[float, ...]] = {  # every other signal, in `SIGNALS` order
     "co_occurrence": (0.0, 0.1, 0.2, 0.4, 0.6, 0.8, 1.0, 1.5, 2.0, 3.0),
     "content": (0.0, 0.05, 0.1, 0.25, 0.5, 0.75),
     "affinity": (0.0, 0.05, 0.1, 0.2, 0.4),
     "popularity": (0.0, 0.02, 0.05, 0.1, 0.25, 0.5),
 }
-SIGNALS = (ANCHOR, *GRID)
 STEP_SECONDS = 3600.0  # one hour between a shopper's items
 
 
@@ -122,7 +121,7 @@ def _case(recommender: Any, models: Any, user: str, row: int, k: int, depth: int
 
 def _grid(default: Weights, spoke: np.ndarray) -> np.ndarray:
     """(combinations, signals): the anchor at 1, each other signal over its grid, or its default if silent."""
-    axes = [(1.0,)] + [GRID[name] if spoke[i + 1] else (default.of(name),) for i, name in enumerate(GRID)]
+    axes = [(1.0,)] + [GRID[name] if spoke[i + 1] else (default.of(name),) for i, name in enumerate(SIGNALS[1:])]
     return np.array(list(itertools.product(*axes)), dtype=np.float64)
 
 
